@@ -1,0 +1,3 @@
+from seedance_lint.cli import console_main
+
+console_main()

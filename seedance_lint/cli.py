@@ -1,0 +1,103 @@
+"""Command line: ``main(argv) -> int``; the only module that prints or exits."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from seedance_lint import __version__
+from seedance_lint.errors import UsageError
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+REPORT_URL = "https://github.com/seedance-lint/seedance-lint/issues"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse would print usage and exit itself
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="seedance-lint", description="Lint and price Runware videoInference requests "
+                     "for ByteDance Seedance 1.0 Pro Fast (bytedance:2@2), offline.")
+    parser.add_argument("--version", action="version", version=f"seedance-lint {__version__}")
+    parser.add_argument("--traceback", action="store_true", help="show the full trace of an internal error")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    _add_check(commands.add_parser("check", help="lint request files"))
+    _add_cost(commands.add_parser("cost", help="estimate what request files cost"))
+    commands.add_parser("prices", help="print the price matrix")
+    commands.add_parser("rules", help="list every rule")
+    rule = commands.add_parser("rule", help="explain one rule")
+    rule.add_argument("code", help="a rule code (SDL204) or name (unsupported-dimensions)")
+    return parser
+
+
+def _add_inputs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
+                        help="files or directories (walked for .json .jsonl .ndjson .yaml .yml); - for stdin")
+    parser.add_argument("--stdin-filename", default="-", metavar="NAME",
+                        help="name (and so format) for what is read from stdin")
+
+
+def _add_check(parser: argparse.ArgumentParser) -> None:
+    _add_inputs(parser)
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--strict", action="store_true", help="warnings fail the run too")
+    parser.add_argument("--select", default="", metavar="CODES", help="comma-separated codes or prefixes to run")
+    parser.add_argument("--ignore", default="", metavar="CODES", help="comma-separated codes or prefixes to skip")
+
+
+def _add_cost(parser: argparse.ArgumentParser) -> None:
+    _add_inputs(parser)
+    parser.add_argument("--format", choices=("table", "json", "csv", "markdown"), default="table")
+    parser.add_argument("--budget", metavar="USD", help="fail when the total (high end) is above this")
+    parser.add_argument("--max-task-cost", metavar="USD", help="fail when one task (high end) is above this")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (tests call this directly)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(argv)
+        return _dispatch(args)
+    except UsageError as error:
+        return _fail(str(error))
+    except SystemExit as leave:  # --version and --help
+        return int(leave.code or 0)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # never a traceback unless asked for
+        if "--traceback" in argv or os.environ.get("SEEDANCE_LINT_TRACEBACK"):
+            raise
+        return _fail(f"internal error: {type(error).__name__}: {error}. Please report it at {REPORT_URL} "
+                     "(rerun with --traceback for details)")
+
+
+def _fail(message: str) -> int:
+    sys.stderr.write(f"seedance-lint: {message}\n")
+    return EXIT_USAGE
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from seedance_lint import commands
+
+    handler = getattr(commands, f"run_{args.command}")
+    code, output = handler(args, _stdin_bytes(args))
+    write(output)
+    return code
+
+
+def _stdin_bytes(args: argparse.Namespace) -> bytes | None:
+    if "-" in getattr(args, "paths", ()):
+        return sys.stdin.buffer.read()
+    return None
+
+
+def write(text: str) -> None:
+    sys.stdout.buffer.write(text.encode("utf-8", "backslashreplace"))
+    sys.stdout.flush()
+
+
+def console_main() -> None:
+    sys.exit(main())

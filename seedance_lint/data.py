@@ -1,0 +1,110 @@
+"""The data files (constraint schema, price table), read once with importlib.resources.
+
+Nothing in the code repeats a number from the API page: it is all read here.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+SCHEMA_FILE = "bytedance-2-2.request.schema.json"
+PRICES_FILE = "bytedance-2-2.prices.json"
+
+
+@dataclass(frozen=True)
+class Size:
+    """One documented output size: a (resolution, aspect ratio) class and its pixels."""
+
+    resolution: str
+    aspect_ratio: str
+    width: int
+    height: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.width}x{self.height} ({self.resolution} {self.aspect_ratio})"
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """The cross-field facts of the schema's ``x-seedance`` block, indexed for lookups."""
+
+    model: str
+    task_type: str
+    sizes: tuple[Size, ...]
+    by_dimensions: dict[tuple[int, int], Size]
+    resolutions: tuple[str, ...]
+    undocumented_values: dict[str, dict[str, str]]
+    js_safe_integer_max: int
+
+    def sizes_for(self, resolution: str) -> tuple[Size, ...]:
+        return tuple(size for size in self.sizes if size.resolution == resolution)
+
+
+def read_data_text(package: str, name: str) -> str:
+    """A data file from the installed package, or from the checkout when run from source."""
+    try:
+        return resources.files(package).joinpath(name).read_text(encoding="utf-8")
+    except ModuleNotFoundError:  # `python -m seedance_lint` inside an uninstalled checkout
+        checkout = Path(__file__).resolve().parent.parent
+        return checkout.joinpath(package.rsplit(".", 1)[1], name).read_text(encoding="utf-8")
+
+
+@cache
+def request_schema() -> dict:
+    """The JSON Schema of one task, as shipped in schemas/."""
+    return json.loads(read_data_text("seedance_lint.schemas", SCHEMA_FILE))
+
+
+@cache
+def price_document() -> dict:
+    """The raw price table of pricing/ (validated by :mod:`seedance_lint.pricing`)."""
+    return json.loads(read_data_text("seedance_lint.pricing", PRICES_FILE))
+
+
+@cache
+def model_spec() -> ModelSpec:
+    schema = request_schema()
+    extra = schema["x-seedance"]
+    sizes = tuple(
+        Size(row["resolution"], row["aspectRatio"], row["width"], row["height"])
+        for row in extra["dimensions"]
+    )
+    return ModelSpec(
+        model=extra["model"],
+        task_type=extra["taskType"],
+        sizes=sizes,
+        by_dimensions={(size.width, size.height): size for size in sizes},
+        resolutions=tuple(schema["properties"]["resolution"]["enum"]),
+        undocumented_values=extra["undocumentedValues"],
+        js_safe_integer_max=extra["jsSafeIntegerMax"],
+    )
+
+
+def property_schema(pointer: str) -> dict:
+    """The sub-schema that describes the member at a task-relative pointer ("" for none)."""
+    node: dict = request_schema()
+    for part in pointer.strip("/").split("/") if pointer else ():
+        node = _child_schema(node, part)
+        if not node:
+            return {}
+    return node
+
+
+def _child_schema(node: dict, part: str) -> dict:
+    node = _deref(node)
+    if "properties" in node:
+        return _deref(node["properties"].get(part, {}))
+    if "items" in node and part.isdigit():
+        return _deref(node["items"])
+    return {}
+
+
+def _deref(node: dict) -> dict:
+    ref = node.get("$ref") if isinstance(node, dict) else None
+    if ref and ref.startswith("#/$defs/"):
+        return request_schema()["$defs"][ref.removeprefix("#/$defs/")]
+    return node

@@ -1,0 +1,193 @@
+"""Bytes to documents: decoding, then the parser of the file's format.
+
+The JSON paths parse with orjson first and fall back to the position-tracking
+parser only when positions are needed (a finding to locate), when orjson
+fails (to explain where), or when the text may hold duplicate keys.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import orjson
+
+from seedance_lint.parsers import jsonpos, yamlpos
+from seedance_lint.parsers.positions import LineIndex, Position, Positions
+from seedance_lint.sources import Source
+
+_BOM = b"\xef\xbb\xbf"
+#: Every object key in JSON text is a string followed by a colon; strings
+#: inside values may match too, so the count is an upper bound on the keys.
+_KEY_LIKE = re.compile(rb'"\s*:')
+_JSON_ERROR_CODES = {"syntax": "SDL001", "empty": "SDL002", "non-finite": "SDL008", "too-deep": "SDL009"}
+_YAML_NOTE_CODES = {"duplicate-key": "SDL003", "yaml11": "SDL010", "tag": "SDL011", "non-finite": "SDL008"}
+_YAML_ERROR_CODES = {"syntax": "SDL001", "too-deep": "SDL009", "too-large": "SDL009"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A finding of the loaders, located directly in the file."""
+
+    code: str
+    message: str
+    position: Position
+    pointer: str = ""
+
+
+@dataclass
+class Document:
+    """One parsed JSON value (a whole file, a JSON Lines line, or a YAML document)."""
+
+    value: object
+    first_line: int = 1
+    text: str | None = None
+    notes: list[Problem] = field(default_factory=list)
+    _positions: Positions | None = None
+
+    def positions(self) -> Positions:
+        """Positions, computed on first use by re-parsing the text with positions."""
+        if self._positions is None:
+            self._positions = jsonpos.parse(self.text or "", self.first_line).positions
+        return self._positions
+
+
+Loaded = Document | Problem
+
+
+def load(source: Source) -> Iterator[Loaded]:
+    """Every document of a source, or the problems that stop it from being read."""
+    try:
+        if source.format == "jsonl" and source.path is not None:
+            yield from _jsonl_file(source)
+            return
+        data = source.data if source.data is not None else source.path.read_bytes()
+    except OSError as error:
+        yield Problem("SDL001", f"cannot read the file: {error.strerror or error}", (1, 1))
+        return
+    yield from load_bytes(data, source.format)
+
+
+def load_bytes(data: bytes, format: str) -> Iterator[Loaded]:
+    text = decode(data)
+    if isinstance(text, Problem):
+        yield text
+        return
+    if format == "auto":
+        format = sniff(text)
+    if format == "yaml":
+        yield from _yaml_documents(text)
+    elif format == "jsonl":
+        yield from _jsonl_lines(text.splitlines(), 1)
+    else:
+        yield load_json_text(text, 1)
+
+
+def sniff(text: str) -> str:
+    """The format of standard input without a name: JSON, JSON Lines or YAML."""
+    start = text.lstrip()[:1]
+    if start not in ("{", "["):
+        return "yaml"
+    first, _, rest = text.strip().partition("\n")
+    if rest.strip() and _parses(first) and not _parses(text):
+        return "jsonl"
+    return "json"
+
+
+def _parses(text: str) -> bool:
+    try:
+        orjson.loads(text)
+        return True
+    except orjson.JSONDecodeError:
+        return False
+
+
+def decode(data: bytes, first_line: int = 1) -> str | Problem:
+    if data.startswith(_BOM):
+        data = data[len(_BOM) :]
+    if b"\x00" in data[:8192]:
+        return Problem("SDL007", "the file is binary (it contains NUL bytes), not a UTF-8 request file", (first_line, 1))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line_start = before.rfind(b"\n") + 1
+        column = len(before[line_start:].decode("utf-8", "replace")) + 1
+        where = (first_line + before.count(b"\n"), column)
+        return Problem("SDL007", f"the file is not valid UTF-8: byte 0x{data[error.start]:02x} cannot be decoded", where)
+
+
+def load_json_text(text: str, first_line: int) -> Loaded:
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return _load_json_slowly(text, first_line)
+    if _may_repeat_keys(text, value):
+        return _load_json_slowly(text, first_line)
+    return Document(value, first_line, text)
+
+
+def _may_repeat_keys(text: str, value: object) -> bool:
+    return len(_KEY_LIKE.findall(text.encode("utf-8"))) != _count_keys(value)
+
+
+def _count_keys(value: object) -> int:
+    if isinstance(value, dict):
+        return len(value) + sum(_count_keys(v) for v in value.values() if isinstance(v, (dict, list)))
+    if isinstance(value, list):
+        return sum(_count_keys(v) for v in value if isinstance(v, (dict, list)))
+    return 0
+
+
+def _load_json_slowly(text: str, first_line: int) -> Loaded:
+    try:
+        parsed = jsonpos.parse(text, first_line)
+    except jsonpos.JsonSyntaxError as error:
+        where = jsonpos.error_position(text, error, first_line)
+        return Problem(_JSON_ERROR_CODES[error.kind], f"invalid JSON: {error.message}", where)
+    notes = [
+        Problem("SDL003", f"duplicate key {pointer.rsplit('/', 1)[1]!r} (first at line {first[0]}); "
+                "parsers keep only the last value", where, pointer)
+        for pointer, where, first in parsed.duplicates
+    ]
+    return Document(parsed.value, first_line, text, notes, parsed.positions)
+
+
+def _jsonl_file(source: Source) -> Iterator[Loaded]:
+    with open(source.path, "rb") as stream:  # streamed: a batch may be larger than memory
+        yield from _jsonl_byte_lines(stream)
+
+
+def _jsonl_byte_lines(lines) -> Iterator[Loaded]:  # noqa: ANN001 - any iterable of bytes
+    found = False
+    for number, raw in enumerate(lines, 1):
+        if number == 1 and raw.startswith(_BOM):
+            raw = raw[len(_BOM) :]
+        if not raw.strip():
+            continue
+        found = True
+        text = decode(raw, number)
+        yield text if isinstance(text, Problem) else load_json_text(text.rstrip("\r\n"), number)
+    if not found:
+        yield Problem("SDL002", "the file is empty: a JSON Lines batch needs one task per line", (1, 1))
+
+
+def _jsonl_lines(lines: list[str], first: int) -> Iterator[Loaded]:
+    yield from _jsonl_byte_lines(line.encode("utf-8") for line in lines)
+
+
+def _yaml_documents(text: str) -> Iterator[Loaded]:
+    try:
+        parsed = yamlpos.parse_all(text)
+    except yamlpos.YamlSyntaxError as error:
+        yield Problem(_YAML_ERROR_CODES[error.kind], f"invalid YAML: {error.message}", error.position)
+        return
+    if not parsed:
+        yield Problem("SDL002", "the file is empty: it holds no YAML document", (1, 1))
+    for document in parsed:
+        notes = [Problem(_YAML_NOTE_CODES[n.kind], n.message, n.position, n.pointer) for n in document.notes]
+        yield Document(document.value, 1, None, notes, document.positions)
+
+
+def line_index(text: str) -> LineIndex:
+    return LineIndex(text)

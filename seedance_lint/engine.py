@@ -1,0 +1,159 @@
+"""The pipeline, top to bottom: sources -> documents -> tasks -> findings -> diagnostics.
+
+Rules are pure; this module stamps each finding with its rule's code and
+severity, the file, and the line and column of the pointer.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from seedance_lint.data import ModelSpec, model_spec
+from seedance_lint.diagnostic import Diagnostic, Finding, Severity
+from seedance_lint.documents import Document, Problem, load
+from seedance_lint.parsers.positions import Positions
+from seedance_lint.rules import BY_CODE, TASK_RULES
+from seedance_lint.rules.base import Rule, TaskContext
+from seedance_lint.sources import Source
+from seedance_lint.tasks import Skipped, TaskRef, looks_like_request, select
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which rules run and at what severity (from the config file and flags)."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: tuple[tuple[str, Severity], ...] = ()
+
+    def enabled(self, code: str) -> bool:
+        chosen = not self.select or any(code.startswith(p) for p in self.select)
+        return chosen and not any(code.startswith(p) for p in self.ignore)
+
+    def severity_of(self, rule: Rule) -> Severity:
+        return dict(self.severity).get(rule.code, rule.severity)
+
+
+def check_task(task: object, rules: Iterable[Rule] = TASK_RULES) -> list[tuple[Rule, Finding]]:
+    """Every finding of the task rules on one task (pure; no positions)."""
+    ctx = TaskContext(task)
+    return [(rule, finding) for rule in rules for finding in rule.check(ctx)]
+
+
+@dataclass
+class Stats:
+    files: int = 0
+    tasks: int = 0
+
+
+@dataclass
+class Linter:
+    """One run: it remembers taskUUIDs across files and counts files and tasks."""
+
+    selection: Selection = field(default_factory=Selection)
+    spec: ModelSpec = field(default_factory=model_spec)
+    stats: Stats = field(default_factory=Stats)
+    _uuids: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._rules = tuple(r for r in TASK_RULES if self.selection.enabled(r.code))
+
+    def lint_sources(self, sources: Iterable[Source]) -> Iterator[Diagnostic]:
+        for source in sources:
+            yield from self.lint_source(source)
+
+    def lint_source(self, source: Source) -> Iterator[Diagnostic]:
+        self.stats.files += 1
+        file_lint = _FileLint(self, source)
+        for loaded in load(source):
+            yield from file_lint.document(loaded)
+        yield from file_lint.finish()
+
+    def make(self, code: str, file: str, where: tuple[int, int], message: str, pointer: str = "",
+             task: int | None = None, finding: Finding | None = None) -> Diagnostic | None:
+        if not self.selection.enabled(code):
+            return None
+        rule = BY_CODE[code]
+        fix = finding.fix if finding else None
+        return Diagnostic(file, where[0], where[1], code, rule.name, self.selection.severity_of(rule),
+                          message, pointer, task, fix)
+
+    def remember_uuid(self, task: dict, file: str, index: int) -> tuple[str, int] | None:
+        uuid = task.get("taskUUID")
+        if not isinstance(uuid, str):
+            return None
+        return self._uuids.setdefault(uuid.lower(), (file, index))
+
+
+class _FileLint:
+    """The state of linting one file: its running task index and what it held."""
+
+    def __init__(self, linter: Linter, source: Source) -> None:
+        self.linter = linter
+        self.source = source
+        self.task_index = 0
+        self.recognized = False
+        self.pending: list[Diagnostic] = []
+
+    def document(self, loaded: Document | Problem) -> Iterator[Diagnostic]:
+        if isinstance(loaded, Problem):
+            self.recognized = True  # a broken file is reported, never skipped
+            yield from self._problem(loaded)
+            return
+        if not self.source.explicit and not looks_like_request(loaded.value, self.linter.spec):
+            return
+        self.recognized = True
+        for note in loaded.notes:
+            yield from self._problem(note)
+        for item in select(loaded.value, self.linter.spec):
+            yield from self._item(item, loaded)
+
+    def finish(self) -> Iterator[Diagnostic]:
+        if not self.recognized:
+            yield from self._problem(Problem("SDL006", "skipped: no videoInference task or bytedance:2@2 model "
+                                             "here; name the file explicitly to lint it anyway", (1, 1)))
+
+    def _problem(self, problem: Problem) -> Iterator[Diagnostic]:
+        made = self.linter.make(problem.code, self.source.display, problem.position, problem.message, problem.pointer)
+        if made:
+            yield made
+
+    def _item(self, item: TaskRef | Skipped, document: Document) -> Iterator[Diagnostic]:
+        if isinstance(item, Skipped):
+            if item.code:
+                where = document.positions().nearest(item.pointer)
+                made = self.linter.make(item.code, self.source.display, where, item.message, item.pointer)
+                yield from [made] if made else []
+            return
+        index = self.task_index
+        self.task_index += 1
+        self.linter.stats.tasks += 1
+        found = check_task(item.value, self.linter._rules)
+        diagnostics = [self._stamp(rule, f, item.pointer, index, document) for rule, f in found]
+        diagnostics += self._duplicate_uuid(item, index, document)
+        yield from sorted(d for d in diagnostics if d)
+
+    def _stamp(self, rule: Rule, finding: Finding, prefix: str, index: int, document: Document) -> Diagnostic | None:
+        pointer = prefix + finding.pointer
+        where = locate(document.positions(), pointer, finding.anchor)
+        return self.linter.make(rule.code, self.source.display, where, finding.message, pointer, index, finding)
+
+    def _duplicate_uuid(self, item: TaskRef, index: int, document: Document) -> list[Diagnostic | None]:
+        first = self.linter.remember_uuid(item.value, self.source.display, index)
+        if first is None or first == (self.source.display, index):
+            return []
+        pointer = item.pointer + "/taskUUID"
+        where = locate(document.positions(), pointer, "value")
+        message = (f"taskUUID {item.value['taskUUID']!r} is already used by task {first[1]} of {first[0]}: "
+                   "every task needs its own UUID v4 (uuid.uuid4()).")
+        return [self.linter.make("SDL401", self.source.display, where, message, pointer, index)]
+
+
+def locate(positions: Positions, pointer: str, anchor: str) -> tuple[int, int]:
+    if anchor == "key":
+        found = positions.of_key(pointer)
+    elif anchor == "parent":
+        found = positions.of_value(pointer.rsplit("/", 1)[0])
+    else:
+        found = positions.of_value(pointer)
+    return found or positions.nearest(pointer)

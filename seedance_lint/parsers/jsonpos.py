@@ -1,0 +1,187 @@
+"""A JSON parser that remembers where every key and value is.
+
+The standard library and orjson give no positions and silently keep the last
+of duplicate keys, so the explaining path parses again with this one. It
+accepts exactly RFC 8259 JSON: no NaN/Infinity, no trailing commas.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from json.decoder import JSONDecodeError, scanstring
+
+from seedance_lint.parsers.positions import LineIndex, Positions, child_pointer
+
+#: Deeper documents are refused (a request is a handful of levels deep); this
+#: keeps the recursive parser far from Python's recursion limit.
+MAX_DEPTH = 200
+
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_NON_FINITE = re.compile(r"-?(?:NaN|Infinity)")
+_LITERALS = (("true", True), ("false", False), ("null", None))
+
+
+class JsonSyntaxError(ValueError):
+    """Malformed JSON at a character offset; ``kind`` picks the rule that reports it."""
+
+    def __init__(self, message: str, offset: int, kind: str = "syntax") -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+        self.kind = kind
+
+
+@dataclass
+class Duplicate:
+    pointer: str
+    key_offset: int
+    first_offset: int
+
+
+@dataclass
+class ParsedJson:
+    value: object
+    positions: Positions
+    duplicates: list[tuple[str, tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+
+
+def parse(text: str, first_line: int = 1) -> ParsedJson:
+    """Parse ``text``; positions are numbered from ``first_line``."""
+    parser = _Parser(text)
+    try:
+        value = parser.document()
+    except JsonSyntaxError as error:
+        raise error
+    lines = LineIndex(text, first_line)
+    positions = Positions(
+        keys={pointer: lines.position(offset) for pointer, offset in parser.keys.items()},
+        values={pointer: lines.position(offset) for pointer, offset in parser.values.items()},
+    )
+    duplicates = [
+        (dup.pointer, lines.position(dup.key_offset), lines.position(dup.first_offset))
+        for dup in parser.duplicates
+    ]
+    return ParsedJson(value, positions, duplicates)
+
+
+def error_position(text: str, error: JsonSyntaxError, first_line: int = 1) -> tuple[int, int]:
+    return LineIndex(text, first_line).position(min(error.offset, len(text)))
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.keys: dict[str, int] = {}
+        self.values: dict[str, int] = {}
+        self.duplicates: list[Duplicate] = []
+
+    def document(self) -> object:
+        index = self._skip(0)
+        if index == len(self.text):
+            raise JsonSyntaxError("expected a JSON value, found the end of the file", index, "empty")
+        value, index = self._value(index, "", 0)
+        index = self._skip(index)
+        if index != len(self.text):
+            raise JsonSyntaxError("unexpected data after the end of the JSON value", index)
+        return value
+
+    def _skip(self, index: int) -> int:
+        return _WHITESPACE.match(self.text, index).end()
+
+    def _value(self, index: int, pointer: str, depth: int) -> tuple[object, int]:
+        self.values[pointer] = index
+        char = self.text[index : index + 1]
+        if char == "{":
+            return self._object(index, pointer, depth + 1)
+        if char == "[":
+            return self._array(index, pointer, depth + 1)
+        if char == '"':
+            return self._string(index)
+        return self._scalar(index)
+
+    def _string(self, index: int) -> tuple[str, int]:
+        try:
+            return scanstring(self.text, index + 1, True)
+        except JSONDecodeError as error:
+            raise JsonSyntaxError(error.msg.lower(), error.pos) from None
+
+    def _scalar(self, index: int) -> tuple[object, int]:
+        for word, value in _LITERALS:
+            if self.text.startswith(word, index):
+                return value, index + len(word)
+        if _NON_FINITE.match(self.text, index):
+            raise JsonSyntaxError("NaN and Infinity are not JSON numbers", index, "non-finite")
+        number = _NUMBER.match(self.text, index)
+        if not number:
+            raise JsonSyntaxError("expected a JSON value", index)
+        return self._number(number), number.end()
+
+    def _number(self, match: re.Match[str]) -> int | float:
+        if not match.group(1) and not match.group(2):
+            return int(match.group())
+        value = float(match.group())
+        if not math.isfinite(value):
+            raise JsonSyntaxError("number is too large to represent", match.start(), "non-finite")
+        return value
+
+    def _check_depth(self, index: int, depth: int) -> None:
+        if depth > MAX_DEPTH:
+            raise JsonSyntaxError(f"nested deeper than {MAX_DEPTH} levels", index, "too-deep")
+
+    def _array(self, index: int, pointer: str, depth: int) -> tuple[list, int]:
+        self._check_depth(index, depth)
+        items: list = []
+        index = self._skip(index + 1)
+        if self.text.startswith("]", index):
+            return items, index + 1
+        while True:
+            item, index = self._value(index, child_pointer(pointer, len(items)), depth)
+            items.append(item)
+            index = self._skip(index)
+            index = self._separator(index, "]")
+            if index < 0:
+                return items, -index
+            index = self._skip(index)
+
+    def _separator(self, index: int, closer: str) -> int:
+        """Index after a comma, or the negated index after the closer."""
+        char = self.text[index : index + 1]
+        if char == ",":
+            follow = self._skip(index + 1)
+            if self.text.startswith(closer, follow):
+                raise JsonSyntaxError(f"trailing comma before '{closer}'", index)
+            return index + 1
+        if char == closer:
+            return -(index + 1)
+        found = repr(char) if char else "the end of the file"
+        raise JsonSyntaxError(f"expected ',' or '{closer}', found {found}", index)
+
+    def _object(self, index: int, pointer: str, depth: int) -> tuple[dict, int]:
+        self._check_depth(index, depth)
+        members: dict = {}
+        index = self._skip(index + 1)
+        if self.text.startswith("}", index):
+            return members, index + 1
+        while True:
+            index = self._member(index, pointer, members, depth)
+            index = self._separator(self._skip(index), "}")
+            if index < 0:
+                return members, -index
+            index = self._skip(index)
+
+    def _member(self, index: int, pointer: str, members: dict, depth: int) -> int:
+        if not self.text.startswith('"', index):
+            raise JsonSyntaxError("expected a member name in double quotes", index)
+        key, after = self._string(index)
+        member = child_pointer(pointer, key)
+        if key in members:
+            self.duplicates.append(Duplicate(member, index, self.keys[member]))
+        self.keys[member] = index
+        after = self._skip(after)
+        if not self.text.startswith(":", after):
+            raise JsonSyntaxError("expected ':' after the member name", after)
+        value, after = self._value(self._skip(after + 1), member, depth)
+        members[key] = value
+        return after

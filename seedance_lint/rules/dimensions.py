@@ -1,0 +1,152 @@
+"""Output size: width/height pairs, resolution presets and the documented combinations."""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+
+from seedance_lint.data import Size
+from seedance_lint.diagnostic import Finding, Fix
+from seedance_lint.rules.base import TaskContext, is_int, rule, show
+
+#: How far (relative) a requested size may be from a documented one for the
+#: fix to be called safe: 1920x1080 -> 1920x1088 is; 1280x720 -> either size is not.
+SAFE_FIX_TOLERANCE = 0.02
+
+
+def _frame_images(ctx: TaskContext) -> object:
+    return ctx.member("inputs", "frameImages")
+
+
+def nearest_sizes(sizes: Iterable[Size], width: float, height: float) -> list[Size]:
+    """Documented sizes ordered by closeness: aspect ratio first, then pixel count."""
+
+    def distance(size: Size) -> tuple[float, float]:
+        ratio = abs(math.log(width / height) - math.log(size.width / size.height))
+        area = abs(math.log(width * height) - math.log(size.width * size.height))
+        return round(ratio, 3), area
+
+    return sorted(sizes, key=distance)
+
+
+def _close(size: Size, width: int, height: int) -> bool:
+    return abs(size.width - width) <= size.width * SAFE_FIX_TOLERANCE and abs(
+        size.height - height
+    ) <= size.height * SAFE_FIX_TOLERANCE
+
+
+@rule("SDL201", "unpaired-dimension", "error")
+def unpaired_dimension(ctx: TaskContext) -> Iterator[Finding]:
+    """width and height must be used together.
+
+    The API rejects a task that gives only one of them.
+
+    Failing: {"width": 864}
+    Passing: {"width": 864, "height": 480}
+    """
+    task = ctx.task
+    if not isinstance(task, dict) or ("width" in task) == ("height" in task):
+        return
+    given, missing = ("width", "height") if "width" in task else ("height", "width")
+    partners = sorted({getattr(s, missing) for s in ctx.spec.sizes if getattr(s, given) == task[given]})
+    hint = f" Documented {missing} for {given} {show(task[given])}: {', '.join(map(str, partners))}." if partners else ""
+    fix = Fix(f"/{missing}", partners[0]) if len(partners) == 1 else None
+    yield Finding(f"/{missing}", f"`{given}` is set without `{missing}`: they must be used together.{hint}", "parent", fix)
+
+
+@rule("SDL202", "resolution-with-dimensions", "error")
+def resolution_with_dimensions(ctx: TaskContext) -> Iterator[Finding]:
+    """resolution cannot be used with width/height.
+
+    Give either a resolution preset or explicit dimensions, not both.
+
+    Failing: {"resolution": "480p", "width": 864, "height": 480}
+    Passing: {"width": 864, "height": 480}
+    """
+    task = ctx.task
+    if isinstance(task, dict) and "resolution" in task and ("width" in task or "height" in task):
+        yield Finding(
+            "/resolution",
+            "`resolution` cannot be used with `width`/`height`: remove `resolution` to keep the explicit "
+            "size, or remove `width` and `height` to use the preset.",
+            "key",
+            Fix("/resolution", remove=True),
+        )
+
+
+@rule("SDL203", "missing-output-size", "error")
+def missing_output_size(ctx: TaskContext) -> Iterator[Finding]:
+    """The task gives no output size: provide inputs.frameImages, width/height or resolution.
+
+    Failing: {"positivePrompt": "a dancer"}
+    Passing: {"positivePrompt": "a dancer", "resolution": "480p"}
+    """
+    task = ctx.task
+    if not isinstance(task, dict) or any(k in task for k in ("width", "height", "resolution")):
+        return
+    if _frame_images(ctx):
+        return
+    example = ctx.spec.sizes[0]
+    yield Finding(
+        "",
+        "the task has no output size: add `width` and `height` (for example "
+        f"{example.width}x{example.height}), a `resolution` ({', '.join(ctx.spec.resolutions)}) "
+        "or `inputs.frameImages`.",
+    )
+
+
+@rule("SDL204", "unsupported-dimensions", "error")
+def unsupported_dimensions(ctx: TaskContext) -> Iterator[Finding]:
+    """width x height is not one of the documented combinations.
+
+    The model supports a fixed set of sizes (480p and 1080p in seven aspect
+    ratios); the message names the nearest ones.
+
+    Failing: {"width": 1280, "height": 720}
+    Passing: {"width": 864, "height": 480}
+    """
+    width, height = ctx.member("width"), ctx.member("height")
+    if not (is_int(width) and is_int(height)) or width <= 0 or height <= 0:
+        return
+    if (int(width), int(height)) in ctx.spec.by_dimensions:
+        return
+    nearest = nearest_sizes(ctx.spec.sizes, width, height)
+    best = nearest[0]
+    safe = _close(best, int(width), int(height))
+    others = ", ".join(s.label for s in nearest[1:3])
+    yield Finding(
+        "/width",
+        f"{show(width)}x{show(height)} is not a supported size for bytedance:2@2. Nearest supported: "
+        f"{best.label}; next: {others}.",
+        "key",
+        Fix("", {"width": best.width, "height": best.height}, safe=safe),
+    )
+
+
+@rule("SDL205", "undocumented-value", "warning")
+def undocumented_value(ctx: TaskContext) -> Iterator[Finding]:
+    """A value the API page contradicts itself about, such as resolution 720p.
+
+    The page prices 720p but lists it neither as an allowed resolution nor in
+    the dimension table, so the API may reject it. seedance-lint warns rather
+    than errs, and prices it from the table.
+
+    Failing: {"resolution": "720p"}
+    Passing: {"resolution": "480p"}
+    """
+    for pointer, values in ctx.spec.undocumented_values.items():
+        value = ctx.member(*pointer.strip("/").split("/"))
+        if isinstance(value, str) and value in values:
+            yield Finding(
+                pointer,
+                f"`{pointer.strip('/')}` {show(value)} is undocumented: {values[value]}. The API may reject "
+                f"it; the documented values are {', '.join(ctx.spec.resolutions)}.",
+            )
+
+
+RULES = (
+    unpaired_dimension,
+    resolution_with_dimensions,
+    missing_output_size,
+    unsupported_dimensions,
+    undocumented_value,
+)

@@ -1,0 +1,55 @@
+"""Which values of a document are tasks for this model, and which are skipped."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from seedance_lint.data import ModelSpec
+
+
+@dataclass(frozen=True)
+class TaskRef:
+    """A task for bytedance:2@2 at ``pointer`` in its document."""
+
+    pointer: str
+    value: dict
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A value that is not ours; ``code`` is set where the user should hear of it."""
+
+    pointer: str
+    code: str | None
+    message: str = ""
+
+
+def select(value: object, spec: ModelSpec) -> Iterator[TaskRef | Skipped]:
+    """A task object, or each item of an array of tasks (the API's request body)."""
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            yield _classify(item, f"/{index}", spec)
+    else:
+        yield _classify(value, "", spec)
+
+
+def _classify(item: object, pointer: str, spec: ModelSpec) -> TaskRef | Skipped:
+    if not isinstance(item, dict):
+        kind = "an array" if isinstance(item, list) else "a scalar"
+        return Skipped(pointer, "SDL004", f"expected a task object here, found {kind}: a request is a task "
+                       "object or an array of task objects.")
+    task_type, model = item.get("taskType"), item.get("model")
+    if model == spec.model:
+        return TaskRef(pointer, item)
+    if task_type != spec.task_type:
+        return Skipped(pointer, None, "not a videoInference task")
+    if isinstance(model, str):
+        return Skipped(pointer, "SDL005", f"skipped: a videoInference task for model {model!r}; "
+                       f"seedance-lint checks {spec.model} only.")
+    return TaskRef(pointer, item)
+
+
+def looks_like_request(value: object, spec: ModelSpec) -> bool:
+    """Whether any item is a Runware task at all (has a taskType or our model)."""
+    items = value if isinstance(value, list) else [value]
+    return any(isinstance(i, dict) and ("taskType" in i or i.get("model") == spec.model) for i in items)
