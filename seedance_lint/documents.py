@@ -128,14 +128,23 @@ def load_json_text(text: str, first_line: int) -> Loaded:
 
 
 def _may_repeat_keys(text: str, value: object) -> bool:
-    return len(_KEY_LIKE.findall(text.encode("utf-8"))) != _count_keys(value)
+    try:
+        return len(_KEY_LIKE.findall(text.encode("utf-8"))) != _count_keys(value, 0)
+    except _TooDeep:  # orjson nests to 1024 levels; the slow parser reports SDL009 past ours
+        return True
 
 
-def _count_keys(value: object) -> int:
+class _TooDeep(Exception):
+    pass
+
+
+def _count_keys(value: object, depth: int) -> int:
+    if depth >= jsonpos.MAX_DEPTH:  # this value is nested at level depth + 1
+        raise _TooDeep
     if isinstance(value, dict):
-        return len(value) + sum(_count_keys(v) for v in value.values() if isinstance(v, (dict, list)))
+        return len(value) + sum(_count_keys(v, depth + 1) for v in value.values() if isinstance(v, (dict, list)))
     if isinstance(value, list):
-        return sum(_count_keys(v) for v in value if isinstance(v, (dict, list)))
+        return sum(_count_keys(v, depth + 1) for v in value if isinstance(v, (dict, list)))
     return 0
 
 
