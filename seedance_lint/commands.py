@@ -4,10 +4,19 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from seedance_lint.engine import Linter, Selection
 from seedance_lint.errors import UsageError
+from seedance_lint.data import model_spec
+from seedance_lint.documents import Problem, load
 from seedance_lint.sources import Source, SourceError, discover
+from seedance_lint.tasks import TaskRef, looks_like_request, select
+
+if TYPE_CHECKING:
+    from seedance_lint.costing import Estimate
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
 
@@ -38,3 +47,92 @@ def run_check(args: argparse.Namespace, stdin: bytes | None) -> tuple[int, str]:
 
 def _use_color() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def _decimal_flag(value: object, flag: str) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise UsageError(f"{flag}: {value!r} is not an amount in USD (e.g. 12.50)") from None
+    if not amount.is_finite() or amount < 0:
+        raise UsageError(f"{flag}: {value!r} must be a non-negative amount in USD")
+    return amount
+
+
+def priced_tasks(sources: list[Source]) -> Iterator[tuple[str, int, Estimate] | str]:
+    """(file, task index, estimate) per task of ours, or a problem that stops a file from being priced."""
+    from seedance_lint.costing import estimate_task
+
+    spec = model_spec()
+    for source in sources:
+        index = 0
+        for loaded in load(source):
+            if isinstance(loaded, Problem):
+                yield f"{source.display}:{loaded.position[0]}:{loaded.position[1]}: cannot price: {loaded.message}"
+                continue
+            if not source.explicit and not looks_like_request(loaded.value, spec):
+                continue
+            for item in select(loaded.value, spec):
+                if isinstance(item, TaskRef):
+                    yield source.display, index, estimate_task(item.value, spec)
+                    index += 1
+
+
+def run_cost(args: argparse.Namespace, stdin: bytes | None) -> tuple[int, str]:
+    from seedance_lint.costing import price_table
+    from seedance_lint.reporters.cost import COST_REPORTERS, CostReport, PricedTask
+
+    budget = _decimal_flag(args.budget, "--budget")
+    max_task = _decimal_flag(args.max_task_cost, "--max-task-cost")
+    rows, problems = [], []
+    for item in priced_tasks(sources_of(args, stdin)):
+        if isinstance(item, str):
+            problems.append(item)
+        else:
+            rows.append(PricedTask(*item))
+    problems += _cost_problems(rows, budget, max_task)
+    priced = [r.estimate for r in rows if r.estimate.priced]
+    report = CostReport(price_table().currency, tuple(rows), sum((e.cost for e in priced), Decimal(0)),
+                        sum((e.low for e in priced), Decimal(0)), sum((e.high for e in priced), Decimal(0)),
+                        tuple(problems))
+    return (EXIT_PROBLEMS if problems else EXIT_OK), COST_REPORTERS[args.format](report)
+
+
+def _cost_problems(rows: list, budget: Decimal | None, max_task: Decimal | None) -> list[str]:
+    problems = [f"{r.file}: task {r.task} cannot be priced: {r.estimate.reason}" for r in rows if not r.estimate.priced]
+    if max_task is not None:
+        problems += [f"{r.file}: task {r.task} may cost {r.estimate.high:f} USD, over --max-task-cost {max_task:f}"
+                     for r in rows if r.estimate.priced and r.estimate.high > max_task]
+    high = sum((r.estimate.high for r in rows if r.estimate.priced), Decimal(0))
+    if budget is not None and high > budget:
+        problems.append(f"the total may reach {high:f} USD (high end), over --budget {budget:f}")
+    return problems
+
+
+def run_prices(args: argparse.Namespace, stdin: bytes | None) -> tuple[int, str]:
+    """The price matrix: documented cells as given, derived cells marked with '*'."""
+    from seedance_lint.costing import Cell, cell_price, price_table
+
+    table, spec = price_table(), model_spec()
+    durations = sorted({row.duration for row in table.rows})
+    ratios = list(dict.fromkeys([*table.aspect_ratios(), *(d.aspectRatio for d in table.derivedAspectRatios)]))
+    header = ["resolution", "aspect", *(f"{d:f}s" for d in durations), "USD/s", "size"]
+    rows = [header]
+    for resolution in table.resolutions():
+        sizes = {s.aspect_ratio: f"{s.width}x{s.height}" for s in spec.sizes_for(resolution)}
+        for ratio in ratios:
+            prices = [cell_price(Cell(resolution, ratio), d, table) for d in durations]
+            if None in prices:
+                continue
+            mark = "*" if prices[0].basis == "derived" else ""
+            per_second = (prices[-1].value / durations[-1]).quantize(table.roundTo)
+            rows.append([resolution, ratio, *(f"{p.value:f}{mark}" for p in prices), f"{per_second:f}",
+                         sizes.get(ratio, "undocumented")])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    notes = [f"* derived: {d.aspectRatio} priced as {d.from_} ({d.reason})" for d in table.derivedAspectRatios]
+    headline = ", ".join(f"{k} ~{v:f}/s" for k, v in table.headlineRates.perSecond.items())
+    notes.append(f"Headline rates on the API page: {headline}. Currency: {table.currency}.")
+    return EXIT_OK, "\n".join(lines + notes) + "\n"

@@ -1,0 +1,277 @@
+"""The price table (pydantic at the edge) and the pricing model.
+
+A task resolves to one or more candidate cells (resolution, aspect ratio); a
+cell's price at any duration follows the straight line through the nearest
+documented durations. See README "How costs are estimated".
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict
+
+from seedance_lint.data import ModelSpec, model_spec, price_document, request_schema
+from seedance_lint.imagesize import inline_image_size
+from seedance_lint.rules.base import is_int
+
+ZERO = Decimal(0)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class PriceRow(_Strict):
+    aspectRatio: str
+    resolution: str
+    duration: Decimal
+    price: Decimal
+
+
+class Derivation(_Strict):
+    aspectRatio: str
+    from_: str
+    reason: str
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def __init__(self, **data: object) -> None:
+        if "from" in data:
+            data["from_"] = data.pop("from")
+        super().__init__(**data)
+
+
+class Headline(_Strict):
+    note: str
+    perSecond: dict[str, Decimal]
+
+
+class Margin(_Strict):
+    high: Decimal
+    note: str
+
+
+class Observation(_Strict):
+    example: str
+    width: int
+    height: int
+    duration: Decimal
+    billed: Decimal
+
+
+class DurationModel(_Strict):
+    method: str
+    note: str
+
+
+class PriceTable(_Strict):
+    """pricing/bytedance-2-2.prices.json, validated; money as Decimal from strings."""
+
+    model: str
+    currency: str
+    source: str
+    headlineRates: Headline
+    rows: tuple[PriceRow, ...]
+    durationModel: DurationModel
+    derivedAspectRatios: tuple[Derivation, ...]
+    roundTo: Decimal
+    estimateMargin: Margin
+    billingObservations: tuple[Observation, ...]
+
+    def points(self, resolution: str, aspect_ratio: str) -> tuple[tuple[Decimal, Decimal], ...]:
+        """The documented (duration, price) points of one cell, by duration."""
+        return tuple(sorted((r.duration, r.price) for r in self.rows
+                            if r.resolution == resolution and r.aspectRatio == aspect_ratio))
+
+    def resolutions(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(r.resolution for r in self.rows))
+
+    def aspect_ratios(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(r.aspectRatio for r in self.rows))
+
+
+@cache
+def price_table() -> PriceTable:
+    return PriceTable.model_validate(price_document())
+
+
+@dataclass(frozen=True)
+class Cell:
+    resolution: str
+    aspect_ratio: str
+    width: int | None = None
+    height: int | None = None
+
+
+@dataclass(frozen=True)
+class CellPrice:
+    value: Decimal
+    basis: str  # table | interpolated | derived
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The price of one task: a point estimate inside [low, high], and how it was reached."""
+
+    task_uuid: str | None
+    width: int | None
+    height: int | None
+    resolution: str | None
+    aspect_ratio: str | None
+    duration: Decimal | None
+    number_results: int | None
+    cost: Decimal | None
+    low: Decimal | None
+    high: Decimal | None
+    basis: str  # table | interpolated | derived | range | unpriced
+    reason: str = ""
+
+    @property
+    def priced(self) -> bool:
+        return self.cost is not None
+
+
+def price_at(points: tuple[tuple[Decimal, Decimal], ...], duration: Decimal) -> tuple[Decimal, bool]:
+    """The line through the two documented points nearest ``duration``; exact on a point."""
+    for point, price in points:
+        if point == duration:
+            return price, True
+    if len(points) == 1:
+        (point, price), = points
+        return price * duration / point, False
+    (d0, p0), (d1, p1) = _segment(points, duration)
+    value = p0 + (p1 - p0) * (duration - d0) / (d1 - d0)
+    return max(value, ZERO), False
+
+
+def _segment(points: tuple[tuple[Decimal, Decimal], ...], duration: Decimal) -> tuple:
+    for left, right in zip(points, points[1:]):
+        if duration <= right[0]:
+            return left, right
+    return points[-2], points[-1]
+
+
+def cell_price(cell: Cell, duration: Decimal, table: PriceTable) -> CellPrice | None:
+    points = table.points(cell.resolution, cell.aspect_ratio)
+    basis_if_inexact = "interpolated"
+    if not points:
+        source = next((d.from_ for d in table.derivedAspectRatios if d.aspectRatio == cell.aspect_ratio), None)
+        points = table.points(cell.resolution, source) if source else ()
+        basis_if_inexact = "derived"
+        if not points:
+            return None
+    value, exact = price_at(points, duration)
+    return CellPrice(value, "table" if exact and basis_if_inexact != "derived" else basis_if_inexact)
+
+
+def estimate_task(task: object, spec: ModelSpec | None = None, table: PriceTable | None = None) -> Estimate:
+    """Price one task; never raises, whatever the task holds."""
+    spec, table = spec or model_spec(), table or price_table()
+    uuid = task.get("taskUUID") if isinstance(task, dict) else None
+    uuid = uuid if isinstance(uuid, str) else None
+    if not isinstance(task, dict):
+        return _unpriced(uuid, "the task is not an object")
+    duration, count = _duration(task), _number_results(task)
+    if duration is None:
+        return _unpriced(uuid, f"duration {task.get('duration')!r} is not a positive number of seconds")
+    if count is None:
+        return _unpriced(uuid, f"numberResults {task.get('numberResults')!r} is not a positive integer")
+    cells, why = candidate_cells(task, spec, table)
+    if not cells:
+        return _unpriced(uuid, why, duration, count)
+    try:
+        return _combine(uuid, cells, duration, count, table)
+    except ArithmeticError:  # a duration or count with more digits than a Decimal context holds
+        return _unpriced(uuid, "duration x numberResults is too large to price", duration, count)
+
+
+def _unpriced(uuid: str | None, reason: str, duration: Decimal | None = None, count: int | None = None) -> Estimate:
+    return Estimate(uuid, None, None, None, None, duration, count, None, None, None, "unpriced", reason)
+
+
+def _defaults() -> dict:
+    properties = request_schema()["properties"]
+    return {"duration": properties["duration"]["default"], "numberResults": properties["numberResults"]["default"]}
+
+
+def _duration(task: dict) -> Decimal | None:
+    value = task.get("duration", _defaults()["duration"])
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+        return None
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+
+def _number_results(task: dict) -> int | None:
+    value = task.get("numberResults", _defaults()["numberResults"])
+    return int(value) if is_int(value) and value >= 1 else None
+
+
+def candidate_cells(task: dict, spec: ModelSpec, table: PriceTable) -> tuple[list[Cell], str]:
+    """Every (resolution, aspect ratio) the task may produce, and why there is none."""
+    width, height, resolution = task.get("width"), task.get("height"), task.get("resolution")
+    if is_int(width) and is_int(height):
+        size = spec.by_dimensions.get((int(width), int(height)))
+        if size is None:
+            return [], f"{width}x{height} is not a documented size, so it has no price"
+        return [Cell(size.resolution, size.aspect_ratio, size.width, size.height)], ""
+    if isinstance(resolution, str):
+        if resolution not in spec.resolutions and resolution not in table.resolutions():
+            return [], f"resolution {resolution!r} has no documented price"
+        return _cells_for(resolution, _image_aspect_ratio(task, spec), spec, table), ""
+    if _frame_images(task):
+        ratio = _image_aspect_ratio(task, spec)
+        return [c for res in spec.resolutions for c in _cells_for(res, ratio, spec, table)], ""
+    return [], "the task gives no output size (width/height, resolution or inputs.frameImages)"
+
+
+def _cells_for(resolution: str, ratio: str | None, spec: ModelSpec, table: PriceTable) -> list[Cell]:
+    sizes = {s.aspect_ratio: s for s in spec.sizes_for(resolution)}
+    derived = [d.aspectRatio for d in table.derivedAspectRatios]
+    ratios = list(dict.fromkeys([*sizes, *table.aspect_ratios(), *derived]))
+    chosen = [ratio] if ratio in ratios else ratios
+    return [Cell(resolution, r, *((sizes[r].width, sizes[r].height) if r in sizes else (None, None)))
+            for r in chosen if cell_price(Cell(resolution, r), Decimal(1), table)]
+
+
+def _frame_images(task: dict) -> list:
+    inputs = task.get("inputs")
+    images = inputs.get("frameImages") if isinstance(inputs, dict) else None
+    return images if isinstance(images, list) else []
+
+
+def _image_aspect_ratio(task: dict, spec: ModelSpec) -> str | None:
+    """The documented aspect ratio nearest the first frame image, when readable offline."""
+    images = _frame_images(task)
+    first = images[0] if images else None
+    image = first.get("image") if isinstance(first, dict) else first
+    size = inline_image_size(image) if isinstance(image, str) else None
+    if not size:
+        return None
+    return min(spec.sizes, key=lambda s: abs(math.log(size[0] / size[1]) - math.log(s.width / s.height))).aspect_ratio
+
+
+def _combine(uuid: str | None, cells: list[Cell], duration: Decimal, count: int, table: PriceTable) -> Estimate:
+    priced = [(cell, cell_price(cell, duration, table)) for cell in cells]
+    quantum, margin = table.roundTo, table.estimateMargin.high
+
+    def money(value: Decimal) -> Decimal:
+        return (value * count).quantize(quantum, ROUND_HALF_UP)
+
+    lows = [money(p.value) for _, p in priced]
+    highs = [money(p.value * (1 + margin)) if p.basis != "table" else money(p.value) for _, p in priced]
+    if len(priced) == 1:
+        (cell, price), = priced
+        return Estimate(uuid, cell.width, cell.height, cell.resolution, cell.aspect_ratio, duration, count,
+                        lows[0], lows[0], highs[0], price.basis)
+    resolutions = {c.resolution for c in cells}
+    ratios = {c.aspect_ratio for c in cells}
+    return Estimate(uuid, None, None, _only(resolutions), _only(ratios), duration, count,
+                    max(lows), min(lows), max(highs), "range",
+                    f"{len(cells)} possible sizes; the cost is the most expensive one (conservative)")
+
+
+def _only(values: set[str]) -> str | None:
+    return next(iter(values)) if len(values) == 1 else None
+

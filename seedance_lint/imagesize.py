@@ -1,0 +1,80 @@
+"""Width and height of an inline image (data URI or base64), read from its header offline.
+
+Only a prefix is decoded: headers sit at the start (JPEG's frame header may
+follow EXIF data, hence a generous prefix). URLs and UUIDs cannot be read offline.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import struct
+
+#: Characters of base64 decoded at most: 96 KiB of image, enough for JPEG EXIF blocks.
+_PREFIX_CHARS = 131_072
+_DATA_URI = re.compile(r"^data:image/[A-Za-z0-9.+-]+;base64,")
+_BASE64 = re.compile(r"^[A-Za-z0-9+/]+={0,2}$")
+_JPEG_FRAMES = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+
+
+def inline_image_size(image: str) -> tuple[int, int] | None:
+    """(width, height) of a data URI or base64 image, or None when it cannot be known."""
+    payload = _DATA_URI.sub("", image, count=1)
+    if payload is image and not _BASE64.match(image[:256]):
+        return None
+    head = payload[: _PREFIX_CHARS - _PREFIX_CHARS % 4]
+    try:
+        data = base64.b64decode(head[: len(head) - len(head) % 4])
+    except (binascii.Error, ValueError):
+        return None
+    return header_size(data)
+
+
+def header_size(data: bytes) -> tuple[int, int] | None:
+    for reader in (_png, _gif, _webp, _jpeg):
+        size = reader(data)
+        if size:
+            return size if size[0] > 0 and size[1] > 0 else None
+    return None
+
+
+def _png(data: bytes) -> tuple[int, int] | None:
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR" and len(data) >= 24:
+        return struct.unpack(">II", data[16:24])
+    return None
+
+
+def _gif(data: bytes) -> tuple[int, int] | None:
+    if data[:4] == b"GIF8" and len(data) >= 10:
+        return struct.unpack("<HH", data[6:10])
+    return None
+
+
+def _webp(data: bytes) -> tuple[int, int] | None:
+    if data[:4] != b"RIFF" or data[8:12] != b"WEBP" or len(data) < 30:
+        return None
+    chunk = data[12:16]
+    if chunk == b"VP8X":
+        return 1 + int.from_bytes(data[24:27], "little"), 1 + int.from_bytes(data[27:30], "little")
+    if chunk == b"VP8L":
+        bits = int.from_bytes(data[21:25], "little")
+        return 1 + (bits & 0x3FFF), 1 + ((bits >> 14) & 0x3FFF)
+    if chunk == b"VP8 ":
+        width, height = struct.unpack("<HH", data[26:30])
+        return width & 0x3FFF, height & 0x3FFF
+    return None
+
+
+def _jpeg(data: bytes) -> tuple[int, int] | None:
+    if data[:2] != b"\xff\xd8":
+        return None
+    index = 2
+    while index + 9 < len(data):
+        if data[index] != 0xFF:
+            return None
+        marker = data[index + 1]
+        if marker in _JPEG_FRAMES:
+            height, width = struct.unpack(">HH", data[index + 5 : index + 9])
+            return width, height
+        index += 2 + struct.unpack(">H", data[index + 2 : index + 4])[0]
+    return None

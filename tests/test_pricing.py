@@ -1,0 +1,160 @@
+"""The pricing model: documented points exact, examples within 1.5%, invariants by hypothesis."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import docpage
+from seedance_lint.costing import estimate_task, price_table
+from seedance_lint.data import model_spec, request_schema
+
+SPEC = model_spec()
+TABLE = price_table()
+DURATION = request_schema()["properties"]["duration"]
+RESULTS = request_schema()["properties"]["numberResults"]
+SIZES = [(s.width, s.height) for s in SPEC.sizes]
+
+
+def _size(resolution: str, ratio: str) -> dict:
+    size = next((s for s in SPEC.sizes if (s.resolution, s.aspect_ratio) == (resolution, ratio)), None)
+    return {"width": size.width, "height": size.height} if size else {"resolution": resolution}
+
+
+@pytest.mark.parametrize("row", docpage.price_rows(), ids=lambda r: f"{r[0]}-{r[1]}-{r[2]}s")
+def test_documented_points_are_exact(row) -> None:
+    ratio, resolution, duration, price = row
+    task = {**_size(resolution, ratio), "duration": int(duration)}
+    estimate = estimate_task(task)
+    if "width" in task:  # 720p has no documented size: priced as a range over aspect ratios
+        assert (estimate.cost, estimate.low, estimate.high, estimate.basis) == (price, price, price, "table")
+    else:
+        assert estimate.low <= price <= estimate.high
+
+
+@pytest.mark.parametrize("example", docpage.examples(), ids=lambda e: e[0]["taskUUID"][:8])
+def test_page_examples_within_one_and_a_half_percent_of_billed(example) -> None:
+    request, response = example
+    billed = Decimal(str(response["cost"]))
+    estimate = estimate_task(request)
+    assert abs(estimate.cost - billed) / billed <= Decimal("0.015")
+    assert estimate.low <= billed <= estimate.high  # the margin covers what was billed
+    assert estimate.basis == "interpolated"
+
+
+def test_derived_aspect_ratio_uses_its_source_and_says_so() -> None:
+    derivation = TABLE.derivedAspectRatios[0]
+    for resolution in SPEC.resolutions:
+        derived = estimate_task({**_size(resolution, derivation.aspectRatio), "duration": 5})
+        source = estimate_task({**_size(resolution, derivation.from_), "duration": 5})
+        assert derived.basis == "derived" and derived.cost == source.cost
+
+
+def test_undocumented_resolution_is_a_range_over_its_priced_aspect_ratios() -> None:
+    (resolution,) = SPEC.undocumented_values["/resolution"]
+    prices = [p for r, res, d, p in docpage.price_rows() if res == resolution and d == 5]
+    estimate = estimate_task({"resolution": resolution})
+    assert (estimate.basis, estimate.low, estimate.cost) == ("range", min(prices), max(prices))
+    assert estimate.high >= estimate.cost
+
+
+def test_frame_image_only_task_is_a_range_unless_the_image_is_readable() -> None:
+    url_task = {"inputs": {"frameImages": ["https://example.com/a.jpg"]}}
+    assert estimate_task(url_task).basis == "range"
+    png = _png_data_uri(1920, 1080)
+    readable = estimate_task({"inputs": {"frameImages": [png]}})
+    assert readable.basis == "range" and readable.aspect_ratio == "16:9"
+
+
+def _png_data_uri(width: int, height: int) -> str:
+    import base64
+    import struct
+
+    header = b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + struct.pack(">II", width, height) + b"\x08\x02\x00\x00\x00"
+    return "data:image/png;base64," + base64.b64encode(header + b"\x00" * 8).decode()
+
+
+@pytest.mark.parametrize("task, reason", [
+    ({"width": 1280, "height": 720}, "not a documented size"),
+    ({"positivePrompt": "no size"}, "no output size"),
+    ({"width": 864, "height": 480, "duration": "5"}, "duration"),
+    ({"width": 864, "height": 480, "numberResults": 0}, "numberResults"),
+    ("not an object", "not an object"),
+])
+def test_unpriceable_tasks_say_why(task, reason) -> None:
+    estimate = estimate_task(task)
+    assert estimate.cost is None and estimate.basis == "unpriced" and reason in estimate.reason
+
+
+def test_defaults_come_from_the_schema() -> None:
+    width, height = SIZES[0]
+    implicit = estimate_task({"width": width, "height": height})
+    explicit = estimate_task({"width": width, "height": height, "duration": DURATION["default"],
+                              "numberResults": RESULTS["default"]})
+    assert implicit == explicit
+
+
+durations = st.decimals(min_value=Decimal(str(DURATION["minimum"])), max_value=Decimal(str(DURATION["maximum"])),
+                        places=2, allow_nan=False)
+counts = st.integers(RESULTS["minimum"], RESULTS["maximum"])
+
+
+def _task(size: tuple[int, int], duration: Decimal, count: int) -> dict:
+    return {"width": size[0], "height": size[1], "duration": float(duration), "numberResults": count}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(SIZES), durations, durations, counts)
+def test_cost_is_monotone_in_duration(size, d1, d2, count) -> None:
+    short, long = sorted((d1, d2))
+    a, b = estimate_task(_task(size, short, count)), estimate_task(_task(size, long, count))
+    assert Decimal(0) <= a.cost <= b.cost and a.high <= b.high
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(SIZES), durations, counts, counts)
+def test_cost_is_monotone_in_number_results(size, duration, n1, n2) -> None:
+    few, many = sorted((n1, n2))
+    assert estimate_task(_task(size, duration, few)).cost <= estimate_task(_task(size, duration, many)).cost
+
+
+@settings(max_examples=100, deadline=None)
+@given(durations, counts)
+def test_cost_is_monotone_in_resolution_per_aspect_ratio(duration, count) -> None:
+    for ratio in {s.aspect_ratio for s in SPEC.sizes}:
+        costs = [estimate_task(_task((s.width, s.height), duration, count)).cost
+                 for s in sorted(SPEC.sizes, key=lambda s: s.width * s.height) if s.aspect_ratio == ratio]
+        assert costs == sorted(costs)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(SIZES), durations, counts)
+def test_low_cost_high_are_ordered_and_non_negative(size, duration, count) -> None:
+    estimate = estimate_task(_task(size, duration, count))
+    assert Decimal(0) <= estimate.low <= estimate.cost <= estimate.high
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=5),
+    max_leaves=20,
+)
+task_like = st.fixed_dictionaries({}, optional={
+    "width": st.integers(-10, 3000) | json_values, "height": st.integers(-10, 3000) | json_values,
+    "resolution": st.sampled_from([*SPEC.resolutions, "720p", "4k"]) | json_values,
+    "duration": st.floats(allow_nan=True, allow_infinity=True) | json_values,
+    "numberResults": st.integers(-2, 10) | json_values,
+    "inputs": st.fixed_dictionaries({"frameImages": st.lists(st.text(max_size=30) | json_values, max_size=2)}) | json_values,
+})
+
+
+@settings(max_examples=300, deadline=None)
+@given(task_like | json_values)
+def test_estimate_never_raises_and_is_consistent(task) -> None:
+    estimate = estimate_task(task)
+    if estimate.cost is None:
+        assert estimate.basis == "unpriced" and estimate.reason
+    else:
+        assert Decimal(0) <= estimate.low <= estimate.cost <= estimate.high
