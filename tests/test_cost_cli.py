@@ -1,0 +1,92 @@
+"""`seedance-lint cost` and `prices` through the CLI: formats, budget guard, exit codes."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+import pytest
+
+from conftest import EXAMPLES_DIR
+from seedance_lint.costing import price_table
+from seedance_lint.data import model_spec
+
+SIZE = model_spec().sizes[0]
+TASK = {"taskType": "videoInference", "taskUUID": "59d02567-ead8-47ef-94c7-d04dfdcc78b7", "model": "bytedance:2@2",
+        "positivePrompt": "a dancer", "width": SIZE.width, "height": SIZE.height}
+CONTRACT = {"file", "task", "taskUUID", "width", "height", "resolution", "aspectRatio", "duration",
+            "numberResults", "cost", "low", "high", "basis"}
+
+
+def test_json_contract_money_as_decimal_strings(run_cli) -> None:
+    result = run_cli(["cost", str(EXAMPLES_DIR), "--format", "json"])
+    assert result.exit == 0, result.stderr
+    report = result.json()
+    assert report["currency"] == "USD"
+    assert all(CONTRACT <= set(task) for task in report["tasks"])
+    for task in report["tasks"]:
+        for key in ("cost", "low", "high"):
+            assert isinstance(task[key], str) and Decimal(task[key]) >= 0
+    assert Decimal(report["total"]) == sum(Decimal(t["cost"]) for t in report["tasks"])
+    assert Decimal(report["low"]) <= Decimal(report["total"]) <= Decimal(report["high"])
+
+
+def test_budget_guard_uses_the_high_end(run_cli, write_files) -> None:
+    root = write_files({"a.json": json.dumps({**TASK, "duration": 6})})
+    report = run_cli(["cost", str(root / "a.json"), "--format", "json"]).json()
+    high, cost = Decimal(report["high"]), Decimal(report["total"])
+    assert cost < high  # interpolated: a margin above the point estimate
+    assert run_cli(["cost", str(root / "a.json"), "--budget", str(high)]).exit == 0
+    between = run_cli(["cost", str(root / "a.json"), "--budget", str(cost)])
+    assert between.exit == 1 and "over --budget" in between.stdout
+
+
+def test_max_task_cost(run_cli, write_files) -> None:
+    root = write_files({"a.jsonl": json.dumps(TASK) + "\n" + json.dumps({**TASK, "numberResults": 4}) + "\n"})
+    single = run_cli(["cost", str(root / "a.jsonl"), "--format", "json"]).json()["tasks"][0]["high"]
+    result = run_cli(["cost", str(root / "a.jsonl"), "--max-task-cost", single])
+    assert result.exit == 1 and "task 1 may cost" in result.stdout and "task 0 may cost" not in result.stdout
+
+
+def test_unpriceable_task_fails_with_reason(run_cli, write_files) -> None:
+    root = write_files({"a.json": json.dumps({**TASK, "width": 1280, "height": 720})})
+    result = run_cli(["cost", str(root / "a.json"), "--format", "json"])
+    assert result.exit == 1
+    (task,) = result.json()["tasks"]
+    assert task["basis"] == "unpriced" and task["cost"] is None and "not a documented size" in task["reason"]
+
+
+def test_a_request_with_lint_errors_is_still_priced(run_cli, write_files) -> None:
+    root = write_files({"a.json": json.dumps({**TASK, "taskUUID": "nope", "outputFormat": "mp4"})})
+    result = run_cli(["cost", str(root / "a.json"), "--format", "json"])
+    assert result.exit == 0 and result.json()["tasks"][0]["basis"] == "table"
+
+
+def test_csv_has_a_row_per_task(run_cli) -> None:
+    result = run_cli(["cost", str(EXAMPLES_DIR), "--format", "csv"])
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    as_json = run_cli(["cost", str(EXAMPLES_DIR), "--format", "json"]).json()["tasks"]
+    assert [r["cost"] for r in rows] == [t["cost"] for t in as_json]
+
+
+@pytest.mark.parametrize("fmt, marker", [("table", "TOTAL"), ("markdown", "| **TOTAL** |")])
+def test_human_formats_show_a_total(run_cli, fmt, marker) -> None:
+    result = run_cli(["cost", str(EXAMPLES_DIR), "--format", fmt])
+    assert result.exit == 0 and marker in result.stdout
+
+
+@pytest.mark.parametrize("flag, value", [("--budget", "lots"), ("--budget", "-1"), ("--max-task-cost", "NaN")])
+def test_bad_amounts_are_usage_errors(run_cli, flag, value) -> None:
+    result = run_cli(["cost", str(EXAMPLES_DIR), flag, value])
+    assert result.exit == 2 and len(result.stderr.strip().splitlines()) == 1 and flag in result.stderr
+
+
+def test_prices_prints_the_matrix_and_marks_derived_cells(run_cli) -> None:
+    result = run_cli(["prices"])
+    assert result.exit == 0
+    lines = result.stdout.splitlines()
+    rows = [line.split() for line in lines if line.split()[:1] and line.split()[0].endswith("p")]
+    derived = {d.aspectRatio for d in price_table().derivedAspectRatios}
+    assert all(("*" in row[2]) == (row[1] in derived) for row in rows[1:])
+    assert sum(1 for line in lines if line.split()[:1] and line.split()[0].endswith("p")) == 21
