@@ -1,0 +1,54 @@
+"""Every command the README shows is run here."""
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO_ROOT
+
+README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+SH_BLOCKS = re.findall(r"```sh\n(.*?)```", README, re.S)
+COMMANDS = [line.split("  #")[0].strip() for block in SH_BLOCKS for line in block.splitlines()
+            if line.startswith("seedance-lint ")]
+INSTALLED = Path(sys.executable).with_name("seedance-lint")
+
+
+def test_readme_starts_with_the_two_setup_commands() -> None:
+    run_examples, run_tests = (block.strip() for block in SH_BLOCKS[:2])
+    assert README.index("```sh") < README.index("---")
+    assert "pip install ." in run_examples and "seedance-lint check examples/" in run_examples
+    assert "pip install '.[test]'" in run_tests and run_tests.endswith(".venv/bin/pytest")
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (REPO_ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "pip install --quiet '.[test]'" in ci or "pip install '.[test]'" in ci
+    assert re.search(r"^\.venv/bin/pytest\b", ci, re.M)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_usage_commands_run(command: str, run_cli) -> None:
+    argv = shlex.split(command)[1:]
+    result = run_cli(argv, cwd=REPO_ROOT)
+    assert result.exit in (0, 1), result.stderr
+    assert "internal error" not in result.stderr
+
+
+def test_there_are_usage_commands() -> None:
+    assert len(COMMANDS) >= 8
+
+
+@pytest.mark.skipif(not INSTALLED.exists(), reason="seedance-lint is not installed in this interpreter's environment")
+def test_installed_script_finds_its_data_from_any_directory(tmp_path: Path) -> None:
+    examples = REPO_ROOT / "examples"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    for command in (["check", str(examples)], ["cost", str(examples)]):
+        done = subprocess.run([str(INSTALLED), *command], cwd=tmp_path, env=env, capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == 0, done.stderr
