@@ -6,14 +6,15 @@ severity, the file, and the line and column of the pointer.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from seedance_lint.data import ModelSpec, model_spec
 from seedance_lint.diagnostic import Diagnostic, Finding, Severity
 from seedance_lint.documents import Document, Problem, load
 from seedance_lint.parsers.positions import Positions
-from seedance_lint.rules import BY_CODE, TASK_RULES
+from seedance_lint.rules import BY_CODE, DOCUMENT_RULES, TASK_RULES
 from seedance_lint.rules.base import Rule, TaskContext
+from seedance_lint.rules.secrets import redact
 from seedance_lint.sources import Source
 from seedance_lint.tasks import Skipped, TaskRef, looks_like_request, select
 
@@ -57,6 +58,7 @@ class Linter:
 
     def __post_init__(self) -> None:
         self._rules = tuple(r for r in TASK_RULES if self.selection.enabled(r.code))
+        self._document_rules = tuple(r for r in DOCUMENT_RULES if self.selection.enabled(r.code))
 
     def lint_sources(self, sources: Iterable[Source]) -> Iterator[Diagnostic]:
         for source in sources:
@@ -94,8 +96,18 @@ class _FileLint:
         self.task_index = 0
         self.recognized = False
         self.pending: list[Diagnostic] = []
+        self._task_pointers: dict[str, int] = {}  # the current document's tasks: pointer -> index
 
     def document(self, loaded: Document | Problem) -> Iterator[Diagnostic]:
+        """Every diagnostic of one document, with any credential masked (rules may echo values)."""
+        self._task_pointers = {}
+        found = check_task(loaded.value, self.linter._document_rules) if isinstance(loaded, Document) else []
+        known = _quoted_secrets(loaded, found)
+        for diagnostic in self._document(loaded, found):
+            message = redact(diagnostic.message, known)
+            yield diagnostic if message == diagnostic.message else replace(diagnostic, message=message)
+
+    def _document(self, loaded: Document | Problem, found: list[tuple[Rule, Finding]]) -> Iterator[Diagnostic]:
         if isinstance(loaded, Problem):
             self.recognized = True  # a broken file is reported, never skipped
             yield from self._problem(loaded)
@@ -107,6 +119,18 @@ class _FileLint:
             yield from self._problem(note)
         for item in select(loaded.value, self.linter.spec):
             yield from self._item(item, loaded)
+        yield from self._document_findings(loaded, found)
+
+    def _document_findings(self, document: Document, found: list[tuple[Rule, Finding]]) -> Iterator[Diagnostic]:
+        """Findings of the rules that read the whole document (the secret scan), after its tasks."""
+        for rule, finding in found:
+            where = locate(document.positions(), finding.pointer, finding.anchor)
+            task = self._task_pointers.get("/".join(finding.pointer.split("/")[:2]),
+                                            self._task_pointers.get(""))
+            made = self.linter.make(rule.code, self.source.display, where, finding.message, finding.pointer,
+                                    task, finding)
+            if made:
+                yield made
 
     def finish(self) -> Iterator[Diagnostic]:
         if not self.recognized:
@@ -127,6 +151,7 @@ class _FileLint:
             return
         index = self.task_index
         self.task_index += 1
+        self._task_pointers[item.pointer] = index
         self.linter.stats.tasks += 1
         found = check_task(item.value, self.linter._rules)
         diagnostics = [self._stamp(rule, f, item.pointer, index, document) for rule, f in found]
@@ -147,6 +172,27 @@ class _FileLint:
         message = (f"taskUUID {item.value['taskUUID']!r} is already used by task {first[1]} of {first[0]}: "
                    "every task needs its own UUID v4 (uuid.uuid4()).")
         return [self.linter.make("SDL401", self.source.display, where, message, pointer, index)]
+
+
+def _quoted_secrets(loaded: Document | Problem, found: list[tuple[Rule, Finding]]) -> tuple[str, ...]:
+    """Flagged values that no message may quote (URLs are masked by pattern, keeping the rest readable)."""
+    if not isinstance(loaded, Document):
+        return ()
+    values = (resolve(loaded.value, finding.pointer) for _, finding in found)
+    return tuple(v for v in values if isinstance(v, str) and "://" not in v)
+
+
+def resolve(value: object, pointer: str) -> object:
+    """The value at an RFC 6901 pointer, or None where it leads nowhere."""
+    for token in pointer.split("/")[1:]:
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(value, dict):
+            value = value.get(token)
+        elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+            value = value[int(token)]
+        else:
+            return None
+    return value
 
 
 def locate(positions: Positions, pointer: str, anchor: str) -> tuple[int, int]:

@@ -1,0 +1,245 @@
+"""Credentials in request files (SDL6xx): API keys, presigned URLs, tokens in URLs.
+
+Request files end up in repositories and their diagnostics in public CI logs,
+so these rules read the whole document (scope "document": ``ctx.task`` is the
+document's root value, pointers are relative to it), not one task: the
+``authentication`` task that starts a request body is not a task this linter
+checks, but its apiKey leaks all the same, and a presigned URL leaks wherever
+it sits (uploadEndpoint, webhookURL, an image input, a task for another model).
+
+A credential is never printed: messages show its first four characters and
+``***`` (:func:`mask`), and the engine passes every message of a document
+through :func:`redact`, so a rule that echoes a value (an invalid-format
+message quoting a signed image URL, say) cannot leak it either.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterator
+from urllib.parse import parse_qsl, urlsplit
+
+from seedance_lint.diagnostic import Finding
+from seedance_lint.parsers.positions import child_pointer
+from seedance_lint.rules.base import TaskContext, rule
+
+#: Shorter values are not credentials of any real service ("test", the
+#: doc's own "abc123"); a Runware API key is 32 characters.
+MIN_SECRET_LENGTH = 8
+#: How much of a secret a message may show.
+VISIBLE_PREFIX = 4
+
+API_KEY_MEMBERS = frozenset({"apikey", "api_key", "api-key"})
+#: Query parameters that make a URL a presigned (signed) URL, and whose URL it is.
+SIGNATURE_PARAMETERS = {
+    "x-amz-signature": "an AWS S3 presigned URL",
+    "x-goog-signature": "a Google Cloud Storage signed URL",
+    "sig": "an Azure shared access signature (SAS) URL",
+}
+#: Query parameters that carry a credential in any URL.
+TOKEN_PARAMETERS = frozenset({
+    "token", "access_token", "auth", "auth_token", "id_token", "refresh_token", "key", "api_key", "apikey",
+    "api-key", "secret", "client_secret", "password", "passwd", "signature", "x-amz-security-token",
+    "x-goog-credential", "x-amz-credential",
+})
+_SENSITIVE = "|".join(re.escape(name) for name in sorted(TOKEN_PARAMETERS | set(SIGNATURE_PARAMETERS)))
+#: A sensitive query parameter's value anywhere in a text (a message quoting a URL).
+_QUERY_SECRET = re.compile(rf"(?i)([?&;](?:{_SENSITIVE})=)([^&#\s\"'<>\\`]+)")
+#: The password of a URL's user information: https://user:password@host/.
+_USERINFO_SECRET = re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://[^/?#\s@:\"'`]*:)([^/?#\s@\"'`]+)(@)")
+#: Values that stand for a credential instead of being one.
+_PLACEHOLDER = re.compile(
+    r"""^(?:
+        \$\{?[A-Za-z_][A-Za-z0-9_]*\}?      # ${RUNWARE_API_KEY}, $RUNWARE_API_KEY
+      | %[A-Za-z_][A-Za-z0-9_]*%            # %RUNWARE_API_KEY% (Windows)
+      | \{\{.*\}\}                          # {{ api_key }} (templates)
+      | <[^<>]*>                            # <your key>
+      | [A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+       # YOUR_API_KEY
+      | (.)\1*                              # xxxxxxxx, ********
+    )$""",
+    re.VERBOSE,
+)
+_PLACEHOLDER_WORDS = re.compile(r"(?i)your|placeholder|example|changeme|change-me|redacted|dummy|xxx|\*\*\*|\.\.\.")
+
+
+def mask(secret: str) -> str:
+    """What a message may show of a secret: its first four characters, then ***."""
+    return secret[:VISIBLE_PREFIX] + "***"
+
+
+def is_placeholder(value: str) -> bool:
+    """True for values that stand for a credential: env-var references, templates, YOUR_API_KEY."""
+    text = value.strip()
+    return len(text) < MIN_SECRET_LENGTH or bool(_PLACEHOLDER.match(text) or _PLACEHOLDER_WORDS.search(text))
+
+
+def redact(text: str, known: Collection[str] = ()) -> str:
+    """``text`` with every credential masked: sensitive URL parameters, URL passwords, and ``known`` values.
+
+    ``known`` holds secrets found in the document (API keys); a message may
+    quote one whole or cut short (``show`` truncates long values), so any run
+    of at least MIN_SECRET_LENGTH of its leading characters is masked.
+    """
+    text = _QUERY_SECRET.sub(lambda m: m.group(1) + _masked(m.group(2)), text)
+    text = _USERINFO_SECRET.sub(lambda m: m.group(1) + _masked(m.group(2)) + m.group(3), text)
+    for secret in known:
+        if len(secret) >= MIN_SECRET_LENGTH:
+            text = _mask_prefixes(text, secret)
+    return text
+
+
+def _masked(value: str) -> str:
+    return value if value.endswith("***") and len(value) <= VISIBLE_PREFIX + 3 else mask(value)
+
+
+def _mask_prefixes(text: str, secret: str) -> str:
+    start = text.find(secret[:MIN_SECRET_LENGTH])
+    while start != -1:
+        end = start + MIN_SECRET_LENGTH
+        while end < len(text) and end - start < len(secret) and text[end] == secret[end - start]:
+            end += 1
+        text = text[:start] + mask(secret) + text[end:]
+        start = text.find(secret[:MIN_SECRET_LENGTH], start + VISIBLE_PREFIX + 3)
+    return text
+
+
+def strings(value: object) -> Iterator[tuple[str, str, str]]:
+    """(pointer, member name, string) for every string value of a document, depth first.
+
+    Iterative, so no document depth can exhaust the stack; the member name is
+    "" for array items and the root.
+    """
+    stack: list[tuple[str, str, object]] = [("", "", value)]
+    while stack:
+        pointer, name, node = stack.pop()
+        if isinstance(node, str):
+            yield pointer, name, node
+        elif isinstance(node, dict):
+            stack.extend((child_pointer(pointer, k), str(k), v) for k, v in reversed(list(node.items())))
+        elif isinstance(node, list):
+            stack.extend((child_pointer(pointer, i), "", v) for i, v in reversed(list(enumerate(node))))
+
+
+def where(pointer: str) -> str:
+    """'/1/inputs/frameImages/0/image' -> '`inputs.frameImages[0].image`' (the array body's index dropped)."""
+    parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]
+    if parts and parts[0].isdigit():
+        parts = parts[1:]
+    if not parts:
+        return "this value"
+    text = parts[0]
+    for part in parts[1:]:
+        text += f"[{part}]" if part.isdigit() else f".{part}"
+    return f"`{text}`"
+
+
+def _query(url: str) -> list[tuple[str, str]] | None:
+    """The query parameters of an http(s) URL, or None for anything else."""
+    if not url[:8].lower().startswith(("http://", "https://")) or "?" not in url:
+        return None
+    try:
+        return parse_qsl(urlsplit(url.strip()).query, keep_blank_values=True)
+    except ValueError:  # e.g. an invalid IPv6 host: not a URL we can read
+        return None
+
+
+def _signature(url: str) -> tuple[str, str] | None:
+    """(parameter, value) of the signature that makes ``url`` a presigned URL."""
+    for name, value in _query(url) or ():
+        if name.lower() in SIGNATURE_PARAMETERS and not is_placeholder(value):
+            return name, value
+    return None
+
+
+def _url_credential(url: str) -> tuple[str, str] | None:
+    """(where, value) of a token in the query string or a password in the user information."""
+    for name, value in _query(url) or ():
+        if name.lower() in TOKEN_PARAMETERS and not is_placeholder(value):
+            return f"query parameter {name}", value
+    if url[:8].lower().startswith(("http://", "https://")):
+        try:
+            password = urlsplit(url.strip()).password
+        except ValueError:
+            return None
+        if password and not is_placeholder(password):
+            return "password in the URL", password
+    return None
+
+
+@rule("SDL601", "api-key-in-file", "error", scope="document")
+def api_key_in_file(ctx: TaskContext) -> Iterator[Finding]:
+    """A request file holds a real API key (the apiKey of an `authentication` task).
+
+    Anyone who can read the file, its repository or a CI log that prints it
+    can spend the account's credits. Keep the key in the environment or a
+    secret store and write a placeholder in the file; placeholders are not
+    reported: environment references ("${RUNWARE_API_KEY}", "$RUNWARE_API_KEY",
+    "%RUNWARE_API_KEY%"), templates ("{{ api_key }}", "<your key>"), upper-case
+    names ("YOUR_API_KEY"), repeated characters ("xxxxxxxx") and values shorter
+    than 8 characters. The key itself is never printed: only its first four
+    characters, then ***. Rotate a key that was ever committed.
+
+    Failing: [{"taskType": "authentication", "apiKey": "k3Jd8sLq0vXz2mNw5pRt7yUb9cEa1fGh"}]
+    Passing: [{"taskType": "authentication", "apiKey": "${RUNWARE_API_KEY}"}]
+    """
+    for pointer, name, value in strings(ctx.task):
+        if name.lower() in API_KEY_MEMBERS and not is_placeholder(value):
+            yield Finding(
+                pointer,
+                f"{where(pointer)} holds what looks like a live API key ({mask(value)}): anyone who reads this "
+                "file or a log of it can use your account. Write a placeholder such as \"${RUNWARE_API_KEY}\", "
+                "load the key from the environment, and rotate this one.",
+            )
+
+
+@rule("SDL602", "presigned-url", "warning", scope="document")
+def presigned_url(ctx: TaskContext) -> Iterator[Finding]:
+    """A presigned URL (X-Amz-Signature, X-Goog-Signature, or an Azure SAS sig=) is stored in the file.
+
+    The doc suggests presigned URLs for uploadEndpoint; such a URL grants
+    access to the bucket object until it expires, to anyone who reads the
+    file. Generate it when the request is sent, and keep it out of files that
+    are committed. Checked in every string of the document (uploadEndpoint,
+    webhookURL, image inputs); signatures shorter than 8 characters, such as
+    the doc's own "abc123", are taken for placeholders.
+
+    Failing: {"uploadEndpoint": "https://bucket.s3.amazonaws.com/v.mp4?X-Amz-Expires=3600&X-Amz-Signature=8f4e2c1b9a7d6e5f"}
+    Passing: {"uploadEndpoint": "https://storage.example.com/uploads/v.mp4"}
+    """
+    for pointer, _name, value in strings(ctx.task):
+        found = _signature(value)
+        if found:
+            kind = SIGNATURE_PARAMETERS[found[0].lower()]
+            yield Finding(
+                pointer,
+                f"{where(pointer)} is {kind} ({found[0]}={mask(found[1])}): it grants access to the storage "
+                "object to anyone who reads this file until it expires. Create it when the request is sent "
+                "instead of storing it.",
+            )
+
+
+@rule("SDL603", "credential-in-url", "warning", scope="document")
+def credential_in_url(ctx: TaskContext) -> Iterator[Finding]:
+    """A URL carries a credential: a token in its query string, or a password before its host.
+
+    Webhook receivers are often protected by a token in the webhookURL's
+    query string (token=, access_token=, key=, api_key=, ...); stored in a
+    request file, that token is readable by everyone who can read the file.
+    Pass it from the environment when the request is built. Placeholders
+    ("${WEBHOOK_TOKEN}", "<token>") and presigned URLs (SDL602) are not
+    reported here.
+
+    Failing: {"webhookURL": "https://hooks.example.com/runware?token=7Gq2VxL9pT4sK8mN"}
+    Passing: {"webhookURL": "https://hooks.example.com/runware?token=${WEBHOOK_TOKEN}"}
+    """
+    for pointer, _name, value in strings(ctx.task):
+        found = None if _signature(value) else _url_credential(value)
+        if found:
+            yield Finding(
+                pointer,
+                f"{where(pointer)} carries a credential ({found[0]}: {mask(found[1])}): anyone who reads this "
+                "file or a log of it can call that endpoint as you. Insert it from the environment when the "
+                "request is built.",
+            )
+
+
+RULES = (api_key_in_file, presigned_url, credential_in_url)
