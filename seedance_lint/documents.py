@@ -57,6 +57,9 @@ Loaded = Document | Problem
 
 def load(source: Source) -> Iterator[Loaded]:
     """Every document of a source, or the problems that stop it from being read."""
+    if source.problem is not None:
+        yield Problem(*source.problem, (1, 1))
+        return
     try:
         if source.format == "jsonl" and source.path is not None:
             yield from _jsonl_file(source)

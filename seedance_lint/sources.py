@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatch
@@ -28,6 +29,9 @@ class Source:
     format: str
     explicit: bool
     data: bytes | None = None  # standard input's bytes
+    #: (code, message) of what stops this path from being read: an unreadable
+    #: directory, or a FIFO or device that reading would block on or never end.
+    problem: tuple[str, str] | None = None
 
 
 class SourceError(Exception):
@@ -54,20 +58,55 @@ def discover(
         if path.is_dir():
             yield from _walk(path, given, include, exclude)
         elif path.exists() or path.is_symlink():
-            yield Source(given, path, format_for(given), True)
+            kind = _special_kind(path)
+            # A FIFO named on the command line is read (process substitution: <(...)); a device is not.
+            problem = ("SDL001", f"cannot read {kind}: it is not a request file") if kind and kind != "a FIFO" else None
+            yield Source(given, path, format_for(given), True, problem=problem)
         else:
             raise SourceError(f"{given}: no such file or directory")
 
 
 def _walk(root: Path, given: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> Iterator[Source]:
     # os.walk does not follow directory symlinks, so symlink loops cannot trap it.
-    for directory, subdirectories, files in os.walk(root):
+    unreadable: list[OSError] = []
+    for directory, subdirectories, files in os.walk(root, onerror=unreadable.append):
+        yield from (_unreadable_directory(error, root, given) for error in unreadable)
+        unreadable.clear()
         subdirectories[:] = sorted(d for d in subdirectories if d not in SKIPPED_DIRECTORIES)
         for name in sorted(files):
             path = Path(directory, name)
             shown = os.path.join(given, os.path.relpath(path, root))
             if _wanted(shown, name, include, exclude):
-                yield Source(shown, path, format_for(name), False)
+                yield _found(shown, path, name)
+    yield from (_unreadable_directory(error, root, given) for error in unreadable)
+
+
+def _found(shown: str, path: Path, name: str) -> Source:
+    kind = _special_kind(path)
+    if kind:  # reading a FIFO found in a directory would wait for a writer forever
+        return Source(shown, path, format_for(name), False,
+                      problem=("SDL006", f"skipped: {kind} is not a regular file; name a regular file to lint it"))
+    return Source(shown, path, format_for(name), False)
+
+
+def _unreadable_directory(error: OSError, root: Path, given: str) -> Source:
+    where = error.filename or str(root)
+    shown = os.path.normpath(os.path.join(given, os.path.relpath(where, root)))
+    return Source(shown, Path(where), "json", True,
+                  problem=("SDL001", f"cannot read the directory: {error.strerror or error}"))
+
+
+def _special_kind(path: Path) -> str | None:
+    """What a path is when it is neither a regular file nor unreadable (those fail later, with a reason)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:  # a dangling symlink or a loop: reading it reports why
+        return None
+    for test, kind in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return kind
+    return None
 
 
 def _wanted(shown: str, name: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> bool:

@@ -41,6 +41,9 @@ def _classify(item: object, pointer: str, spec: ModelSpec) -> TaskRef | Skipped:
     task_type, model = item.get("taskType"), item.get("model")
     if model == spec.model:
         return TaskRef(pointer, item)
+    if task_type is None and not isinstance(model, str):  # a package.json named on the command line, say
+        return Skipped(pointer, "SDL004", "expected a task object here, found an object without `taskType` or "
+                       f"`model`: this is not a Runware request (a task needs taskType {spec.task_type!r}).")
     if task_type != spec.task_type:
         return Skipped(pointer, None, "not a videoInference task")
     if isinstance(model, str):

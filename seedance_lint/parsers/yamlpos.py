@@ -72,7 +72,8 @@ def parse_all(text: str) -> list[ParsedYaml]:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise YamlSyntaxError(_yaml_message(error), where) from None
+        kind = "too-deep" if "maximum nesting depth" in str(error.problem) else "syntax"  # libyaml's own limit
+        raise YamlSyntaxError(_yaml_message(error), where, kind) from None
     except yaml.YAMLError as error:
         raise YamlSyntaxError(str(error).splitlines()[0], (1, 1)) from None
     except RecursionError:
@@ -187,6 +188,8 @@ def _explicit_scalar(node: yaml.ScalarNode) -> object:
     kind = node.tag.rsplit(":", 1)[-1]
     value = core_schema_value(node.value)
     expected = {"int": int, "float": float, "bool": bool, "null": type(None)}.get(kind)
+    if kind == "float" and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)  # !!float 5 is 5.0
     return value if expected and isinstance(value, expected) else node.value
 
 
@@ -247,4 +250,6 @@ def _show(value: object) -> str:
         return "null"
     if isinstance(value, (int, float)):
         return f"the number {value!r}"
+    if not isinstance(value, str):  # a timestamp, for one
+        return f"a {type(value).__name__} ({value})"
     return f"the string {value!r}"
