@@ -158,7 +158,7 @@ def _load_json_slowly(text: str, first_line: int) -> Loaded:
         where = jsonpos.error_position(text, error, first_line)
         return Problem(_JSON_ERROR_CODES[error.kind], f"invalid JSON: {error.message}", where)
     notes = [
-        Problem("SDL003", f"duplicate key {pointer.rsplit('/', 1)[1]!r} (first at line {first[0]}); "
+        Problem("SDL003", f"duplicate key {pointer.rsplit('/', 1)[1]!r} (also at line {first[0]}); "
                 "parsers keep only the last value", where, pointer)
         for pointer, where, first in parsed.duplicates
     ]

@@ -134,7 +134,8 @@ class _Builder:
             member = child_pointer(pointer, key)
             if key in result:
                 first = self.positions.keys.get(member, _mark(key_node))
-                self._note("duplicate-key", member, key_node, f"duplicate key {key!r} (first defined at line {first[0]})")
+                self._note("duplicate-key", member, key_node,
+                           f"duplicate key {key!r} (also at line {first[0]}); parsers keep only the last value")
             self.positions.keys[member] = _mark(key_node)
             self.positions.values.pop(member, None)
             result[key] = self._value(value_node, member, depth + 1)
