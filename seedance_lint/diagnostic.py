@@ -1,7 +1,7 @@
 """The value types that flow through the pipeline: findings in, diagnostics out."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 Severity = Literal["error", "warning", "info"]
@@ -13,17 +13,37 @@ Anchor = Literal["key", "value", "parent"]
 
 
 @dataclass(frozen=True)
+class Edit:
+    """Set the value at ``pointer`` (relative to the task), or remove the member."""
+
+    pointer: str
+    value: object = None
+    remove: bool = False
+
+
+@dataclass(frozen=True)
 class Fix:
     """A replacement for the value at ``pointer`` (relative to the task).
 
-    ``remove`` deletes the member instead. A fix is applied by ``--fix`` only
-    when ``safe``: it cannot change what the user meant.
+    ``remove`` deletes the member instead; ``extra`` holds further edits that
+    belong to the same fix (width and height together). A fix is applied by
+    ``--fix`` only when ``safe``: it cannot change what the user meant.
     """
 
     pointer: str
     value: object = None
     remove: bool = False
     safe: bool = False
+    extra: tuple[Edit, ...] = ()
+
+    @property
+    def edits(self) -> tuple[Edit, ...]:
+        return (Edit(self.pointer, self.value, self.remove), *self.extra)
+
+    def within(self, prefix: str) -> Fix:
+        """The same fix with pointers relative to the document instead of the task."""
+        extra = tuple(Edit(prefix + e.pointer, e.value, e.remove) for e in self.extra)
+        return replace(self, pointer=prefix + self.pointer, extra=extra)
 
 
 @dataclass(frozen=True)

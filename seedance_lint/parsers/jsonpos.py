@@ -38,6 +38,7 @@ class Duplicate:
     pointer: str
     key_offset: int
     first_offset: int
+    first_end: int = 0  # where the earlier member's value ends
 
 
 @dataclass
@@ -66,6 +67,24 @@ def parse(text: str, first_line: int = 1) -> ParsedJson:
     return ParsedJson(value, positions, duplicates)
 
 
+@dataclass(frozen=True)
+class Spans:
+    """Character offsets for editing: member key starts, value spans, repeated members."""
+
+    keys: dict[str, int]
+    values: dict[str, tuple[int, int]]
+    duplicates: list[tuple[str, int, int]]  # pointer, start of the earlier key, end of its value
+
+
+def parse_spans(text: str) -> Spans:
+    """Offsets rather than positions; raises JsonSyntaxError like :func:`parse`."""
+    parser = _Parser(text)
+    parser.document()
+    values = {pointer: (start, parser.ends[pointer]) for pointer, start in parser.values.items()}
+    earlier = [(d.pointer, d.first_offset, d.first_end) for d in parser.duplicates]
+    return Spans(dict(parser.keys), values, earlier)
+
+
 def error_position(text: str, error: JsonSyntaxError, first_line: int = 1) -> tuple[int, int]:
     return LineIndex(text, first_line).position(min(error.offset, len(text)))
 
@@ -75,6 +94,7 @@ class _Parser:
         self.text = text
         self.keys: dict[str, int] = {}
         self.values: dict[str, int] = {}
+        self.ends: dict[str, int] = {}  # where each value ends (for --fix edits)
         self.duplicates: list[Duplicate] = []
 
     def document(self) -> object:
@@ -92,6 +112,11 @@ class _Parser:
 
     def _value(self, index: int, pointer: str, depth: int) -> tuple[object, int]:
         self.values[pointer] = index
+        value, end = self._parse_value(index, pointer, depth)
+        self.ends[pointer] = end
+        return value, end
+
+    def _parse_value(self, index: int, pointer: str, depth: int) -> tuple[object, int]:
         char = self.text[index : index + 1]
         if char == "{":
             return self._object(index, pointer, depth + 1)
@@ -177,7 +202,7 @@ class _Parser:
         key, after = self._string(index)
         member = child_pointer(pointer, key)
         if key in members:
-            self.duplicates.append(Duplicate(member, index, self.keys[member]))
+            self.duplicates.append(Duplicate(member, index, self.keys[member], self.ends[member]))
         self.keys[member] = index
         after = self._skip(after)
         if not self.text.startswith(":", after):

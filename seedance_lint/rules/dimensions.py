@@ -5,7 +5,7 @@ import math
 from collections.abc import Iterable, Iterator
 
 from seedance_lint.data import Size
-from seedance_lint.diagnostic import Finding, Fix
+from seedance_lint.diagnostic import Edit, Finding, Fix
 from seedance_lint.rules.base import TaskContext, is_int, rule, show
 
 #: How far (relative) a requested size may be from a documented one for the
@@ -118,7 +118,7 @@ def unsupported_dimensions(ctx: TaskContext) -> Iterator[Finding]:
         f"{show(width)}x{show(height)} is not a supported size for bytedance:2@2. Nearest supported: "
         f"{best.label}; next: {others}.",
         "key",
-        Fix("", {"width": best.width, "height": best.height}, safe=safe),
+        Fix("/width", best.width, safe=safe, extra=(Edit("/height", best.height),)),
     )
 
 

@@ -208,7 +208,8 @@ def _nearest_choice(value: object, allowed: list[object]) -> object | None:
 
 
 def _same_but_case(value: object, nearest: object) -> bool:
-    return isinstance(value, str) and isinstance(nearest, str) and value.lower() == nearest.lower()
+    """"mp4" -> "MP4" and "0" -> 0 only respell what was written: safe to apply."""
+    return isinstance(value, str) and not isinstance(nearest, bool) and value.lower() == str(nearest).lower()
 
 
 def _range(error: Any, pointer: str, ctx: TaskContext) -> Iterator[tuple[str, Finding]]:
