@@ -38,6 +38,8 @@ def _add_inputs(parser: argparse.ArgumentParser) -> None:
                         help="files or directories (walked for .json .jsonl .ndjson .yaml .yml); - for stdin")
     parser.add_argument("--stdin-filename", default="-", metavar="NAME",
                         help="name (and so format) for what is read from stdin")
+    # Also accepted after the subcommand, where people add it when rerunning a failed command.
+    parser.add_argument("--traceback", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
 def _add_check(parser: argparse.ArgumentParser) -> None:
@@ -68,10 +70,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # never a traceback unless asked for
-        if "--traceback" in argv or os.environ.get("SEEDANCE_LINT_TRACEBACK"):
+        if "--traceback" in argv or os.environ.get("SEEDANCE_LINT_TRACEBACK", "") not in ("", "0"):
             raise
-        return _fail(f"internal error: {type(error).__name__}: {error}. Please report it at {REPORT_URL} "
-                     "(rerun with --traceback for details)")
+        return _fail(_internal_error(error))
+
+
+def _internal_error(error: Exception) -> str:
+    """One line: what failed and where to report it (the error's text may quote input: mask credentials)."""
+    from seedance_lint.rules.secrets import redact
+
+    what = " ".join(redact(str(error)).split())
+    what = what if len(what) <= 200 else what[:197] + "..."
+    return (f"internal error: {type(error).__name__}: {what}. Please report it at {REPORT_URL} "
+            "(rerun with --traceback or SEEDANCE_LINT_TRACEBACK=1 for the full trace)")
 
 
 def _fail(message: str) -> int:

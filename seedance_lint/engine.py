@@ -58,7 +58,8 @@ class Linter:
 
     def __post_init__(self) -> None:
         self._rules = tuple(r for r in TASK_RULES if self.selection.enabled(r.code))
-        self._document_rules = tuple(r for r in DOCUMENT_RULES if self.selection.enabled(r.code))
+        # Always run: what they flag is masked in every message even when their own codes are not reported.
+        self._document_rules = DOCUMENT_RULES
 
     def lint_sources(self, sources: Iterable[Source]) -> Iterator[Diagnostic]:
         for source in sources:

@@ -43,7 +43,7 @@ TOKEN_PARAMETERS = frozenset({
 })
 _SENSITIVE = "|".join(re.escape(name) for name in sorted(TOKEN_PARAMETERS | set(SIGNATURE_PARAMETERS)))
 #: A sensitive query parameter's value anywhere in a text (a message quoting a URL).
-_QUERY_SECRET = re.compile(rf"(?i)([?&;](?:{_SENSITIVE})=)([^&#\s\"'<>\\`]+)")
+_QUERY_SECRET = re.compile(rf"(?i)([?&;](?:{_SENSITIVE})=)((?:[^&#\s\"'<>\\`,]|,(?!\s))+)")  # ", " ends a message clause
 #: The password of a URL's user information: https://user:password@host/.
 _USERINFO_SECRET = re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://[^/?#\s@:\"'`]*:)([^/?#\s@\"'`]+)(@)")
 #: Values that stand for a credential instead of being one.
@@ -178,7 +178,7 @@ def api_key_in_file(ctx: TaskContext) -> Iterator[Finding]:
     than 8 characters. The key itself is never printed: only its first four
     characters, then ***. Rotate a key that was ever committed.
 
-    Failing: [{"taskType": "authentication", "apiKey": "k3Jd8sLq0vXz2mNw5pRt7yUb9cEa1fGh"}]
+    Failing: [{"taskType": "authentication", "apiKey": "Zq4Xw8Ve2Rt6Yu0Io3Pa7Sd1Fg5Hj9Kl"}]
     Passing: [{"taskType": "authentication", "apiKey": "${RUNWARE_API_KEY}"}]
     """
     for pointer, name, value in strings(ctx.task):
@@ -202,7 +202,7 @@ def presigned_url(ctx: TaskContext) -> Iterator[Finding]:
     webhookURL, image inputs); signatures shorter than 8 characters, such as
     the doc's own "abc123", are taken for placeholders.
 
-    Failing: {"uploadEndpoint": "https://bucket.s3.amazonaws.com/v.mp4?X-Amz-Expires=3600&X-Amz-Signature=8f4e2c1b9a7d6e5f"}
+    Failing: {"uploadEndpoint": "https://bucket.s3.amazonaws.com/v.mp4?X-Amz-Expires=3600&X-Amz-Signature=c0ffee15deadbeef0123"}
     Passing: {"uploadEndpoint": "https://storage.example.com/uploads/v.mp4"}
     """
     for pointer, _name, value in strings(ctx.task):
@@ -228,7 +228,7 @@ def credential_in_url(ctx: TaskContext) -> Iterator[Finding]:
     ("${WEBHOOK_TOKEN}", "<token>") and presigned URLs (SDL602) are not
     reported here.
 
-    Failing: {"webhookURL": "https://hooks.example.com/runware?token=7Gq2VxL9pT4sK8mN"}
+    Failing: {"webhookURL": "https://hooks.example.com/runware?token=Hk3Pq9Zs7Lm2Xw5V"}
     Passing: {"webhookURL": "https://hooks.example.com/runware?token=${WEBHOOK_TOKEN}"}
     """
     for pointer, _name, value in strings(ctx.task):
