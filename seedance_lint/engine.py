@@ -5,8 +5,10 @@ severity, the file, and the line and column of the pointer.
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from fnmatch import fnmatch
 
 from seedance_lint.data import ModelSpec, model_spec
 from seedance_lint.diagnostic import Diagnostic, Finding, Severity
@@ -26,13 +28,47 @@ class Selection:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     severity: tuple[tuple[str, Severity], ...] = ()
+    #: (glob, codes or prefixes) pairs: those codes are not reported in matching files.
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: The directory the globs are relative to (the config file's); "" means as given.
+    root: str = ""
+    _ignored: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def enabled(self, code: str) -> bool:
         chosen = not self.select or any(code.startswith(p) for p in self.select)
         return chosen and not any(code.startswith(p) for p in self.ignore)
 
+    def enabled_in(self, code: str, file: str) -> bool:
+        """enabled, and not ignored in this file by a per-file-ignores glob."""
+        if not self.enabled(code):
+            return False
+        return not self.per_file_ignores or not any(code.startswith(p) for p in self.ignored_in(file))
+
+    def ignored_in(self, file: str) -> tuple[str, ...]:
+        if file not in self._ignored:  # one glob walk per file, not per diagnostic
+            path = _relative_to(file, self.root)
+            self._ignored[file] = tuple(c for glob, codes in self.per_file_ignores if glob_matches(path, glob) for c in codes)
+        return self._ignored[file]
+
     def severity_of(self, rule: Rule) -> Severity:
         return dict(self.severity).get(rule.code, rule.severity)
+
+
+def glob_matches(path: str, glob: str) -> bool:
+    """fnmatch on the POSIX path (``*`` crosses directories); a glob without "/" also matches the file name."""
+    if fnmatch(path, glob) or ("**/" in glob and fnmatch(path, glob.replace("**/", ""))):
+        return True
+    return "/" not in glob and fnmatch(path.rsplit("/", 1)[-1], glob)
+
+
+def _relative_to(file: str, root: str) -> str:
+    if root and file != "-":
+        try:
+            file = os.path.relpath(os.path.abspath(file), root)
+        except ValueError:  # another drive on Windows: keep the path as given
+            pass
+    path = file.replace(os.sep, "/")
+    return path[2:] if path.startswith("./") else path
 
 
 def check_task(task: object, rules: Iterable[Rule] = TASK_RULES) -> list[tuple[Rule, Finding]]:
@@ -74,7 +110,7 @@ class Linter:
 
     def make(self, code: str, file: str, where: tuple[int, int], message: str, pointer: str = "",
              task: int | None = None, finding: Finding | None = None) -> Diagnostic | None:
-        if not self.selection.enabled(code):
+        if not self.selection.enabled_in(code, file):
             return None
         rule = BY_CODE[code]
         fix = finding.fix if finding else None
