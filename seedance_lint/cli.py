@@ -43,11 +43,29 @@ def _add_inputs(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_check(parser: argparse.ArgumentParser) -> None:
+    from seedance_lint.reporters import CHECK_REPORTERS
+
     _add_inputs(parser)
-    parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument("--strict", action="store_true", help="warnings fail the run too")
-    parser.add_argument("--select", default="", metavar="CODES", help="comma-separated codes or prefixes to run")
-    parser.add_argument("--ignore", default="", metavar="CODES", help="comma-separated codes or prefixes to skip")
+    parser.add_argument("--format", choices=tuple(CHECK_REPORTERS), default="text",
+                        help="text (default), json, github (workflow commands), sarif (2.1.0) or junit (XML)")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (stdout then stays empty)")
+    parser.add_argument("--skip-non-requests", action="store_true",
+                        help="skip named files that hold no Runware task, as a directory walk does "
+                        "(the pre-commit hook passes every JSON and YAML file: package.json, CI workflows...)")
+    parser.add_argument("--strict", action=argparse.BooleanOptionalAction, default=None,
+                        help="warnings fail the run too (overrides `strict` of the config file)")
+    parser.add_argument("--select", default="", metavar="CODES",
+                        help="comma-separated codes, prefixes or names to run (replaces the config file's)")
+    parser.add_argument("--ignore", default="", metavar="CODES",
+                        help="comma-separated codes, prefixes or names to skip (added to the config file's)")
+    _add_config(parser)
+
+
+def _add_config(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", metavar="PATH",
+                        help="configuration file (default: the nearest .seedance-lint.toml, .seedance-lint.yaml "
+                        "or pyproject.toml [tool.seedance-lint] at or above the working directory)")
+    parser.add_argument("--show-config", action="store_true", help="print the merged configuration as JSON and exit")
 
 
 def _add_cost(parser: argparse.ArgumentParser) -> None:

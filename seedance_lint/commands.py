@@ -5,6 +5,7 @@ import argparse
 import os
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
@@ -33,16 +34,44 @@ def _codes(text: str) -> tuple[str, ...]:
 
 
 def run_check(args: argparse.Namespace, stdin: bytes | None) -> tuple[int, str]:
-    from seedance_lint.reporters import CHECK_REPORTERS
+    from seedance_lint.config import load_config
+    from seedance_lint.reporters import CHECK_REPORTERS, HUMAN_FORMATS
     from seedance_lint.reporters.base import Report
 
-    linter = Linter(Selection(select=_codes(args.select), ignore=_codes(args.ignore)))
-    diagnostics = tuple(linter.lint_sources(sources_of(args, stdin)))
-    color = args.format == "text" and _use_color()
-    report = Report(diagnostics, linter.stats.files, linter.stats.tasks, color)
-    failing = {"error", "warning"} if args.strict else {"error"}
-    code = EXIT_PROBLEMS if any(d.severity in failing for d in diagnostics) else EXIT_OK
-    return code, CHECK_REPORTERS[args.format](report)
+    config = load_config(args)
+    if args.show_config:
+        return EXIT_OK, config.to_json()
+    sources = _discover(args, stdin, config.include, config.exclude)
+    if args.skip_non_requests:  # judged by shape, as files found in a directory are
+        sources = [replace(s, explicit=False) for s in sources]
+    linter = Linter(config.selection())
+    diagnostics = tuple(linter.lint_sources(sources))
+    color = args.format in HUMAN_FORMATS and not args.output and _use_color()
+    failing = frozenset({"error", "warning"} if config.strict else {"error"})
+    report = Report(diagnostics, linter.stats.files, linter.stats.tasks, color,
+                    tuple(s.display for s in sources), failing)
+    code = EXIT_PROBLEMS if any(report.fails(d) for d in diagnostics) else EXIT_OK
+    rendered = CHECK_REPORTERS[args.format](report)
+    if args.output:
+        _write_report(args.output, rendered)
+        return code, ""
+    return code, rendered
+
+
+def _discover(args: argparse.Namespace, stdin: bytes | None, include: tuple[str, ...],
+              exclude: tuple[str, ...]) -> list[Source]:
+    try:
+        return list(discover(args.paths, stdin=stdin, stdin_name=args.stdin_filename, include=include, exclude=exclude))
+    except SourceError as error:
+        raise UsageError(str(error)) from None
+
+
+def _write_report(path: str, text: str) -> None:
+    try:
+        with open(path, "w", encoding="utf-8", errors="backslashreplace", newline="") as out:
+            out.write(text)
+    except OSError as error:
+        raise UsageError(f"--output {path}: cannot write the report: {error.strerror or error}") from None
 
 
 def _use_color() -> bool:
