@@ -165,3 +165,18 @@ def run_prices(args: argparse.Namespace, stdin: bytes | None) -> tuple[int, str]
     headline = ", ".join(f"{k} ~{v:f}/s" for k, v in table.headlineRates.perSecond.items())
     notes.append(f"Headline rates on the API page: {headline}. Currency: {table.currency}.")
     return EXIT_OK, "\n".join(lines + notes) + "\n"
+
+
+def run_rules(args: argparse.Namespace, stdin: bytes | None) -> tuple[int, str]:
+    from seedance_lint.rulesdoc import rules_table
+
+    return EXIT_OK, rules_table()
+
+
+def run_rule(args: argparse.Namespace, stdin: bytes | None) -> tuple[int, str]:
+    from seedance_lint.rulesdoc import find, rule_text
+
+    found = find(args.code)
+    if found is None:
+        raise UsageError(f"no rule {args.code!r}: `seedance-lint rules` lists every code and name")
+    return EXIT_OK, rule_text(found)
