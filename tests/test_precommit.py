@@ -1,0 +1,155 @@
+"""The pre-commit hooks: their file selection, and a real `pre-commit try-repo` run.
+
+try-repo clones the hook repository at HEAD, so the slow test commits a copy
+of this working tree to a temporary git repository first: what it tests is
+what is on disk now, not what happens to be committed.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from importlib.util import find_spec
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import EXAMPLES_DIR, REPO_ROOT
+
+HOOKS_FILE = REPO_ROOT / ".pre-commit-hooks.yaml"
+GOOD = (EXAMPLES_DIR / "text-to-video.json").read_text(encoding="utf-8")
+BAD = json.dumps({**json.loads(GOOD), "taskUUID": "4b3e0a8c-2f7d-4c61-9a5e-1f2d3c4b5a69", "width": 1281})
+#: Where pre-commit should (and should not) run the hooks.
+SELECTED = ["req.json", "batch.jsonl", "batch.ndjson", "req.yaml", "req.yml", "deep/dir/REQ.json"]
+NOT_SELECTED = ["notes.txt", "req.json5", "script.py", "data.csv"]
+GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+def hooks() -> dict[str, dict]:
+    return {hook["id"]: hook for hook in yaml.safe_load(HOOKS_FILE.read_text(encoding="utf-8"))}
+
+
+def test_hooks_are_declared() -> None:
+    found = hooks()
+    assert set(found) == {"seedance-lint", "seedance-lint-cost"}
+    assert found["seedance-lint"]["entry"].startswith("seedance-lint check")
+    assert found["seedance-lint-cost"]["entry"].startswith("seedance-lint cost")
+    for hook in found.values():
+        assert hook["language"] == "python"
+        assert hook["require_serial"] is True  # taskUUIDs are unique across files; budgets are totals
+
+
+def test_the_manifest_is_valid_for_pre_commit() -> None:
+    clientlib = pytest.importorskip("pre_commit.clientlib", reason="pre-commit is not installed (pip install '.[test]')")
+    assert {hook["id"] for hook in clientlib.load_manifest(str(HOOKS_FILE))} == set(hooks())
+
+
+def _selected(hook: dict, path: Path, root: Path) -> bool:
+    """pre-commit's own rule: files/exclude on the path, then types/types_or/exclude_types on identify's tags."""
+    from identify import identify
+
+    name = path.relative_to(root).as_posix()
+    tags = identify.tags_from_path(str(path))
+    return (
+        bool(re.search(hook.get("files", ""), name))
+        and not re.search(hook.get("exclude", "^$"), name)
+        and set(hook.get("types", ["file"])) <= tags
+        and bool(set(hook.get("types_or", [])) & tags or not hook.get("types_or"))
+        and not set(hook.get("exclude_types", [])) & tags
+    )
+
+
+@pytest.mark.parametrize("hook_id", ["seedance-lint", "seedance-lint-cost"])
+def test_file_selection_includes_json_lines(hook_id: str, tmp_path: Path) -> None:
+    pytest.importorskip("identify", reason="identify (a pre-commit dependency) is not installed")
+    for name in SELECTED + NOT_SELECTED:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("{}\n", encoding="utf-8")
+    hook = hooks()[hook_id]
+    assert [n for n in SELECTED if not _selected(hook, tmp_path / n, tmp_path)] == []
+    assert [n for n in NOT_SELECTED if _selected(hook, tmp_path / n, tmp_path)] == []
+
+
+def test_identify_gives_json_lines_no_json_tag(tmp_path: Path) -> None:
+    """Why the hooks do not use `types_or: [json, yaml]`: it would skip every .jsonl and .ndjson file."""
+    identify = pytest.importorskip("identify.identify", reason="identify is not installed")
+    for name in ("a.jsonl", "a.ndjson"):
+        (tmp_path / name).write_text("{}\n", encoding="utf-8")
+        assert not {"json", "yaml"} & identify.tags_from_path(str(tmp_path / name))
+
+
+def test_check_skips_other_json_files_the_hook_names(run_cli, write_files) -> None:
+    root = write_files({"package.json": '{"name": "app", "version": "1.0.0"}', "req.json": GOOD})
+    entry = hooks()["seedance-lint"]["entry"].split()[1:]
+    result = run_cli([*entry, "--format", "json", "package.json", "req.json"], cwd=root)
+    assert result.exit == 0, result.stdout
+    assert [d["code"] for d in result.json()["diagnostics"]] == ["SDL006"]
+
+
+# -- the real thing --------------------------------------------------------------------------------
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "commit.gpgsign=false", *args], cwd=cwd, check=True, capture_output=True,
+                   env={**os.environ, **GIT_ENV})
+
+
+def _working_tree_files() -> list[Path]:
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO_ROOT,
+                            capture_output=True, check=True).stdout.decode("utf-8", "surrogateescape")
+    return [Path(name) for name in listed.split("\0") if name and (REPO_ROOT / name).is_file()]
+
+
+@pytest.fixture(scope="module")
+def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A git repository holding this working tree, committed (try-repo clones HEAD)."""
+    if shutil.which("git") is None or not (REPO_ROOT / ".git").exists():
+        pytest.skip("needs git and a git checkout of seedance-lint")
+    repo = tmp_path_factory.mktemp("hook-repo")
+    for name in _working_tree_files():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO_ROOT / name, repo / name)
+    _git(repo, "init", "-q")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "working tree under test")
+    return repo
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A user's repository with a good request, a bad one, and a package.json."""
+    root = tmp_path_factory.mktemp("project")
+    (root / "good.json").write_text(GOOD, encoding="utf-8")
+    (root / "bad.json").write_text(BAD, encoding="utf-8")
+    (root / "package.json").write_text('{"name": "app", "version": "1.0.0"}\n', encoding="utf-8")
+    _git(root, "init", "-q")
+    _git(root, "add", ".")
+    return root
+
+
+@pytest.mark.slow
+def test_pre_commit_try_repo_passes_good_and_fails_bad(hook_repo: Path, project: Path,
+                                                       tmp_path_factory: pytest.TempPathFactory) -> None:
+    if find_spec("pre_commit") is None:
+        pytest.skip("pre-commit is not installed (pip install '.[test]')")
+    env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(tmp_path_factory.mktemp("pre-commit-home")),
+           "PRE_COMMIT_COLOR": "never"}
+
+    def try_repo(*files: str) -> subprocess.CompletedProcess[str]:
+        selection = ["--files", *files] if files else ["--all-files"]
+        return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "seedance-lint",
+                               "--verbose", *selection], cwd=project, env=env, capture_output=True, text=True,
+                              timeout=600)
+
+    passed = try_repo("good.json", "package.json")
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "Passed" in passed.stdout
+    failed = try_repo()
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "Failed" in failed.stdout
+    assert "bad.json:1:" in failed.stdout and "SDL204" in failed.stdout
+    assert "good.json:" not in failed.stdout
