@@ -9,7 +9,7 @@ from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from seedance_lint.engine import Linter, Selection
+from seedance_lint.engine import Linter
 from seedance_lint.errors import UsageError
 from seedance_lint.data import model_spec
 from seedance_lint.documents import Problem, load
@@ -27,10 +27,6 @@ def sources_of(args: argparse.Namespace, stdin: bytes | None) -> list[Source]:
         return list(discover(args.paths, stdin=stdin, stdin_name=args.stdin_filename))
     except SourceError as error:
         raise UsageError(str(error)) from None
-
-
-def _codes(text: str) -> tuple[str, ...]:
-    return tuple(code.strip().upper() for code in text.split(",") if code.strip())
 
 
 def run_check(args: argparse.Namespace, stdin: bytes | None) -> tuple[int, str]:
