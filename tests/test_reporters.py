@@ -252,3 +252,11 @@ def test_a_clean_run_in_every_format(run_cli) -> None:
     assert runs["sarif"].json()["runs"][0]["results"] == []
     suites = ET.fromstring(runs["junit"].stdout)
     assert suites.get("failures") == "0" and int(suites.get("tests")) == len(list(EXAMPLES_DIR.iterdir()))
+
+
+def test_an_unknown_format_is_a_usage_error_naming_the_choices(run_cli) -> None:
+    result = run_cli(["check", "--format", "xml", str(EXAMPLES_DIR)])
+    assert (result.exit, result.stdout) == (2, "")
+    assert result.stderr.count("\n") == 1
+    for fmt in ["text", "json", *FORMATS]:
+        assert fmt in result.stderr
