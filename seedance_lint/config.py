@@ -16,13 +16,16 @@ import difflib
 import json
 import os
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from seedance_lint.errors import UsageError
+
+if TYPE_CHECKING:
+    from seedance_lint.engine import Selection
 
 #: Looked for in this order in each directory.
 CONFIG_FILES = (".seedance-lint.toml", ".seedance-lint.yaml", ".seedance-lint.yml", "pyproject.toml")
@@ -50,7 +53,8 @@ class Config:
     #: The directory per-file-ignores globs are relative to (the config file's).
     root: str = field(default="", compare=False)
 
-    def selection(self) -> Any:
+    def selection(self) -> Selection:
+        """What the engine runs: select/ignore (severity "off" included), severities, per-file-ignores."""
         from seedance_lint.engine import Selection
 
         off = tuple(code for code, level in self.severity if level == OFF)
@@ -245,18 +249,13 @@ def merge_flags(config: Config, args: argparse.Namespace) -> Config:
     strict = getattr(args, "strict", None)
     budget = _money_flag(getattr(args, "budget", None), "--budget")
     max_task_cost = _money_flag(getattr(args, "max_task_cost", None), "--max-task-cost")
-    return Config(
-        path=config.path,
+    return replace(
+        config,
         select=select or config.select,
         ignore=tuple(dict.fromkeys(config.ignore + ignore)),
-        severity=config.severity,
-        per_file_ignores=config.per_file_ignores,
-        include=config.include,
-        exclude=config.exclude,
         budget=config.budget if budget is None else budget,
         max_task_cost=config.max_task_cost if max_task_cost is None else max_task_cost,
         strict=config.strict if strict is None else bool(strict),
-        root=config.root,
     )
 
 
