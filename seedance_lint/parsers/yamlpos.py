@@ -118,7 +118,8 @@ class _Builder:
             raise YamlSyntaxError(
                 f"aliases expand this document past {MAX_EXPANDED_NODES} nodes", _mark(node), "too-large"
             )
-        if depth > MAX_DEPTH:
+        # A collection at depth d is nesting level d + 1 (jsonpos counts the same way: [[1]] is two levels).
+        if depth >= MAX_DEPTH and not isinstance(node, yaml.ScalarNode):
             raise YamlSyntaxError(f"nested deeper than {MAX_DEPTH} levels", _mark(node), "too-deep")
 
     def _note(self, kind: str, pointer: str, node: yaml.Node, message: str) -> None:
