@@ -130,7 +130,8 @@ class _Parser:
         try:
             return scanstring(self.text, index + 1, True)
         except JSONDecodeError as error:
-            raise JsonSyntaxError(error.msg.lower(), error.pos) from None
+            # json's messages end in " at" (it appends the position); ours is reported separately.
+            raise JsonSyntaxError(error.msg.lower().removesuffix(" at").removesuffix(" starting"), error.pos) from None
 
     def _scalar(self, index: int) -> tuple[object, int]:
         for word, value in _LITERALS:
