@@ -1,0 +1,263 @@
+"""Fuzzing the CLI: no input makes `check` (or `cost`, or `check --fix`) raise or exit other than 0 or 1.
+
+Three sources of input: arbitrary bytes, arbitrary JSON-like documents, and
+valid requests mutated one step at a time (a member replaced, removed or
+added; bytes flipped, cut or inserted). Each is written as .json, .jsonl and
+.yaml (and fed to standard input) and run through ``cli.main`` in-process
+with ``--traceback``, so a crash fails the example with its own trace.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import EXAMPLES_DIR
+
+FORMATS = ("t.json", "t.jsonl", "t.yaml")
+FUZZ = settings(max_examples=120, deadline=None, database=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+WORKDIR = Path(tempfile.mkdtemp(prefix="seedance-fuzz-"))
+
+
+@contextlib.contextmanager
+def _captured(stdin: bytes = b"") -> Iterator[tuple[io.TextIOWrapper, io.TextIOWrapper]]:
+    """sys.stdin/stdout/stderr swapped for in-memory streams (cli.write uses stdout.buffer)."""
+    saved = sys.stdin, sys.stdout, sys.stderr
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    sys.stdin = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8")
+    sys.stdout, sys.stderr = out, err
+    try:
+        yield out, err
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved
+
+
+def run(argv: list[str], stdin: bytes = b"") -> tuple[int, str, str]:
+    """One CLI run with --traceback: an internal error raises here instead of becoming exit 2."""
+    from seedance_lint.cli import main
+
+    previous = os.getcwd()
+    os.chdir(WORKDIR)
+    try:
+        with _captured(stdin) as (out, err):
+            code = main(["--traceback", *argv])
+            out.flush()
+            err.flush()
+            return code, out.buffer.getvalue().decode("utf-8"), err.buffer.getvalue().decode("utf-8")
+    finally:
+        os.chdir(previous)
+
+
+def _has(command: str, flag: str | None = None) -> bool:
+    from seedance_lint import commands
+    from seedance_lint.cli import build_parser
+
+    if not hasattr(commands, f"run_{command}"):
+        return False
+    if flag is None:
+        return True
+    subcommands = build_parser()._subparsers._group_actions[0].choices  # noqa: SLF001 - argparse has no public way
+    return flag in subcommands[command].format_help()
+
+
+HAS_COST = _has("cost")
+HAS_FIX = _has("check", "--fix")
+
+
+def check_file(name: str, data: bytes) -> None:
+    (WORKDIR / name).write_bytes(data)
+    code, out, err = run(["check", "--format", "json", name])
+    assert code in (0, 1), f"exit {code}: {err}"
+    report = json.loads(out)
+    assert report["summary"]["errors"] == sum(d["severity"] == "error" for d in report["diagnostics"])
+    assert all(d["line"] >= 1 and d["column"] >= 1 for d in report["diagnostics"])
+    if HAS_COST:
+        code, _, err = run(["cost", "--format", "json", name])
+        assert code in (0, 1), f"cost exit {code}: {err}"
+
+
+# -- arbitrary bytes -------------------------------------------------------------
+
+
+@FUZZ
+@given(data=st.binary(max_size=2000), name=st.sampled_from(FORMATS))
+def test_arbitrary_bytes(data: bytes, name: str) -> None:
+    check_file(name, data)
+
+
+@FUZZ
+@given(text=st.text(alphabet=st.sampled_from('{}[]:,"\\ \n\t-.0123456789eEtruefalsnNI&*!|>?#%@`\'ab\ufeff'),
+                    max_size=300),
+       name=st.sampled_from(FORMATS))
+def test_arbitrary_syntax_soup(text: str, name: str) -> None:
+    """Text made of the characters that matter to the parsers reaches deeper than random bytes."""
+    check_file(name, text.encode("utf-8"))
+
+
+@FUZZ
+@given(data=st.binary(max_size=500))
+def test_arbitrary_bytes_on_stdin(data: bytes) -> None:
+    """Unnamed standard input goes through format sniffing first."""
+    code, out, err = run(["check", "--format", "json", "-"], stdin=data)
+    assert code in (0, 1), f"exit {code}: {err}"
+    json.loads(out)
+
+
+# -- arbitrary JSON-like documents -------------------------------------------------
+
+SCALARS = (
+    st.none() | st.booleans() | st.integers() | st.integers(min_value=2**53, max_value=2**80)
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=40)
+)
+VALUES = st.recursive(
+    SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=5),
+    max_leaves=25,
+)
+KEYS = st.sampled_from([
+    "taskType", "taskUUID", "model", "positivePrompt", "width", "height", "resolution", "duration", "seed",
+    "numberResults", "outputFormat", "outputQuality", "webhookURL", "uploadEndpoint", "inputs", "safety",
+    "providerSettings", "apiKey", "frameImages", "image", "frame", "ttl", "includeCost",
+]) | st.text(max_size=10)
+TASKS = st.fixed_dictionaries(
+    {"taskType": st.sampled_from(["videoInference", "authentication"]), "model": st.just("bytedance:2@2")},
+    optional={},
+).flatmap(lambda base: st.dictionaries(KEYS, VALUES, max_size=8).map(lambda extra: {**extra, **base}))
+
+
+def _serialize(value: object, name: str) -> bytes:
+    if name.endswith(".yaml"):
+        return yaml.safe_dump(value, allow_unicode=True).encode("utf-8", "surrogatepass")
+    if name.endswith(".jsonl"):
+        items = value if isinstance(value, list) and value else [value]
+        return "\n".join(json.dumps(item) for item in items).encode("utf-8")
+    return json.dumps(value).encode("utf-8")
+
+
+@FUZZ
+@given(value=VALUES, name=st.sampled_from(FORMATS))
+def test_arbitrary_documents(value: object, name: str) -> None:
+    check_file(name, _serialize(value, name))
+
+
+@FUZZ
+@given(tasks=st.lists(TASKS, min_size=1, max_size=3), name=st.sampled_from(FORMATS))
+def test_arbitrary_task_shaped_documents(tasks: list[dict], name: str) -> None:
+    """Objects that look like our tasks, so every rule runs on arbitrary members."""
+    check_file(name, _serialize(tasks if len(tasks) > 1 else tasks[0], name))
+
+
+# -- mutated valid requests ----------------------------------------------------------
+
+VALID_TASKS = [json.loads(line) for line in (EXAMPLES_DIR / "batch.jsonl").read_text().splitlines() if line.strip()]
+VALID_TASKS.append(json.loads((EXAMPLES_DIR / "text-to-video.json").read_text()))
+
+
+@st.composite
+def mutated_tasks(draw: st.DrawFn) -> dict:
+    task = json.loads(json.dumps(draw(st.sampled_from(VALID_TASKS))))
+    for _ in range(draw(st.integers(1, 3))):
+        action = draw(st.sampled_from(["replace", "remove", "add", "nest"]))
+        keys = list(task)
+        if action == "replace" and keys:
+            task[draw(st.sampled_from(keys))] = draw(VALUES)
+        elif action == "remove" and keys:
+            del task[draw(st.sampled_from(keys))]
+        elif action == "add":
+            task[draw(KEYS)] = draw(VALUES)
+        else:
+            task.setdefault("inputs", {})
+            if isinstance(task["inputs"], dict):
+                task["inputs"]["frameImages"] = draw(st.lists(VALUES | st.fixed_dictionaries(
+                    {"image": st.text(max_size=30)}, optional={"frame": VALUES}), max_size=3))
+    return task
+
+
+@FUZZ
+@given(task=mutated_tasks(), name=st.sampled_from(FORMATS))
+def test_mutated_requests(task: dict, name: str) -> None:
+    check_file(name, _serialize(task, name))
+
+
+@st.composite
+def mutated_bytes(draw: st.DrawFn) -> bytes:
+    data = bytearray((EXAMPLES_DIR / "request-body.json").read_bytes())
+    for _ in range(draw(st.integers(1, 4))):
+        at = draw(st.integers(0, len(data)))
+        action = draw(st.sampled_from(["flip", "cut", "insert"]))
+        if action == "flip" and at < len(data):
+            data[at] = draw(st.integers(0, 255))
+        elif action == "cut":
+            del data[at : at + draw(st.integers(1, 20))]
+        else:
+            data[at:at] = draw(st.sampled_from([b"{", b"}", b"[", b"]", b",", b'"', b":", b"NaN", b"1e999", b"\xff",
+                                                 b"\x00", b"\n", b'"a":1,', b"\xef\xbb\xbf"]))
+    return bytes(data)
+
+
+@FUZZ
+@given(data=mutated_bytes(), name=st.sampled_from(("t.json", "t.yaml")))
+def test_mutated_request_bytes(data: bytes, name: str) -> None:
+    check_file(name, data)
+
+
+# -- --fix never breaks a file -------------------------------------------------------
+
+
+def _parse(data: bytes, name: str) -> object:
+    text = data.decode("utf-8-sig")
+    if name.endswith(".yaml"):
+        return yaml.safe_load(text)
+    if name.endswith(".jsonl"):
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+    return json.loads(text)
+
+
+def _differences(old: object, new: object, pointer: str = "") -> Iterator[str]:
+    """Pointers where two parsed documents differ (the deepest member that differs)."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in set(old) | set(new):
+            child = f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}"
+            if key not in old or key not in new:
+                yield child
+            else:
+                yield from _differences(old[key], new[key], child)
+    elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        for index, (a, b) in enumerate(zip(old, new)):
+            yield from _differences(a, b, f"{pointer}/{index}")
+    elif old != new or type(old) is not type(new):
+        yield pointer
+
+
+@pytest.mark.skipif(not HAS_FIX, reason="check has no --fix yet")
+@FUZZ
+@given(task=mutated_tasks(), name=st.sampled_from(FORMATS), unsafe=st.booleans())
+def test_fix_changes_only_what_it_reports(task: dict, name: str, unsafe: bool) -> None:
+    """After --fix the file is byte-identical, or parses to the same data except at reported pointers."""
+    data = _serialize(task, name)
+    path = WORKDIR / name
+    path.write_bytes(data)
+    code, out, err = run(["check", "--format", "json", name])
+    assert code in (0, 1), err
+    reported = [d["pointer"] for d in json.loads(out)["diagnostics"]]
+    code, _, err = run(["check", "--fix", *(["--unsafe-fixes"] if unsafe else []), name])
+    assert code in (0, 1), f"exit {code}: {err}"
+    fixed = path.read_bytes()
+    if fixed == data:
+        return
+    before, after = _parse(data, name), _parse(fixed, name)
+    for pointer in _differences(before, after):
+        assert any(pointer == p or pointer.startswith(p + "/") or p.startswith(pointer + "/") for p in reported), (
+            f"--fix changed {pointer!r}, which no diagnostic reported ({reported})"
+        )
