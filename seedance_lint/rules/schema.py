@@ -122,13 +122,21 @@ def _describe(error: Any, ctx: TaskContext) -> Iterator[tuple[str, Finding]]:
 def _required(error: Any, pointer: str, ctx: TaskContext) -> Iterator[tuple[str, Finding]]:
     for name in error.validator_value:
         if isinstance(error.instance, dict) and name not in error.instance:
-            about = error.schema["properties"].get(name, {}).get("description", "")
+            about = _description(error.schema["properties"].get(name, {}))
             yield "SDL101", Finding(
                 child_pointer(pointer, name),
                 f"missing required parameter `{name}`: the API rejects a task without it. "
-                f"Add it ({about.rstrip('.')}).",
+                + (f"Add it ({about.rstrip('.')})." if about else "Add it."),
                 anchor="parent",
             )
+
+
+def _description(schema: dict) -> str:
+    """A property's description, following a $ref (frameImages' image is one) so it is never empty for those."""
+    ref = schema.get("$ref", "")
+    if not schema.get("description") and ref.startswith("#/$defs/"):
+        schema = request_schema()["$defs"].get(ref.removeprefix("#/$defs/"), {})
+    return schema.get("description", "")
 
 
 def _unknown(error: Any, pointer: str, ctx: TaskContext) -> Iterator[tuple[str, Finding]]:
