@@ -18,14 +18,23 @@ def _frame_images(ctx: TaskContext) -> object:
 
 
 def nearest_sizes(sizes: Iterable[Size], width: float, height: float) -> list[Size]:
-    """Documented sizes ordered by closeness: aspect ratio first, then pixel count."""
+    """Documented sizes ordered by closeness: aspect ratio class first, then pixel count.
+
+    The class's ratio (16:9), not the pixels' (864x480 is 1.80, 1920x1088 is
+    1.76): otherwise 864x486 would be sent to 1080p for a 0.01 ratio difference.
+    """
 
     def distance(size: Size) -> tuple[float, float]:
-        ratio = abs(math.log(width / height) - math.log(size.width / size.height))
+        ratio = abs(math.log(width / height) - math.log(_class_ratio(size)))
         area = abs(math.log(width * height) - math.log(size.width * size.height))
         return round(ratio, 3), area
 
     return sorted(sizes, key=distance)
+
+
+def _class_ratio(size: Size) -> float:
+    across, _, down = size.aspect_ratio.partition(":")
+    return float(across) / float(down)
 
 
 def _close(size: Size, width: int, height: int) -> bool:
