@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterator
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlsplit
+
+import orjson
 
 from seedance_lint.diagnostic import Finding
 from seedance_lint.parsers.positions import child_pointer
@@ -102,6 +105,63 @@ def _mask_prefixes(text: str, secret: str) -> str:
     return text
 
 
+_API_KEY_MEMBER = re.compile(rb'"api[_-]?key":')
+#: An http(s) URL in JSON text with a query string or user information ("@2" of
+#: the model name must not count); the classes do not overlap, so it scans in linear time.
+_URL_WITH_QUERY_OR_USER = re.compile(rb'https?://(?:[^"\\?@]|\\.)*[?@]')
+
+
+def _suspect(text: bytes) -> bool:
+    """A cheap superset test on a document's lower-cased JSON text: an api-key member, or a URL with ? or @.
+
+    Most documents have neither, and then no string is walked at all: the
+    scan stays off the fast path (substring searches run at C speed).
+    """
+    if b"api" in text and _API_KEY_MEMBER.search(text):
+        return True
+    return b"http" in text and _URL_WITH_QUERY_OR_USER.search(text) is not None
+
+
+def candidates(document: object) -> list[tuple[str, str, str]]:
+    """(pointer, member name, string) of every string a secret rule may flag."""
+    try:
+        text = orjson.dumps(document)
+    except (TypeError, orjson.JSONEncodeError):  # integers past 64 bits, lone surrogates: walk to be sure
+        return list(_suspects(document))
+    return list(_suspects(document)) if _suspect(text.lower()) else []
+
+
+def _candidates_of(ctx: TaskContext) -> list[tuple[str, str, str]]:
+    """candidates() of the context's document, computed once for the three rules (like its schema findings)."""
+    cache = vars(ctx)
+    if "_secret_candidates" not in cache:
+        cache["_secret_candidates"] = candidates(ctx.task)
+    return cache["_secret_candidates"]
+
+
+def _suspects(document: object) -> Iterator[tuple[str, str, str]]:
+    """The strings of a document that a secret rule may flag; pointers are built only for those."""
+    stack: list[tuple[tuple[str | int, ...], object]] = [((), document)]
+    while stack:
+        path, node = stack.pop()
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, value in items:
+            if isinstance(value, str):
+                name = key if isinstance(key, str) else ""
+                if _may_be_secret(name, value):
+                    yield "".join(child_pointer("", token) for token in (*path, key)), name, value
+            elif isinstance(value, (dict, list)):
+                stack.append(((*path, key), value))
+    if isinstance(document, str) and _may_be_secret("", document):
+        yield "", "", document
+
+
+def _may_be_secret(name: str, value: str) -> bool:
+    if name.lower() in API_KEY_MEMBERS:
+        return True
+    return ("?" in value or "@" in value) and value[:8].lower().startswith(("http://", "https://"))
+
+
 def strings(value: object) -> Iterator[tuple[str, str, str]]:
     """(pointer, member name, string) for every string value of a document, depth first.
 
@@ -132,12 +192,13 @@ def where(pointer: str) -> str:
     return f"`{text}`"
 
 
-def _query(url: str) -> list[tuple[str, str]] | None:
+@lru_cache(maxsize=256)  # the same webhook or bucket URL is often in every task of a batch
+def _query(url: str) -> tuple[tuple[str, str], ...] | None:
     """The query parameters of an http(s) URL, or None for anything else."""
     if not url[:8].lower().startswith(("http://", "https://")) or "?" not in url:
         return None
     try:
-        return parse_qsl(urlsplit(url.strip()).query, keep_blank_values=True)
+        return tuple(parse_qsl(urlsplit(url.strip()).query, keep_blank_values=True))
     except ValueError:  # e.g. an invalid IPv6 host: not a URL we can read
         return None
 
@@ -181,7 +242,7 @@ def api_key_in_file(ctx: TaskContext) -> Iterator[Finding]:
     Failing: [{"taskType": "authentication", "apiKey": "Zq4Xw8Ve2Rt6Yu0Io3Pa7Sd1Fg5Hj9Kl"}]
     Passing: [{"taskType": "authentication", "apiKey": "${RUNWARE_API_KEY}"}]
     """
-    for pointer, name, value in strings(ctx.task):
+    for pointer, name, value in _candidates_of(ctx):
         if name.lower() in API_KEY_MEMBERS and not is_placeholder(value):
             yield Finding(
                 pointer,
@@ -205,7 +266,7 @@ def presigned_url(ctx: TaskContext) -> Iterator[Finding]:
     Failing: {"uploadEndpoint": "https://bucket.s3.amazonaws.com/v.mp4?X-Amz-Expires=3600&X-Amz-Signature=c0ffee15deadbeef0123"}
     Passing: {"uploadEndpoint": "https://storage.example.com/uploads/v.mp4"}
     """
-    for pointer, _name, value in strings(ctx.task):
+    for pointer, _name, value in _candidates_of(ctx):
         found = _signature(value)
         if found:
             kind = SIGNATURE_PARAMETERS[found[0].lower()]
@@ -231,7 +292,7 @@ def credential_in_url(ctx: TaskContext) -> Iterator[Finding]:
     Failing: {"webhookURL": "https://hooks.example.com/runware?token=Hk3Pq9Zs7Lm2Xw5V"}
     Passing: {"webhookURL": "https://hooks.example.com/runware?token=${WEBHOOK_TOKEN}"}
     """
-    for pointer, _name, value in strings(ctx.task):
+    for pointer, _name, value in _candidates_of(ctx):
         found = None if _signature(value) else _url_credential(value)
         if found:
             yield Finding(
