@@ -58,7 +58,17 @@ def _add_check(parser: argparse.ArgumentParser) -> None:
                         help="comma-separated codes, prefixes or names to run (replaces the config file's)")
     parser.add_argument("--ignore", default="", metavar="CODES",
                         help="comma-separated codes, prefixes or names to skip (added to the config file's)")
+    _add_fix(parser)
     _add_config(parser)
+
+
+def _add_fix(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--fix", action="store_true",
+                        help="apply safe fixes in place (they cannot change what the request means)")
+    parser.add_argument("--unsafe-fixes", action="store_true",
+                        help="with --fix or --diff, apply the suggested fixes that may change meaning too")
+    parser.add_argument("--diff", action="store_true",
+                        help="print the fixes as a unified diff instead of writing them (exit 1 if any)")
 
 
 def _add_config(parser: argparse.ArgumentParser) -> None:
@@ -73,6 +83,7 @@ def _add_cost(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("table", "json", "csv", "markdown"), default="table")
     parser.add_argument("--budget", metavar="USD", help="fail when the total (high end) is above this")
     parser.add_argument("--max-task-cost", metavar="USD", help="fail when one task (high end) is above this")
+    _add_config(parser)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

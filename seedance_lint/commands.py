@@ -22,13 +22,6 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_PROBLEMS = 0, 1
 
 
-def sources_of(args: argparse.Namespace, stdin: bytes | None) -> list[Source]:
-    try:
-        return list(discover(args.paths, stdin=stdin, stdin_name=args.stdin_filename))
-    except SourceError as error:
-        raise UsageError(str(error)) from None
-
-
 def run_check(args: argparse.Namespace, stdin: bytes | None) -> tuple[int, str]:
     from seedance_lint.config import load_config
     from seedance_lint.reporters import CHECK_REPORTERS, HUMAN_FORMATS
@@ -42,6 +35,10 @@ def run_check(args: argparse.Namespace, stdin: bytes | None) -> tuple[int, str]:
         sources = [replace(s, explicit=False) for s in sources]
     linter = Linter(config.selection())
     diagnostics = tuple(linter.lint_sources(sources))
+    if args.diff:
+        return _diff(diagnostics, sources, args.unsafe_fixes)
+    if args.fix:
+        linter, diagnostics = _fix(linter, diagnostics, sources, args.unsafe_fixes)
     color = args.format in HUMAN_FORMATS and not args.output and _use_color()
     failing = frozenset({"error", "warning"} if config.strict else {"error"})
     report = Report(diagnostics, linter.stats.files, linter.stats.tasks, color,
@@ -52,6 +49,32 @@ def run_check(args: argparse.Namespace, stdin: bytes | None) -> tuple[int, str]:
         _write_report(args.output, rendered)
         return code, ""
     return code, rendered
+
+
+def _diff(diagnostics: tuple, sources: list[Source], unsafe: bool) -> tuple[int, str]:
+    """What --fix would change, as a unified diff with every credential masked."""
+    from seedance_lint import fixer
+    from seedance_lint.rules.secrets import redact
+
+    changes = fixer.plan(list(diagnostics), sources, unsafe)
+    text = "".join(redact(change.diff(), fixer.api_keys(change.old)) for change in changes)
+    return (EXIT_PROBLEMS if changes else EXIT_OK), text
+
+
+def _fix(linter: Linter, diagnostics: tuple, sources: list[Source], unsafe: bool) -> tuple[Linter, tuple]:
+    """Write the fixes, then lint again: what is reported (and the exit code) is what remains."""
+    from seedance_lint import fixer
+
+    changes = fixer.plan(list(diagnostics), sources, unsafe)
+    for change in changes:
+        try:
+            fixer.write_atomically(change.path, change.data())
+        except OSError as error:
+            raise UsageError(f"{change.display}: cannot write the fixed file: {error.strerror or error}") from None
+    if not changes:
+        return linter, diagnostics
+    again = Linter(linter.selection)
+    return again, tuple(again.lint_sources(sources))
 
 
 def _discover(args: argparse.Namespace, stdin: bytes | None, include: tuple[str, ...],
@@ -72,18 +95,6 @@ def _write_report(path: str, text: str) -> None:
 
 def _use_color() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
-
-
-def _decimal_flag(value: object, flag: str) -> Decimal | None:
-    if value is None:
-        return None
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        raise UsageError(f"{flag}: {value!r} is not an amount in USD (e.g. 12.50)") from None
-    if not amount.is_finite() or amount < 0:
-        raise UsageError(f"{flag}: {value!r} must be a non-negative amount in USD")
-    return amount
 
 
 def priced_tasks(sources: list[Source]) -> Iterator[tuple[str, int, Estimate] | str]:
@@ -109,10 +120,14 @@ def run_cost(args: argparse.Namespace, stdin: bytes | None) -> tuple[int, str]:
     from seedance_lint.costing import price_table
     from seedance_lint.reporters.cost import COST_REPORTERS, CostReport, PricedTask
 
-    budget = _decimal_flag(args.budget, "--budget")
-    max_task = _decimal_flag(args.max_task_cost, "--max-task-cost")
+    from seedance_lint.config import load_config
+
+    config = load_config(args)
+    if args.show_config:
+        return EXIT_OK, config.to_json()
+    budget, max_task = config.budget, config.max_task_cost
     rows, problems = [], []
-    for item in priced_tasks(sources_of(args, stdin)):
+    for item in priced_tasks(_discover(args, stdin, config.include, config.exclude)):
         if isinstance(item, str):
             problems.append(item)
         else:

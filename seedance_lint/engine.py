@@ -198,6 +198,8 @@ class _FileLint:
     def _stamp(self, rule: Rule, finding: Finding, prefix: str, index: int, document: Document) -> Diagnostic | None:
         pointer = prefix + finding.pointer
         where = locate(document.positions(), pointer, finding.anchor)
+        if finding.fix and prefix:  # diagnostics carry fixes with pointers into the document
+            finding = replace(finding, fix=finding.fix.within(prefix))
         return self.linter.make(rule.code, self.source.display, where, finding.message, pointer, index, finding)
 
     def _duplicate_uuid(self, item: TaskRef, index: int, document: Document) -> list[Diagnostic | None]:

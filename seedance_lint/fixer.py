@@ -225,3 +225,27 @@ def _change_for(source, diagnostics: list[Diagnostic]) -> FileChange | None:  # 
         return None
     new = fix_text(old, source.format, diagnostics)
     return FileChange(source.path, source.display, old, new, bom) if new != old else None
+
+
+def api_keys(text: str) -> list[str]:
+    """Credentials held in a file's text (authentication apiKey values), to mask in a diff."""
+    from seedance_lint.documents import Document, load_bytes
+    from seedance_lint.rules.secrets import API_KEY_MEMBERS
+
+    found: list[str] = []
+    for fmt in ("json", "jsonl", "yaml"):
+        for loaded in load_bytes(text.encode("utf-8"), fmt):
+            if isinstance(loaded, Document):
+                found += _members_named(loaded.value, API_KEY_MEMBERS)
+        if found:
+            break
+    return found
+
+
+def _members_named(value: object, names: frozenset[str]) -> list[str]:
+    if isinstance(value, dict):
+        own = [v for k, v in value.items() if isinstance(k, str) and k.lower() in names and isinstance(v, str)]
+        return own + [s for v in value.values() for s in _members_named(v, names)]
+    if isinstance(value, list):
+        return [s for v in value for s in _members_named(v, names)]
+    return []

@@ -258,6 +258,8 @@ def test_fix_changes_only_what_it_reports(task: dict, name: str, unsafe: bool) -
         return
     before, after = _parse(data, name), _parse(fixed, name)
     for pointer in _differences(before, after):
+        if name.endswith(".jsonl"):  # diagnostics point into each line's own document
+            pointer = "/" + pointer.split("/", 2)[2] if pointer.count("/") > 1 else ""
         assert any(pointer == p or pointer.startswith(p + "/") or p.startswith(pointer + "/") for p in reported), (
             f"--fix changed {pointer!r}, which no diagnostic reported ({reported})"
         )
