@@ -90,3 +90,12 @@ def test_prices_prints_the_matrix_and_marks_derived_cells(run_cli) -> None:
     derived = {d.aspectRatio for d in price_table().derivedAspectRatios}
     assert all(("*" in row[2]) == (row[1] in derived) for row in rows)
     assert sum(1 for line in lines if line.split()[:1] and line.split()[0].endswith("p")) == 21
+
+
+def test_budget_from_the_config_file_and_flag_override(run_cli, write_files) -> None:
+    root = write_files({"a.json": json.dumps({**TASK, "numberResults": 4}),
+                        ".seedance-lint.toml": 'budget = "0.01"\n'})
+    assert run_cli(["cost", "a.json"], cwd=root).exit == 1
+    assert run_cli(["cost", "a.json", "--budget", "100"], cwd=root).exit == 0
+    shown = run_cli(["cost", "--show-config"], cwd=root)
+    assert shown.exit == 0 and '"0.01"' in shown.stdout
