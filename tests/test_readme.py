@@ -52,3 +52,21 @@ def test_installed_script_finds_its_data_from_any_directory(tmp_path: Path) -> N
         done = subprocess.run([str(INSTALLED), *command], cwd=tmp_path, env=env, capture_output=True, text=True,
                               timeout=120)
         assert done.returncode == 0, done.stderr
+
+
+def test_readme_config_example_is_accepted(tmp_path: Path, run_cli) -> None:
+    (example,) = re.findall(r"```toml\n(.*?)```", README, re.S)
+    (tmp_path / "pyproject.toml").write_text(example, encoding="utf-8")
+    result = run_cli(["check", "--show-config"], cwd=tmp_path)
+    assert result.exit == 0, result.stderr
+    shown = result.json()
+    assert "SDL402" in str(shown) and "0.50" in str(shown)
+
+
+def test_readme_pre_commit_snippet_names_our_hooks() -> None:
+    import yaml
+
+    snippet = next(b for b in re.findall(r"```yaml\n(.*?)```", README, re.S) if "pre-commit-config" in b)
+    hooks = {h["id"] for repo in yaml.safe_load(snippet)["repos"] for h in repo["hooks"]}
+    ours = {h["id"] for h in yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text())}
+    assert hooks == ours
