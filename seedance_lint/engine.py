@@ -6,6 +6,7 @@ severity, the file, and the line and column of the pointer.
 from __future__ import annotations
 
 import os
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatch
@@ -90,7 +91,7 @@ class Linter:
     selection: Selection = field(default_factory=Selection)
     spec: ModelSpec = field(default_factory=model_spec)
     stats: Stats = field(default_factory=Stats)
-    _uuids: dict[str, tuple[str, int]] = field(default_factory=dict)
+    _uuids: TaskUuids = field(default_factory=lambda: TaskUuids())  # (defined at the end of this module)
 
     def __post_init__(self) -> None:
         self._rules = tuple(r for r in TASK_RULES if self.selection.enabled(r.code))
@@ -121,7 +122,7 @@ class Linter:
         uuid = task.get("taskUUID")
         if not isinstance(uuid, str):
             return None
-        return self._uuids.setdefault(uuid.lower(), (file, index))
+        return self._uuids.setdefault(uuid, file, index)
 
 
 class _FileLint:
@@ -242,3 +243,83 @@ def locate(positions: Positions, pointer: str, anchor: str) -> tuple[int, int]:
     else:
         found = positions.of_value(pointer)
     return found or positions.nearest(pointer)
+
+
+def _packed(uuid: str) -> bytes | None:
+    """The 16 bytes of a UUID in canonical 8-4-4-4-12 hex form (either case), else None.
+
+    bytes.fromhex skips whitespace between pairs, so 32 characters that give
+    16 bytes are 32 hex digits; a fifth dash leaves 31 and fails too.
+    """
+    if len(uuid) != 36 or uuid[8] != "-" or uuid[13] != "-" or uuid[18] != "-" or uuid[23] != "-":
+        return None
+    try:
+        key = bytes.fromhex(uuid.replace("-", ""))
+    except ValueError:
+        return None
+    return key if len(key) == 16 else None
+
+
+class TaskUuids:
+    """Where each taskUUID of a run was first seen: (file, task index), compared case-insensitively.
+
+    It holds every taskUUID of the run, so it must stay small: a dict of
+    str -> (str, int) costs about 220 bytes a task (over 200 MB for a
+    million-task batch). A canonical UUID is kept as 16 bytes in one
+    bytearray, its file number and task index in typed arrays, and found
+    through an open-addressing table of 32-bit slots: about 40 bytes a task.
+    Any other string (not a canonical UUID) goes to a plain dict, as before.
+    """
+
+    def __init__(self) -> None:
+        self._files: list[str] = []
+        self._file_numbers: dict[str, int] = {}
+        self._keys = bytearray()  # 16 bytes per UUID, in order of first sight
+        self._file_of = array("I")
+        self._index_of = array("Q")
+        self._slots = array("i", [-1]) * 1024  # -1: empty; else a position in _keys / 16
+        self._others: dict[str, tuple[str, int]] = {}
+        self._last_file: str | None = None
+        self._last_number = -1
+
+    def setdefault(self, uuid: str, file: str, index: int) -> tuple[str, int]:
+        """The first (file, index) of this UUID; records (file, index) when it is new."""
+        key = _packed(uuid)
+        if key is None:
+            return self._others.setdefault(uuid.lower(), (file, index))
+        slots, keys = self._slots, self._keys
+        mask = len(slots) - 1
+        slot = hash(key) & mask
+        while True:  # linear probing; the table is at most half full
+            position = slots[slot]
+            if position < 0:
+                break
+            if keys[16 * position : 16 * position + 16] == key:
+                return self._files[self._file_of[position]], self._index_of[position]
+            slot = (slot + 1) & mask
+        position = len(self._index_of)
+        slots[slot] = position
+        keys += key
+        self._file_of.append(self._file_number(file))
+        self._index_of.append(index)
+        if 2 * position + 2 > len(slots):
+            self._grow()
+        return file, index
+
+    def _grow(self) -> None:
+        slots = self._slots = array("i", [-1]) * (2 * len(self._slots))
+        mask = len(slots) - 1
+        keys = self._keys
+        for position in range(len(self._index_of)):
+            slot = hash(bytes(keys[16 * position : 16 * position + 16])) & mask
+            while slots[slot] >= 0:
+                slot = (slot + 1) & mask
+            slots[slot] = position
+
+    def _file_number(self, file: str) -> int:
+        if file != self._last_file:  # tasks come file by file: one dict lookup per file
+            self._last_file = file
+            self._last_number = self._file_numbers.setdefault(file, len(self._files))
+            if self._last_number == len(self._files):
+                self._files.append(file)
+        return self._last_number
