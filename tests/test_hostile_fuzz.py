@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES_DIR
@@ -243,6 +243,8 @@ def _differences(old: object, new: object, pointer: str = "") -> Iterator[str]:
 @pytest.mark.skipif(not HAS_FIX, reason="check has no --fix yet")
 @FUZZ
 @given(task=mutated_tasks(), name=st.sampled_from(FORMATS), unsafe=st.booleans())
+# Found by this test: the fix of a block-sequence value (`taskType:\n- null`) swallowed the next line's newline.
+@example(task={**VALID_TASKS[0], "taskType": [None]}, name="t.yaml", unsafe=True)
 def test_fix_changes_only_what_it_reports(task: dict, name: str, unsafe: bool) -> None:
     """After --fix the file is byte-identical, or parses to the same data except at reported pointers."""
     data = _serialize(task, name)
@@ -257,9 +259,48 @@ def test_fix_changes_only_what_it_reports(task: dict, name: str, unsafe: bool) -
     if fixed == data:
         return
     before, after = _parse(data, name), _parse(fixed, name)
-    for pointer in _differences(before, after):
+    if name.endswith(".jsonl"):  # pointers of JSON Lines diagnostics are into each line's document
+        assert len(before) == len(after)
+        changed = [p for old, new in zip(before, after) for p in _differences(old, new)]
+    else:
+        changed = list(_differences(before, after))
+    for pointer in changed:
         if name.endswith(".jsonl"):  # diagnostics point into each line's own document
             pointer = "/" + pointer.split("/", 2)[2] if pointer.count("/") > 1 else ""
         assert any(pointer == p or pointer.startswith(p + "/") or p.startswith(pointer + "/") for p in reported), (
             f"--fix changed {pointer!r}, which no diagnostic reported ({reported})"
         )
+
+
+# -- every output format survives what the messages quote ------------------------------
+
+AWKWARD_TEXT = st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=12) | st.sampled_from(
+    ["\x00", "\x01\x0b", "]]>", "<x>&amp;", "%0A", "::error::", "\udc00", "\r\n", "\u2028", "`", "*" * 40]
+)
+
+
+def _check_formats() -> list[str]:
+    from seedance_lint.reporters import CHECK_REPORTERS
+
+    return sorted(CHECK_REPORTERS)
+
+
+def _parses_as(output_format: str, text: str) -> None:
+    """Machine formats must stay machine-readable whatever the input quoted into a message."""
+    if output_format in ("json", "sarif"):
+        json.loads(text)
+    elif output_format == "junit":
+        import xml.dom.minidom
+
+        xml.dom.minidom.parseString(text.encode("utf-8"))
+
+
+@FUZZ
+@given(output_format=st.sampled_from(_check_formats()),
+       members=st.dictionaries(AWKWARD_TEXT, AWKWARD_TEXT | VALUES, min_size=1, max_size=4))
+def test_every_format_renders_awkward_keys_and_values(output_format: str, members: dict) -> None:
+    task = {**members, "taskType": "videoInference", "model": "bytedance:2@2", "resolution": members.get("x", 5)}
+    (WORKDIR / "t.json").write_bytes(json.dumps(task).encode("utf-8"))
+    code, out, err = run(["check", "--format", output_format, "t.json"])
+    assert code in (0, 1), f"exit {code}: {err}"
+    _parses_as(output_format, out)

@@ -252,3 +252,39 @@ def test_strings_walks_deep_documents_without_recursion() -> None:
     for _ in range(5000):
         deep = [deep]
     assert list(strings({"a": deep})) == [("/a" + "/0" * 5000, "", "leaf")]
+
+
+# -- the prefilter never hides a secret --------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402 - kept next to the property that needs it
+from hypothesis import strategies as st  # noqa: E402
+
+_URL_PARTS = st.sampled_from(["https://", "HTTP://", "http://u:p4ssw0rd1@", "https://h.example.com/x?", "?token=",
+                              "&sig=", "X-Amz-Signature=", "@", "?", "\"", "\\", "apiKey", "API_KEY", "a", "/", "0"])
+_SECRETISH = st.lists(_URL_PARTS | st.text(max_size=6), max_size=8).map("".join)
+_DOCS = st.recursive(
+    st.none() | st.integers() | _SECRETISH,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["apiKey", "api_key", "Api-Key", "webhookURL", "image", "x"]) | st.text(max_size=5),
+        inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(document=_DOCS)
+def test_prefilter_keeps_every_string_a_rule_could_flag(document: object) -> None:
+    """candidates() (prefilter + walk) equals the full walk filtered string by string."""
+    from seedance_lint.rules.secrets import _may_be_secret, candidates, strings
+
+    full = sorted(c for c in strings(document) if _may_be_secret(c[1], c[2]))
+    assert sorted(candidates(document)) == full
+
+
+def test_scheme_and_parameter_names_are_case_insensitive(lint_text) -> None:
+    task = json.loads((HOSTILE_DIR / "leaky-request.json").read_text())[1]
+    task = {k: v for k, v in task.items() if k in ("taskType", "taskUUID", "model", "positivePrompt", "width", "height")}
+    task["webhookURL"] = "HTTPS://hooks.example.com/x?Access_Token=Qw3rTy9uIoP1aSdF"
+    report = lint_text(json.dumps(task))
+    assert [(d["code"], d["pointer"]) for d in report["diagnostics"]] == [("SDL603", "/webhookURL")]
+    assert "Qw3rTy9u" not in json.dumps(report)
