@@ -17,7 +17,7 @@ from seedance_lint.documents import Document, Problem, load
 from seedance_lint.parsers.positions import Positions
 from seedance_lint.rules import BY_CODE, DOCUMENT_RULES, TASK_RULES
 from seedance_lint.rules.base import Rule, TaskContext
-from seedance_lint.rules.secrets import redact
+from seedance_lint.rules.secrets import redact, secret_parts
 from seedance_lint.sources import Source
 from seedance_lint.tasks import Skipped, TaskRef, looks_like_request, select
 
@@ -215,11 +215,11 @@ class _FileLint:
 
 
 def _quoted_secrets(loaded: Document | Problem, found: list[tuple[Rule, Finding]]) -> tuple[str, ...]:
-    """Flagged values that no message may quote (URLs are masked by pattern, keeping the rest readable)."""
+    """The credentials in flagged values, which no message may quote (of a URL, only its secret parts)."""
     if not isinstance(loaded, Document):
         return ()
     values = (resolve(loaded.value, finding.pointer) for _, finding in found)
-    return tuple(v for v in values if isinstance(v, str) and "://" not in v)
+    return tuple(part for v in values if isinstance(v, str) for part in secret_parts(v))
 
 
 def resolve(value: object, pointer: str) -> object:

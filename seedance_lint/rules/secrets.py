@@ -44,7 +44,8 @@ TOKEN_PARAMETERS = frozenset({
     "api-key", "secret", "client_secret", "password", "passwd", "signature", "x-amz-security-token",
     "x-goog-credential", "x-amz-credential",
 })
-_SENSITIVE = "|".join(re.escape(name) for name in sorted(TOKEN_PARAMETERS | set(SIGNATURE_PARAMETERS)))
+_SENSITIVE_NAMES = TOKEN_PARAMETERS | set(SIGNATURE_PARAMETERS)
+_SENSITIVE = "|".join(re.escape(name) for name in sorted(_SENSITIVE_NAMES))
 #: A sensitive query parameter's value anywhere in a text (a message quoting a URL).
 _QUERY_SECRET = re.compile(rf"(?i)([?&;](?:{_SENSITIVE})=)((?:[^&#\s\"'<>\\`,]|,(?!\s))+)")  # ", " ends a message clause
 #: The password of a URL's user information: https://user:password@host/.
@@ -88,6 +89,22 @@ def redact(text: str, known: Collection[str] = ()) -> str:
         if len(secret) >= MIN_SECRET_LENGTH:
             text = _mask_prefixes(text, secret)
     return text
+
+
+def secret_parts(value: str) -> list[str]:
+    """What :func:`redact` must mask wherever ``value`` is quoted: a URL's credentials, or the whole value.
+
+    Of a URL only the sensitive query values and the password are secret; the
+    rest of it stays readable in other rules' messages.
+    """
+    if not value[:8].lower().startswith(("http://", "https://")):
+        return [value]
+    parts = [v for name, v in _query(value) or () if name.lower() in _SENSITIVE_NAMES]
+    try:
+        password = urlsplit(value.strip()).password
+    except ValueError:
+        password = None
+    return [p for p in (*parts, password) if p and len(p) >= MIN_SECRET_LENGTH]
 
 
 def _masked(value: str) -> str:
