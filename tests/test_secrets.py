@@ -4,7 +4,7 @@ The cases live in tests/cases/hostile/secrets.yaml (the rule-case format of
 tests/cases/rules/README.md). The leak tests lint tests/cases/hostile/
 leaky-request.json, which holds one of every kind of credential, several of
 them where another rule quotes the value (a wrong type, a value not allowed,
-an invalid image), and assert that no run shows any 8-character piece of any
+an invalid image), and assert that no run shows any 5-character piece of any
 secret listed in leaky-request.secrets.txt.
 """
 from __future__ import annotations
@@ -49,8 +49,8 @@ CASES = load_cases()
 
 
 def _leaks(text: str) -> list[str]:
-    """Every 8-character piece of a secret found in ``text`` (a mask shows 4)."""
-    return sorted({s[i : i + 8] for s in SECRETS for i in range(len(s) - 7) if s[i : i + 8] in text})
+    """Every 5-character piece of a secret found in ``text`` (a mask shows 4)."""
+    return sorted({s[i : i + 5] for s in SECRETS for i in range(len(s) - 4) if s[i : i + 5] in text})
 
 
 def _check_formats() -> list[str]:
@@ -242,7 +242,8 @@ def test_redact_masks_known_secrets_whole_or_cut_short() -> None:
     key = "k3Jd8sLq0vXz2mNw5pRt7yUb9cEa1fGh"
     assert redact(f'got "{key}" twice: {key}', [key]) == 'got "k3Jd***" twice: k3Jd***'
     assert redact(f'got "{key[:20]}..."', [key]) == 'got "k3Jd***..."'
-    assert redact("k3Jd8sL is too short to be the key", [key]) == "k3Jd8sL is too short to be the key"
+    assert redact("k3Jd8sL: five or more leading characters are masked", [key]) == "k3Jd***: five or more leading characters are masked"
+    assert redact("k3Jd alone is what a mask shows", [key]) == "k3Jd alone is what a mask shows"
 
 
 def test_strings_walks_deep_documents_without_recursion() -> None:

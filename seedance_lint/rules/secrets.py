@@ -81,7 +81,7 @@ def redact(text: str, known: Collection[str] = ()) -> str:
 
     ``known`` holds secrets found in the document (API keys); a message may
     quote one whole or cut short (``show`` truncates long values), so any run
-    of at least MIN_SECRET_LENGTH of its leading characters is masked.
+    of more than its first VISIBLE_PREFIX characters is masked.
     """
     text = _QUERY_SECRET.sub(lambda m: m.group(1) + _masked(m.group(2)), text)
     text = _USERINFO_SECRET.sub(lambda m: m.group(1) + _masked(m.group(2)) + m.group(3), text)
@@ -112,13 +112,15 @@ def _masked(value: str) -> str:
 
 
 def _mask_prefixes(text: str, secret: str) -> str:
-    start = text.find(secret[:MIN_SECRET_LENGTH])
+    """Every run of more than VISIBLE_PREFIX of the secret's leading characters becomes its mask."""
+    head = secret[: VISIBLE_PREFIX + 1]
+    start = text.find(head)
     while start != -1:
-        end = start + MIN_SECRET_LENGTH
+        end = start + len(head)
         while end < len(text) and end - start < len(secret) and text[end] == secret[end - start]:
             end += 1
         text = text[:start] + mask(secret) + text[end:]
-        start = text.find(secret[:MIN_SECRET_LENGTH], start + VISIBLE_PREFIX + 3)
+        start = text.find(head, start + VISIBLE_PREFIX + 3)
     return text
 
 
