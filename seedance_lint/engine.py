@@ -6,6 +6,7 @@ severity, the file, and the line and column of the pointer.
 from __future__ import annotations
 
 import os
+import re
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -142,7 +143,7 @@ class _FileLint:
         found = check_task(loaded.value, self.linter._document_rules) if isinstance(loaded, Document) else []
         known = _quoted_secrets(loaded, found)
         for diagnostic in self._document(loaded, found):
-            message = redact(diagnostic.message, known)
+            message = printable(redact(diagnostic.message, known))
             yield diagnostic if message == diagnostic.message else replace(diagnostic, message=message)
 
     def _document(self, loaded: Document | Problem, found: list[tuple[Rule, Finding]]) -> Iterator[Diagnostic]:
@@ -212,6 +213,16 @@ class _FileLint:
         message = (f"taskUUID {item.value['taskUUID']!r} is already used by task {first[1]} of {first[0]}: "
                    "every task needs its own UUID v4 (uuid.uuid4()).")
         return [self.linter.make("SDL401", self.source.display, where, message, pointer, index)]
+
+
+#: Control characters, DEL and Unicode line breaks: a key quoted raw could
+#: start a new log line (a GitHub "::error" command) or drive the terminal (ESC).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(message: str) -> str:
+    """The message on one line, with control characters written as escapes (\\n, \\x1b)."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), message)
 
 
 def _quoted_secrets(loaded: Document | Problem, found: list[tuple[Rule, Finding]]) -> tuple[str, ...]:

@@ -8,6 +8,7 @@ internal errors.
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import subprocess
 import sys
@@ -362,3 +363,19 @@ def test_internal_error_in_cost(run_cli, tmp_path: Path, monkeypatch: pytest.Mon
     (tmp_path / "t.json").write_text(VALID_TASK)
     result = run_cli(["cost", "t.json"], cwd=tmp_path)
     assert result.exit == 2 and result.stderr.count("\n") == 1 and "internal error: RuntimeError" in result.stderr
+
+
+# -- what input can do to a log --------------------------------------------------
+
+
+def test_keys_cannot_inject_lines_or_escape_codes_into_the_text_output(lint_files, run_cli) -> None:
+    """A key with a newline could start a GitHub "::error" line in a CI log; ESC could drive the terminal."""
+    evil = "x\n::error file=evil.json::pwned\u001b[2J\u2028y\r"
+    task = VALID_TASK[:-1] + ", " + json.dumps({evil: 1})[1:]
+    report = lint_files({"t.json": task}).json()
+    [message] = [d["message"] for d in report["diagnostics"] if d["code"] == "SDL102"]
+    assert "\\n::error file=evil.json::pwned\\x1b[2J\\u2028y\\r" in message
+    text = run_cli(["check", "-"], stdin=task)
+    lines = text.stdout.splitlines()
+    assert len(lines) == 2 and lines[0].startswith("-:1:") and not any(line.startswith("::") for line in lines)
+    assert "\x1b" not in text.stdout and "\u2028" not in text.stdout

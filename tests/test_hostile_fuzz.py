@@ -293,6 +293,10 @@ def _parses_as(output_format: str, text: str) -> None:
         import xml.dom.minidom
 
         xml.dom.minidom.parseString(text.encode("utf-8"))
+    elif output_format == "text":  # one line per diagnostic: input cannot start a line of its own
+        *diagnostics, summary = text.split("\n")[:-1]
+        assert all(line.startswith("t.json:") for line in diagnostics) and not summary.startswith("t.json")
+        assert "\x1b" not in text
 
 
 @FUZZ
