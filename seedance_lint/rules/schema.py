@@ -8,6 +8,7 @@ message. Each rule below covers one family of schema keywords.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import Any
@@ -38,10 +39,63 @@ def fast_validator() -> Any:
 
 @cache
 def reference_validator() -> Any:
-    """jsonschema's validator: slow, but its errors say exactly what failed."""
-    from jsonschema import Draft202012Validator
+    """jsonschema's validator: slow, but its errors say exactly what failed.
 
-    return Draft202012Validator(request_schema())
+    Its ``pattern`` keyword is given ECMA-262 semantics, as JSON Schema
+    specifies and the fast validator implements: with Python's ``re``, ``$``
+    also matches before a final newline (a taskUUID from a YAML ``|`` block
+    passed unreported) and ``\\s`` is another set of characters. The two
+    validators must agree, or a task one rejects goes unexplained.
+    """
+    from jsonschema import Draft202012Validator, validators
+
+    ecma = validators.extend(Draft202012Validator, {"pattern": _ecma_pattern_keyword})
+    return ecma(request_schema())
+
+
+#: ECMA-262's \s: WhiteSpace and LineTerminator (Python's also has \x1c-\x1f and \x85, but not \ufeff).
+_ECMA_SPACE = "\\t\\n\\x0b\\x0c\\r \\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"
+_ECMA_CLASSES = {"s": _ECMA_SPACE, "d": "0-9", "w": "A-Za-z0-9_"}
+
+
+@cache
+def ecma_regex(pattern: str) -> re.Pattern[str]:
+    """A Python regex that matches as the ECMA-262 ``pattern`` does (for the escapes JSON Schemas use).
+
+    ``$`` (outside a class) becomes ``\\Z``, and ``\\s``, ``\\d``, ``\\w`` and
+    their negations become ECMA's ASCII/whitespace sets. A negated escape
+    inside a class has no direct translation and is refused rather than guessed.
+    """
+    out: list[str] = []
+    in_class = False
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\" and index + 1 < len(pattern):
+            escape = pattern[index + 1]
+            index += 2
+            if escape.lower() in _ECMA_CLASSES:
+                members = _ECMA_CLASSES[escape.lower()]
+                if in_class and escape.isupper():
+                    raise ValueError(f"cannot translate \\{escape} inside a character class: {pattern}")
+                out.append(members if in_class else f"[{'^' if escape.isupper() else ''}{members}]")
+            else:
+                out.append(char + escape)
+            continue
+        if char == "[" and not in_class:
+            in_class = True
+        elif char == "]" and in_class:
+            in_class = False
+        out.append("\\Z" if char == "$" and not in_class else char)
+        index += 1
+    return re.compile("".join(out))
+
+
+def _ecma_pattern_keyword(validator: Any, pattern: str, instance: object, schema: dict) -> Iterator[Any]:
+    from jsonschema.exceptions import ValidationError
+
+    if validator.is_type(instance, "string") and not ecma_regex(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
 def is_valid_fast(task: object) -> bool:
