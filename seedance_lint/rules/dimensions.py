@@ -25,7 +25,7 @@ def nearest_sizes(sizes: Iterable[Size], width: float, height: float) -> list[Si
     """
 
     def distance(size: Size) -> tuple[float, float]:
-        ratio = abs(math.log(width / height) - math.log(_class_ratio(size)))
+        ratio = abs(math.log(width) - math.log(height) - math.log(_class_ratio(size)))  # no float division: ints may be huge
         area = abs(math.log(width * height) - math.log(size.width * size.height))
         return round(ratio, 3), area
 
@@ -114,9 +114,13 @@ def unsupported_dimensions(ctx: TaskContext) -> Iterator[Finding]:
     Passing: {"width": 864, "height": 480}
     """
     width, height = ctx.member("width"), ctx.member("height")
-    if not (is_int(width) and is_int(height)) or width <= 0 or height <= 0:
+    if not (is_int(width) and is_int(height)):
         return
     if (int(width), int(height)) in ctx.spec.by_dimensions:
+        return
+    if width <= 0 or height <= 0:  # no nearest size by ratio or area; still not a size the API accepts
+        yield Finding("/width", f"{show(width)}x{show(height)} is not a supported size for bytedance:2@2: "
+                      f"use a documented combination such as {ctx.spec.sizes[0].label}.", "key")
         return
     nearest = nearest_sizes(ctx.spec.sizes, width, height)
     best = nearest[0]
