@@ -126,7 +126,9 @@ def _fix_yaml(text: str, diagnostics: list[Diagnostic]) -> str:
         if edit.remove and edit.pointer in members:
             edits.append(_yaml_line_removal(text, *members[edit.pointer]))
         elif not edit.remove and edit.pointer in values:
-            edits.append(TextEdit(*values[edit.pointer], _yaml_scalar(edit.value)))
+            start, end = values[edit.pointer]
+            end = start + len(text[start:end].rstrip())  # a block collection ends at the next line's start
+            edits.append(TextEdit(start, end, _yaml_scalar(edit.value)))
     return apply(text, edits)
 
 
