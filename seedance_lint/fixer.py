@@ -120,21 +120,32 @@ def _fix_yaml(text: str, diagnostics: list[Diagnostic]) -> str:
         return text
     if len(nodes) != 1:
         return text  # multi-document streams: pointers do not say which document
-    values, members = _yaml_spans(nodes[0])
+    values, members, key_ends = _yaml_spans(nodes[0])
     edits = []
     for edit in _absolute_edits(diagnostics):
         if edit.remove and edit.pointer in members:
             edits.append(_yaml_line_removal(text, *members[edit.pointer]))
         elif not edit.remove and edit.pointer in values:
-            start, end = values[edit.pointer]
-            end = start + len(text[start:end].rstrip())  # a block collection ends at the next line's start
-            edits.append(TextEdit(start, end, _yaml_scalar(edit.value)))
+            edits.append(_yaml_value_edit(text, values[edit.pointer], key_ends.get(edit.pointer), edit.value))
     return apply(text, edits)
 
 
-def _yaml_spans(root: yaml.Node) -> tuple[dict[str, tuple[int, int]], dict[str, tuple[int, int]]]:
-    values: dict[str, tuple[int, int]] = {}
-    members: dict[str, tuple[int, int]] = {}
+def _yaml_value_edit(text: str, span: tuple[int, int], key_end: int | None, value: object) -> TextEdit:
+    start, end = span
+    end = start + len(text[start:end].rstrip())  # a block collection ends at the next line's start
+    if key_end is not None and "\n" in text[key_end:start]:
+        # a block value below its key: the scalar goes on the key's line (`key: value`)
+        return TextEdit(key_end, end, ": " + _yaml_scalar(value))
+    return TextEdit(start, end, _yaml_scalar(value))
+
+
+Spans = dict[str, tuple[int, int]]
+
+
+def _yaml_spans(root: yaml.Node) -> tuple[Spans, Spans, dict[str, int]]:
+    values: Spans = {}
+    members: Spans = {}
+    key_ends: dict[str, int] = {}
     stack = [("", root)]
     while stack:
         pointer, node = stack.pop()
@@ -143,10 +154,11 @@ def _yaml_spans(root: yaml.Node) -> tuple[dict[str, tuple[int, int]], dict[str, 
             for key, value in node.value:
                 member = child_pointer(pointer, key.value)
                 members[member] = (key.start_mark.index, value.end_mark.index)
+                key_ends[member] = key.end_mark.index
                 stack.append((member, value))
         elif isinstance(node, yaml.SequenceNode):
             stack.extend((child_pointer(pointer, i), item) for i, item in enumerate(node.value))
-    return values, members
+    return values, members, key_ends
 
 
 def _yaml_line_removal(text: str, start: int, end: int) -> TextEdit:
