@@ -83,7 +83,8 @@ def load_bytes(data: bytes, format: str) -> Iterator[Loaded]:
     if format == "yaml":
         yield from _yaml_documents(text)
     elif format == "jsonl":
-        yield from _jsonl_lines(text.splitlines(), 1)
+        # Only "\n" ends a JSON Lines line; splitlines() also splits inside strings at U+2028, \x85, \x1c...
+        yield from _jsonl_lines(text.split("\n"), 1)
     else:
         yield load_json_text(text, 1)
 
