@@ -164,6 +164,10 @@ VALID_TASKS = [json.loads(line) for line in (EXAMPLES_DIR / "batch.jsonl").read_
 VALID_TASKS.append(json.loads((EXAMPLES_DIR / "text-to-video.json").read_text()))
 
 
+#: One object in two places: yaml.safe_dump writes it once with an anchor, then an alias.
+SHARED = [1]
+
+
 @st.composite
 def mutated_tasks(draw: st.DrawFn) -> dict:
     task = json.loads(json.dumps(draw(st.sampled_from(VALID_TASKS))))
@@ -251,6 +255,8 @@ def _differences(old: object, new: object, pointer: str = "") -> Iterator[str]:
 @given(task=mutated_tasks(), name=st.sampled_from(FORMATS), unsafe=st.booleans())
 # Found by this test: the fix of a block-sequence value (`taskType:\n- null`) swallowed the next line's newline.
 @example(task={**VALID_TASKS[0], "taskType": [None]}, name="t.yaml", unsafe=True)
+# Found by this test: removing an unknown member that holds a YAML anchor (&id001) leaves its alias dangling.
+@example(task={**VALID_TASKS[0], "extra": SHARED, "seed": SHARED}, name="t.yaml", unsafe=True)
 def test_fix_changes_only_what_it_reports(task: dict, name: str, unsafe: bool) -> None:
     """After --fix the file is byte-identical, or parses to the same data except at reported pointers."""
     _check_fix(_serialize(task, name), name, unsafe)
