@@ -379,3 +379,23 @@ def test_keys_cannot_inject_lines_or_escape_codes_into_the_text_output(lint_file
     lines = text.stdout.splitlines()
     assert len(lines) == 2 and lines[0].startswith("-:1:") and not any(line.startswith("::") for line in lines)
     assert "\x1b" not in text.stdout and "\u2028" not in text.stdout
+
+
+def test_file_name_that_is_not_utf8(run_cli, tmp_path: Path) -> None:
+    """Such names exist on Linux (os.walk gives them with surrogate escapes): every format still renders."""
+    from seedance_lint.reporters import CHECK_REPORTERS
+
+    try:
+        with open(os.fsencode(tmp_path) + b"/bad\xff\xfename.json", "wb") as stream:
+            stream.write(b'{"taskType": "videoInference", "model": "bytedance:2@2"}')
+    except OSError:
+        pytest.skip("this file system refuses names that are not UTF-8")
+    for output_format in CHECK_REPORTERS:
+        result = run_cli(["check", "--format", output_format, "."], cwd=tmp_path)
+        assert result.exit == 1 and result.stderr == "", (output_format, result.stderr)
+        if output_format in ("json", "sarif"):
+            json.loads(result.stdout)
+        if output_format == "junit":
+            import xml.dom.minidom
+
+            xml.dom.minidom.parseString(result.stdout.encode("utf-8"))

@@ -74,4 +74,4 @@ def artifact(path: str) -> dict:
     posix = path.replace(os.sep, "/") if os.sep != "/" else path
     if os.path.isabs(path):
         return {"uri": Path(path).as_uri()}
-    return {"uri": quote(posix, safe="/"), "uriBaseId": "%SRCROOT%"}
+    return {"uri": quote(posix, safe="/", errors="surrogateescape"), "uriBaseId": "%SRCROOT%"}
