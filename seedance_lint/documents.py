@@ -22,6 +22,9 @@ _BOM = b"\xef\xbb\xbf"
 #: Every object key in JSON text is a string followed by a colon; strings
 #: inside values may match too, so the count is an upper bound on the keys.
 _KEY_LIKE = re.compile(rb'"\s*:')
+#: orjson reads integers outside [-2^63, 2^64) as rounded floats (a seed of 2^64 + 1 became 1.8446744073709552e+19);
+#: they have at least 19 digits, and the slow parser keeps them exact.
+_LONG_INTEGER = re.compile(r"[0-9]{19}")
 _JSON_ERROR_CODES = {"syntax": "SDL001", "empty": "SDL002", "non-finite": "SDL008", "too-deep": "SDL009"}
 _YAML_NOTE_CODES = {"duplicate-key": "SDL003", "yaml11": "SDL010", "tag": "SDL011", "non-finite": "SDL008"}
 _YAML_ERROR_CODES = {"syntax": "SDL001", "too-deep": "SDL009", "too-large": "SDL009"}
@@ -129,7 +132,7 @@ def load_json_text(text: str, first_line: int, raw: bytes | None = None) -> Load
         value = orjson.loads(text)
     except orjson.JSONDecodeError:
         return _load_json_slowly(text, first_line)
-    if _may_repeat_keys(text, value, raw):
+    if _may_repeat_keys(text, value, raw) or _LONG_INTEGER.search(text):
         return _load_json_slowly(text, first_line)
     return Document(value, first_line, text)
 

@@ -402,3 +402,12 @@ def test_nearest_falls_back_to_the_closest_ancestor() -> None:
     assert positions.nearest("/a/b/c") == (2, 3)
     assert positions.nearest("/z") == (1, 1)
     assert positions.of_key("/a") == (2, 3)  # no key position: the value's
+
+
+@pytest.mark.parametrize("form", ["json", "jsonl"])
+@pytest.mark.parametrize("number", [2**64 + 1, -(2**63) - 1, 10**30, 2**64 - 1, 2**63])
+def test_integers_beyond_64_bits_stay_exact(form: str, number: int) -> None:
+    """The fast JSON path (orjson) would round these to floats; a seed must keep every digit."""
+    loaded = list(load_bytes(b'{"seed": %d}\n' % number, form))
+    assert isinstance(loaded[0], Document)
+    assert loaded[0].value == {"seed": number} and isinstance(loaded[0].value["seed"], int)
