@@ -83,9 +83,12 @@ def check_file(name: str, data: bytes) -> None:
     report = json.loads(out)
     assert report["summary"]["errors"] == sum(d["severity"] == "error" for d in report["diagnostics"])
     assert all(d["line"] >= 1 and d["column"] >= 1 for d in report["diagnostics"])
-    if HAS_COST:
-        code, _, err = run(["cost", "--format", "json", name])
+    if HAS_COST:  # every cost format in turn (by the input's length: deterministic, one run per example)
+        cost_format = ("json", "table", "csv", "markdown")[len(data) % 4]
+        code, out, err = run(["cost", "--format", cost_format, name])
         assert code in (0, 1), f"cost exit {code}: {err}"
+        if cost_format == "json":
+            json.loads(out)
 
 
 # -- arbitrary bytes -------------------------------------------------------------
