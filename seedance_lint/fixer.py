@@ -40,12 +40,26 @@ def fixable(diagnostic: Diagnostic, unsafe: bool) -> bool:
 
 
 def fix_text(text: str, fmt: str, diagnostics: list[Diagnostic]) -> str:
-    """The text with every applicable fix applied; unchanged where a document cannot be edited."""
+    """The text with every applicable fix applied; unchanged where a document cannot be edited.
+
+    A fix never makes a file unreadable: if the edited text no longer parses
+    (a removed YAML member held an anchor that an alias uses, say), the file is left as it was.
+    """
     if fmt == "jsonl":
-        return _fix_lines(text, diagnostics)
-    if fmt == "yaml":
-        return _fix_yaml(text, diagnostics)
-    return _fix_json(text, diagnostics)
+        fixed = _fix_lines(text, diagnostics)
+    elif fmt == "yaml":
+        fixed = _fix_yaml(text, diagnostics)
+    else:
+        fixed = _fix_json(text, diagnostics)
+    return fixed if fixed == text or _unreadable(fixed, fmt) <= _unreadable(text, fmt) else text
+
+
+def _unreadable(text: str, fmt: str) -> int:
+    """How many documents of the text fail to parse (a JSON Lines file may have some already)."""
+    from seedance_lint.documents import Problem, load_bytes
+
+    codes = {"SDL001", "SDL002", "SDL007", "SDL009"}
+    return sum(isinstance(item, Problem) and item.code in codes for item in load_bytes(text.encode("utf-8"), fmt))
 
 
 def _absolute_edits(diagnostics: list[Diagnostic]) -> list[Edit]:
