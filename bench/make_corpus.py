@@ -7,6 +7,7 @@ page is typed in here.
     python bench/make_corpus.py files 1000            # bench/corpus/files-1000/task-00000.json ...
     python bench/make_corpus.py jsonl 100000          # bench/corpus/tasks-100000.jsonl
     python bench/make_corpus.py one                   # bench/corpus/one.json (one valid task)
+    python bench/make_corpus.py one-invalid           # bench/corpus/one-invalid.json (the same, one value out of range)
     python bench/make_corpus.py jsonl 10000 --invalid 0 --verify   # all valid, and lint it to prove so
 
 The same (mode, count, seed, invalid fraction) always gives byte-identical output.
@@ -319,6 +320,20 @@ def write_one(path: Path, seed: int = DEFAULT_SEED) -> Path:
     return path
 
 
+def write_one_invalid(path: Path, seed: int = DEFAULT_SEED) -> Path:
+    """The task of write_one with one value out of its documented range (the schema's maximum + 1)."""
+    rng = random.Random(seed)
+    spec = model_spec()
+    while True:
+        task = valid_task(rng, spec)
+        if "width" in task and "inputs" not in task:
+            break
+    _out_of_range("numberResults")(task, random.Random(0), spec, [])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(task, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
 def jsonl_path(count: int, invalid: float = DEFAULT_INVALID) -> Path:
     suffix = "" if invalid == DEFAULT_INVALID else f"-invalid{int(round(invalid * 100))}"
     return CORPUS / f"tasks-{count}{suffix}.jsonl"
@@ -348,7 +363,7 @@ def verify(paths: list[Path]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("mode", choices=("files", "jsonl", "one"))
+    parser.add_argument("mode", choices=("files", "jsonl", "one", "one-invalid"))
     parser.add_argument("count", type=int, nargs="?", default=1000)
     parser.add_argument("--out", type=Path, help="output file (jsonl, one) or directory (files)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
@@ -359,8 +374,10 @@ def main(argv: list[str] | None = None) -> int:
         out = write_jsonl(args.out or jsonl_path(args.count, args.invalid), args.count, args.seed, args.invalid)
     elif args.mode == "files":
         out = write_files(args.out or files_path(args.count, args.invalid), args.count, args.seed, args.invalid)
-    else:
+    elif args.mode == "one":
         out = write_one(args.out or CORPUS / "one.json", args.seed)
+    else:
+        out = write_one_invalid(args.out or CORPUS / "one-invalid.json", args.seed)
     print(out)
     if args.verify:
         print(verify([out]))
