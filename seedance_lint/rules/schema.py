@@ -214,9 +214,14 @@ def _type(error: Any, pointer: str, ctx: TaskContext) -> Iterator[tuple[str, Fin
     wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in expected)
     yield "SDL103", Finding(
         pointer,
-        f"{label(pointer)} must be {wanted}, got {_json_type(error.instance)} {show(error.instance)}."
+        f"{label(pointer)} must be {wanted}, got {_got(error.instance)}."
         + _conversion_hint(error.instance, expected),
     )
+
+
+def _got(value: object) -> str:
+    """'integer 42', 'string "864"'; null is just null (not "null null")."""
+    return "null" if value is None else f"{_json_type(value)} {show(value)}"
 
 
 def _json_type(value: object) -> str:
@@ -322,7 +327,7 @@ def _no_branch(error: Any, pointer: str, ctx: TaskContext) -> Iterator[tuple[str
     hint = _deref_expected(error.schema)
     yield "SDL103", Finding(
         pointer,
-        f"{label(pointer)} must be {wanted}, got {_json_type(error.instance)} {show(error.instance)}.{hint}",
+        f"{label(pointer)} must be {wanted}, got {_got(error.instance)}.{hint}",
     )
 
 
