@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import CASES_DIR
 
@@ -256,9 +258,6 @@ def test_strings_walks_deep_documents_without_recursion() -> None:
 
 
 # -- the prefilter never hides a secret --------------------------------------------
-
-from hypothesis import given, settings  # noqa: E402 - kept next to the property that needs it
-from hypothesis import strategies as st  # noqa: E402
 
 _URL_PARTS = st.sampled_from(["https://", "HTTP://", "http://u:p4ssw0rd1@", "https://h.example.com/x?", "?token=",
                               "&sig=", "X-Amz-Signature=", "@", "?", "\"", "\\", "apiKey", "API_KEY", "a", "/", "0"])
