@@ -399,3 +399,9 @@ def test_file_name_that_is_not_utf8(run_cli, tmp_path: Path) -> None:
             import xml.dom.minidom
 
             xml.dom.minidom.parseString(result.stdout.encode("utf-8"))
+
+
+def test_empty_path_is_a_usage_error_not_a_walk_of_the_working_directory(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "t.json").write_text(VALID_TASK)
+    result = run_cli(["check", ""], cwd=tmp_path)  # `seedance-lint check "$UNSET"`
+    assert result.exit == 2 and result.stdout == "" and "empty path" in result.stderr
