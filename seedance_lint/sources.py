@@ -54,7 +54,7 @@ def discover(
         if given == "-":
             yield Source(stdin_name, None, format_for(stdin_name, "auto"), True, stdin or b"")
             continue
-        if not given.strip():  # Path("") is ".": an empty argument (an unset shell variable) must not walk here
+        if not given:  # Path("") is ".": an empty argument (an unset shell variable) must not walk here
             raise SourceError(f"{given!r}: an empty path names no file")
         path = Path(given)
         if path.is_dir():
