@@ -288,3 +288,12 @@ def test_scheme_and_parameter_names_are_case_insensitive(lint_text) -> None:
     report = lint_text(json.dumps(task))
     assert [(d["code"], d["pointer"]) for d in report["diagnostics"]] == [("SDL603", "/webhookURL")]
     assert "Qw3rTy9u" not in json.dumps(report)
+
+
+def test_python_api_reports_and_masks_secrets_too() -> None:
+    import seedance_lint
+
+    body = json.loads(LEAKY.read_text())
+    diagnostics = seedance_lint.lint(body)
+    assert {"SDL601", "SDL602", "SDL603"} <= {d.code for d in diagnostics}
+    assert _leaks(" ".join(d.message for d in diagnostics)) == []
