@@ -5,7 +5,11 @@ is written next to text laid out so that it can be checked by eye.
 """
 from __future__ import annotations
 
+import json
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from seedance_lint.documents import Document, Problem, load_bytes
 from seedance_lint.parsers import jsonpos, yamlpos
@@ -411,3 +415,25 @@ def test_integers_beyond_64_bits_stay_exact(form: str, number: int) -> None:
     loaded = list(load_bytes(b'{"seed": %d}\n' % number, form))
     assert isinstance(loaded[0], Document)
     assert loaded[0].value == {"seed": number} and isinstance(loaded[0].value["seed"], int)
+
+
+# --- jsonpos against an independent implementation ---------------------------
+
+
+def _json_like() -> st.SearchStrategy[object]:
+    # Basic Multilingual Plane only: YAML has no escape for the surrogate pairs json.dumps writes above it.
+    text = st.text(st.characters(max_codepoint=0xFFFF, exclude_categories=("Cs",)), max_size=8)
+    scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | text
+    return st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(text, inner, max_size=4),
+                        max_leaves=20)
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(value=_json_like(), indent=st.sampled_from([None, 0, 2]))
+def test_json_positions_agree_with_pyyaml_marks(value: object, indent: int | None) -> None:
+    """JSON is YAML (flow style), so libyaml's marks are a second, independent opinion on every position."""
+    text = json.dumps(value, indent=indent)  # ASCII only: YAML and JSON escapes then agree on every column
+    json_positions = jsonpos.parse(text).positions
+    yaml_positions = _yaml(text).positions
+    assert json_positions.keys == yaml_positions.keys
+    assert json_positions.values == yaml_positions.values
