@@ -125,9 +125,6 @@ def _mask_prefixes(text: str, secret: str) -> str:
 
 
 _API_KEY_MEMBER = re.compile(rb'"api[_-]?key":')
-#: An http(s) URL in JSON text with a query string or user information ("@2" of
-#: the model name must not count); the classes do not overlap, so it scans in linear time.
-_URL_WITH_QUERY_OR_USER = re.compile(rb'https?://(?:[^"\\?@]|\\.)*[?@]')
 
 
 def _suspect(text: bytes) -> bool:
@@ -138,7 +135,15 @@ def _suspect(text: bytes) -> bool:
     """
     if b"api" in text and _API_KEY_MEMBER.search(text):
         return True
-    return b"http" in text and _URL_WITH_QUERY_OR_USER.search(text) is not None
+    start = text.find(b"://")
+    while start != -1:  # each URL-like string, up to its closing quote ("@2" of the model name does not count)
+        end = text.find(b'"', start)
+        if end == -1 or text[end - 1 : end] == b"\\":  # an escaped quote: not worth parsing, walk instead
+            return True
+        if b"?" in text[start:end] or b"@" in text[start:end]:
+            return True
+        start = text.find(b"://", end)
+    return False
 
 
 def candidates(document: object) -> list[tuple[str, str, str]]:
