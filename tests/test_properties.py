@@ -190,3 +190,34 @@ def test_cli_valid_task_is_clean_in_every_format(task: dict, run_cli) -> None:
         codes -= {"SDL601", "SDL602", "SDL603"}  # a drawn URL may look like a presigned one; not a request error
         assert codes == set(), (form, result.json()["diagnostics"])
 
+
+
+@CLI_PROPERTY
+@given(mutation=mutations(), form=st.sampled_from(["json", "yaml"]))
+def test_cli_reports_the_mutated_field_at_its_place_in_the_file(mutation: Mutation, form: str, run_cli) -> None:
+    """The error at the mutated pointer is positioned at that member's key or value (its object's, when missing).
+
+    Positions come from the parsers, whose own positions are checked by hand
+    and against libyaml's marks in tests/test_parsers.py.
+    """
+    from seedance_lint.parsers import jsonpos, yamlpos
+
+    if form == "json":
+        text = json.dumps(mutation.task, indent=2, ensure_ascii=False)
+        positions = jsonpos.parse(text).positions
+    else:
+        text = yaml.safe_dump(mutation.task, allow_unicode=True, width=float("inf"))
+        positions = yamlpos.parse_all(text)[0].positions
+    result = run_cli(["check", "--format", "json", "--stdin-filename", f"t.{form}", "-"], stdin=text)
+    _check_report(result)
+    if mutation.pointer == "/model" and isinstance(mutation.task.get("model"), str):
+        # Another model's task is not ours to check: skipped with an info (SDL005), by design.
+        codes = {d["code"] for d in result.json()["diagnostics"]} - {"SDL602", "SDL603"}  # a drawn URL may look signed
+        assert codes == {"SDL005"}, result.json()["diagnostics"]
+        return
+    parent = mutation.pointer.rsplit("/", 1)[0]
+    places = {positions.keys.get(mutation.pointer), positions.values.get(mutation.pointer), positions.values.get(parent)}
+    found = [(d["line"], d["column"]) for d in result.json()["diagnostics"]
+             if d["pointer"] == mutation.pointer and d["severity"] == "error"]
+    assert found, (mutation, result.json()["diagnostics"])
+    assert set(found) <= places - {None}, (mutation.pointer, found, places)
