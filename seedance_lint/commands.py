@@ -106,7 +106,8 @@ def priced_tasks(sources: list[Source]) -> Iterator[tuple[str, int, Estimate] | 
         index = 0
         for loaded in load(source):
             if isinstance(loaded, Problem):
-                yield f"{source.display}:{loaded.position[0]}:{loaded.position[1]}: cannot price: {loaded.message}"
+                if loaded.code != "SDL006":  # a skipped file (a FIFO found in a walk) has nothing to price
+                    yield f"{source.display}:{loaded.position[0]}:{loaded.position[1]}: cannot price: {loaded.message}"
                 continue
             if not source.explicit and not looks_like_request(loaded.value, spec):
                 continue

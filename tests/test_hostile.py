@@ -405,3 +405,37 @@ def test_empty_path_is_a_usage_error_not_a_walk_of_the_working_directory(run_cli
     (tmp_path / "t.json").write_text(VALID_TASK)
     result = run_cli(["check", ""], cwd=tmp_path)  # `seedance-lint check "$UNSET"`
     assert result.exit == 2 and result.stdout == "" and "empty path" in result.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_cost_skips_a_fifo_found_in_a_walk(tmp_path: Path) -> None:
+    (tmp_path / "t.json").write_text(VALID_TASK)
+    os.mkfifo(tmp_path / "pipe.json")
+    run = subprocess.run([sys.executable, "-m", "seedance_lint", "cost", "--format", "json", "."], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert [task["file"] for task in json.loads(run.stdout)["tasks"]] == ["./t.json"]
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if len(c.data) < 10_000], ids=lambda c: c.id)
+def test_hostile_file_through_cost(case: HostileCase, run_cli, write_files) -> None:
+    """cost reads the same files: one it cannot load fails the run (exit 1); none crashes it.
+
+    Pricing is independent of lint severity, so a file that loads (with
+    duplicate keys, say) is priced as far as it can be, and exits 0 or 1.
+    """
+    from seedance_lint import commands
+
+    if not hasattr(commands, "run_cost"):
+        pytest.skip("no cost command yet")
+    root = write_files({case.file: case.data})
+    result = run_cli(["cost", "--format", "json", case.file], cwd=root)
+    assert result.exit in (0, 1) and result.stderr == "", result.stderr
+    json.loads(result.stdout)
+    unloadable = any(e["code"] in _LOAD_FAILURES and e["pointer"] == "" for e in case.expect)
+    if unloadable:
+        assert result.exit == 1
+
+
+#: Codes with which a loader gives up on a file (or a JSON Lines line): nothing there can be priced.
+_LOAD_FAILURES = {"SDL001", "SDL002", "SDL007", "SDL008", "SDL009"}
