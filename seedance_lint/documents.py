@@ -24,7 +24,10 @@ _BOM = b"\xef\xbb\xbf"
 _KEY_LIKE = re.compile(rb'"\s*:')
 #: orjson reads integers outside [-2^63, 2^64) as rounded floats (a seed of 2^64 + 1 became 1.8446744073709552e+19);
 #: they have at least 19 digits, and the slow parser keeps them exact.
-_LONG_INTEGER = re.compile(r"[0-9]{19}")
+#: Tested as "19 zeros once every digit is mapped to 0": the same answer as the regex
+#: [0-9]{19}, at a fifth of its cost (re retries every start inside a run of digits).
+_DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_LONG_INTEGER = b"0" * 19
 _JSON_ERROR_CODES = {"syntax": "SDL001", "empty": "SDL002", "non-finite": "SDL008", "too-deep": "SDL009"}
 _YAML_NOTE_CODES = {"duplicate-key": "SDL003", "yaml11": "SDL010", "tag": "SDL011", "non-finite": "SDL008"}
 _YAML_ERROR_CODES = {"syntax": "SDL001", "too-deep": "SDL009", "too-large": "SDL009"}
@@ -132,7 +135,8 @@ def load_json_text(text: str, first_line: int, raw: bytes | None = None) -> Load
         value = orjson.loads(text)
     except orjson.JSONDecodeError:
         return _load_json_slowly(text, first_line)
-    if _may_repeat_keys(text, value, raw) or _LONG_INTEGER.search(text):
+    data = raw if raw is not None else text.encode("utf-8")
+    if _may_repeat_keys(text, value, data) or _LONG_INTEGER in data.translate(_DIGITS_TO_ZERO):
         return _load_json_slowly(text, first_line)
     return Document(value, first_line, text)
 
