@@ -189,11 +189,15 @@ def _types_of(node: dict) -> set[str]:
 # --- placing a value at a path ----------------------------------------------
 
 
+def _object_item() -> st.SearchStrategy[dict]:
+    """A valid frameImages item in its object form (the branch of the items' anyOf that is an object)."""
+    branches = [deref(b) for b in deref(frame_images_schema()["items"])["anyOf"]]
+    return valid_value(next(b for b in branches if b.get("type") == "object"))
+
+
 def _container_for(path: tuple[str | int, ...], draw: Callable) -> Any:
     """A valid empty-ish container for the first step of ``path`` (a one-item frameImages list, say)."""
-    if isinstance(path[0], int):
-        return [draw(valid_value(frame_images_schema()["items"]).filter(lambda v: isinstance(v, dict)))]
-    return {}
+    return [draw(_object_item())] if isinstance(path[0], int) else {}
 
 
 def place(task: dict, path: tuple[str | int, ...], value: Any, draw: Callable) -> None:
@@ -203,7 +207,7 @@ def place(task: dict, path: tuple[str | int, ...], value: Any, draw: Callable) -
         following = path[index + 1 :]
         if isinstance(step, int):
             if not isinstance(node[step], dict) and isinstance(following[0], str):
-                node[step] = draw(valid_value(frame_images_schema()["items"]).filter(lambda v: isinstance(v, dict)))
+                node[step] = draw(_object_item())
         elif not isinstance(node.get(step), (dict, list)) or (isinstance(following[0], int) and not node[step]):
             node[step] = _container_for(following, draw)
         node = node[step]
