@@ -99,3 +99,10 @@ def test_budget_from_the_config_file_and_flag_override(run_cli, write_files) -> 
     assert run_cli(["cost", "a.json", "--budget", "100"], cwd=root).exit == 0
     shown = run_cli(["cost", "--show-config"], cwd=root)
     assert shown.exit == 0 and '"0.01"' in shown.stdout
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "csv", "json"])
+def test_cost_output_never_carries_raw_control_characters(run_cli, write_files, fmt) -> None:
+    root = write_files({"a.json": json.dumps({**TASK, "taskUUID": "evil\r\n::error::x\x1b[2J"})})
+    out = run_cli(["cost", str(root / "a.json"), "--format", fmt]).stdout
+    assert "\x1b" not in out and "\r" not in out and "\n::error" not in out

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from seedance_lint.costing import Estimate
+from seedance_lint.engine import printable
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,9 @@ def _money(value: Decimal | None) -> str | None:
 
 def task_fields(row: PricedTask) -> dict[str, object]:
     e = row.estimate
+    uuid = None if e.task_uuid is None else printable(e.task_uuid)  # user text: never raw control characters
     return {
-        "file": row.file, "task": row.task, "taskUUID": e.task_uuid, "width": e.width, "height": e.height,
+        "file": printable(row.file), "task": row.task, "taskUUID": uuid, "width": e.width, "height": e.height,
         "resolution": e.resolution, "aspectRatio": e.aspect_ratio,
         "duration": None if e.duration is None else f"{e.duration:f}", "numberResults": e.number_results,
         "cost": _money(e.cost), "low": _money(e.low), "high": _money(e.high), "basis": e.basis, "reason": e.reason,
@@ -74,7 +76,7 @@ def _cells(row: PricedTask) -> tuple[str, ...]:
     duration = f"{e.duration:f}s" if e.duration is not None else "?"
     cost = f"{e.cost:f}" if e.priced else "unpriced"
     basis = e.basis if e.priced else f"{e.basis}: {e.reason}"
-    return (row.file, str(row.task), size, duration, str(e.number_results or "?"), cost, span, basis)
+    return (printable(row.file), str(row.task), size, duration, str(e.number_results or "?"), cost, span, basis)
 
 
 def _total_cells(report: CostReport) -> tuple[str, ...]:
