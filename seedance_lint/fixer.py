@@ -119,12 +119,14 @@ def _fix_lines(text: str, diagnostics: list[Diagnostic]) -> str:
     by_line: dict[int, list[Diagnostic]] = {}
     for d in diagnostics:
         by_line.setdefault(d.line, []).append(d)
-    lines = text.splitlines(keepends=True)
+    # Only "\n" ends a JSON Lines line: splitlines() also splits at U+2028, \x85, \x1c... inside strings,
+    # which shifted every later line (a fix for line 3 was applied to line 2).
+    lines = text.split("\n")
     for number, found in by_line.items():
         if 1 <= number <= len(lines):
-            body = lines[number - 1].rstrip("\r\n")
+            body = lines[number - 1].rstrip("\r")
             lines[number - 1] = _fix_json(body, found) + lines[number - 1][len(body) :]
-    return "".join(lines)
+    return "\n".join(lines)
 
 
 def _fix_yaml(text: str, diagnostics: list[Diagnostic]) -> str:

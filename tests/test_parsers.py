@@ -378,6 +378,19 @@ def test_jsonl_keeps_unicode_line_separators_inside_strings() -> None:
     assert loaded[0].value == {"p": "a\u2028b\x85c"}
 
 
+def test_fix_keeps_json_lines_line_boundaries(write_files, run_cli) -> None:
+    """--fix edits the line a diagnostic names, even after a line whose string holds U+2028 (not a line end)."""
+    line = ('{{"taskType": "videoInference", "taskUUID": "{}9d02567-ead8-47ef-94c7-d04dfdcc78b7", '
+            '"model": "bytedance:2@2", "positivePrompt": "{}", "resolution": "480p"{}}}')
+    lines = [line.format(5, "a\u2028dancer", ""), line.format(6, "a dancer", ', "outputFormat": "MOV"'),
+             line.format(7, "a dancer", ', "outputFormat": "webm"')]
+    root = write_files({"b.jsonl": "\r\n".join(lines) + "\r\n"})
+    result = run_cli(["check", "--fix", "b.jsonl"], cwd=root)
+    assert result.exit == 0, result.stdout
+    fixed = (root / "b.jsonl").read_bytes().decode("utf-8")
+    assert fixed == "\r\n".join([*lines[:2], lines[2].replace('"webm"', '"WEBM"')]) + "\r\n"
+
+
 @pytest.mark.parametrize(("data", "position"), [
     (b'{"a": "\xff"}', (1, 8)),
     (b'{"a":\n "caf\xc3\xa9 \xc3"}', (2, 8)),
