@@ -39,6 +39,8 @@ class ModelSpec:
     resolutions: tuple[str, ...]
     undocumented_values: dict[str, dict[str, str]]
     js_safe_integer_max: int
+    safety_mode_disabled: str
+    safety_modes: tuple[str, ...]
 
     def sizes_for(self, resolution: str) -> tuple[Size, ...]:
         return tuple(size for size in self.sizes if size.resolution == resolution)
@@ -81,6 +83,8 @@ def model_spec() -> ModelSpec:
         resolutions=tuple(schema["properties"]["resolution"]["enum"]),
         undocumented_values=extra["undocumentedValues"],
         js_safe_integer_max=extra["jsSafeIntegerMax"],
+        safety_mode_disabled=extra["safetyModeDisabled"],
+        safety_modes=tuple(schema["properties"]["safety"]["properties"]["mode"]["enum"]),
     )
 
 

@@ -17,12 +17,14 @@ def safety_check_without_mode(ctx: TaskContext) -> Iterator[Finding]:
     Failing: {"safety": {"checkContent": true, "mode": "none"}}
     Passing: {"safety": {"checkContent": true, "mode": "fast"}}
     """
-    if ctx.member("safety", "checkContent") is True and ctx.member("safety", "mode") == "none":
+    disabled = ctx.spec.safety_mode_disabled
+    if ctx.member("safety", "checkContent") is True and ctx.member("safety", "mode") == disabled:
+        enabling = [m for m in ctx.spec.safety_modes if m != disabled]
         yield Finding(
             "/safety/mode",
-            '`safety.checkContent` is true but `safety.mode` is "none", which disables checking: '
-            'set mode to "fast" or "full", or drop checkContent.',
-            fix=Fix("/safety/mode", "fast"),
+            f'`safety.checkContent` is true but `safety.mode` is "{disabled}", which disables checking: '
+            f'set mode to {" or ".join(show(m) for m in enabling)}, or drop checkContent.',
+            fix=Fix("/safety/mode", enabling[0]),
         )
 
 
