@@ -15,6 +15,7 @@ from fnmatch import fnmatch
 from seedance_lint.data import ModelSpec, model_spec
 from seedance_lint.diagnostic import Diagnostic, Finding, Severity
 from seedance_lint.documents import Document, Problem, load
+from seedance_lint.fastpath import is_clean
 from seedance_lint.parsers.positions import Positions
 from seedance_lint.rules import BY_CODE, DOCUMENT_RULES, TASK_RULES
 from seedance_lint.rules.base import Rule, TaskContext
@@ -74,9 +75,14 @@ def _relative_to(file: str, root: str) -> str:
 
 
 def check_task(task: object, rules: Iterable[Rule] = TASK_RULES) -> list[tuple[Rule, Finding]]:
-    """Every finding of the task rules on one task (pure; no positions)."""
+    """Every finding of the rules on one value (pure; no positions)."""
     ctx = TaskContext(task)
     return [(rule, finding) for rule in rules for finding in rule.check(ctx)]
+
+
+def lint_task(task: object, rules: Iterable[Rule] = TASK_RULES) -> list[tuple[Rule, Finding]]:
+    """check_task for a task, after one compiled check that decides for most tasks of a batch."""
+    return [] if is_clean(task) else check_task(task, rules)
 
 
 @dataclass
@@ -192,7 +198,7 @@ class _FileLint:
         self.task_index += 1
         self._task_pointers[item.pointer] = index
         self.linter.stats.tasks += 1
-        found = check_task(item.value, self.linter._rules)
+        found = lint_task(item.value, self.linter._rules)
         diagnostics = [self._stamp(rule, f, item.pointer, index, document) for rule, f in found]
         diagnostics += self._duplicate_uuid(item, index, document)
         yield from sorted(d for d in diagnostics if d)

@@ -1,0 +1,54 @@
+"""The accept path: one compiled schema that passes only tasks no task rule reports.
+
+Most tasks in a batch are clean. Instead of running every rule in Python, the
+engine first asks jsonschema-rs whether the task satisfies the request schema
+*and* the cross-field rules written as JSON Schema, all derived from the data
+files here. A task it passes has nothing to report; any other task goes
+through the rules, which explain. The derived schema may be stricter than the
+rules (a needless slow path costs time, never a diagnostic), never looser: a
+property test holds it to that.
+"""
+from __future__ import annotations
+
+import copy
+from functools import cache
+from typing import Any
+
+from seedance_lint.data import model_spec, request_schema
+
+
+@cache
+def clean_schema() -> dict:
+    spec = model_spec()
+    schema = copy.deepcopy(request_schema())
+    schema.pop("x-seedance", None)
+    schema["properties"]["seed"]["maximum"] = spec.js_safe_integer_max  # SDL402 warns above it
+    sizes = [{"properties": {"width": {"const": s.width}, "height": {"const": s.height}}} for s in spec.sizes]
+    frame_images = {"required": ["inputs"], "properties": {
+        "inputs": {"required": ["frameImages"], "properties": {"frameImages": {"minItems": 1}}}}}
+    disabled_safety = {"required": ["safety"], "properties": {"safety": {
+        "required": ["checkContent", "mode"],
+        "properties": {"checkContent": {"const": True}, "mode": {"const": spec.safety_mode_disabled}}}}}
+    schema["allOf"] = [
+        {"dependentRequired": {"width": ["height"], "height": ["width"]}},  # SDL201
+        {"dependentSchemas": {"resolution": {"not": {"anyOf": [{"required": ["width"]}, {"required": ["height"]}]}}}},  # SDL202
+        {"anyOf": [{"required": ["width"]}, {"required": ["resolution"]}, frame_images]},  # SDL203
+        {"if": {"required": ["width"]}, "then": {"anyOf": sizes}},  # SDL204
+        {"not": disabled_safety},  # SDL501
+    ]
+    return schema
+
+
+@cache
+def _validator() -> Any:
+    import jsonschema_rs
+
+    return jsonschema_rs.validator_for(clean_schema())
+
+
+def is_clean(task: object) -> bool:
+    """True only for a task that no task rule reports (False when unsure)."""
+    try:
+        return bool(_validator().is_valid(task))
+    except (ValueError, TypeError, OverflowError):  # an int beyond 64 bits, say: let the rules decide
+        return False

@@ -1,0 +1,41 @@
+"""The compiled accept path never hides a finding: a task it passes is one no task rule reports."""
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import strategies
+from seedance_lint.engine import lint_task
+from seedance_lint.fastpath import is_clean
+from seedance_lint.rules import TASK_RULES
+from seedance_lint.rules.base import TaskContext
+
+
+def _findings(task: object) -> list:
+    ctx = TaskContext(task)  # the rules themselves, without the accept path in front
+    return [finding for rule in TASK_RULES for finding in rule.check(ctx)]
+
+
+tasks = st.one_of(strategies.valid_tasks(), strategies.mutations().map(lambda m: m.task),
+                  strategies.task_like_values(), strategies.dialect_edge_tasks())
+
+
+@settings(max_examples=300, deadline=None)
+@given(tasks)
+def test_clean_means_no_task_rule_reports(task) -> None:
+    if is_clean(task):
+        assert _findings(task) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(tasks)
+def test_lint_task_equals_the_rules(task) -> None:
+    assert [(r.code, f) for r, f in lint_task(task)] == [(r.code, f) for r, f in
+                                                         ((r, f) for r in TASK_RULES for f in r.check(TaskContext(task)))]
+
+
+@settings(max_examples=200, deadline=None)
+@given(strategies.valid_tasks())
+def test_valid_tasks_without_findings_take_the_accept_path(task) -> None:
+    if not _findings(task):
+        assert is_clean(task)
