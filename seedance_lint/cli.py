@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from seedance_lint import __version__
 from seedance_lint.errors import UsageError
@@ -125,7 +125,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     handler = getattr(commands, f"run_{args.command}")
     code, output = handler(args, _stdin_bytes(args))
     write(output)
-    return code
+    return code() if callable(code) else code  # a streamed report knows its exit code once written
 
 
 def _stdin_bytes(args: argparse.Namespace) -> bytes | None:
@@ -134,8 +134,10 @@ def _stdin_bytes(args: argparse.Namespace) -> bytes | None:
     return None
 
 
-def write(text: str) -> None:
-    sys.stdout.buffer.write(text.encode("utf-8", "backslashreplace"))
+def write(output: str | Iterable[str]) -> None:
+    """Write all of it, or piece by piece as a streamed report is produced."""
+    for chunk in [output] if isinstance(output, str) else output:
+        sys.stdout.buffer.write(chunk.encode("utf-8", "backslashreplace"))
     sys.stdout.flush()
 
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from seedance_lint.data import model_spec
+from seedance_lint.diagnostic import Diagnostic
+from seedance_lint.documents import Problem, load
 from seedance_lint.engine import Linter
 from seedance_lint.errors import UsageError
-from seedance_lint.data import model_spec
-from seedance_lint.documents import Problem, load
 from seedance_lint.sources import Source, SourceError, discover
 from seedance_lint.tasks import TaskRef, looks_like_request, select
 
@@ -20,12 +21,16 @@ if TYPE_CHECKING:
     from seedance_lint.costing import Estimate
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
+#: What a command prints: all at once, or in pieces as it goes (a stream of a large batch).
+Output = str | Iterable[str]
+#: A stream's exit code is known only once it has been written.
+ExitCode = int | Callable[[], int]
 
 
-def run_check(args: argparse.Namespace, stdin: bytes | None) -> tuple[int, str]:
+def run_check(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, Output]:
     from seedance_lint.config import load_config
-    from seedance_lint.reporters import CHECK_REPORTERS, HUMAN_FORMATS
-    from seedance_lint.reporters.base import Report
+    from seedance_lint.reporters import HUMAN_FORMATS, STREAMING, stream
+    from seedance_lint.reporters.base import Report, Stream
 
     config = load_config(args)
     if args.show_config:
@@ -34,21 +39,24 @@ def run_check(args: argparse.Namespace, stdin: bytes | None) -> tuple[int, str]:
     if args.skip_non_requests:  # judged by shape, as files found in a directory are
         sources = [replace(s, explicit=False) for s in sources]
     linter = Linter(config.selection())
-    diagnostics = tuple(linter.lint_sources(sources))
+    diagnostics: Iterable[Diagnostic] = linter.lint_sources(sources)
     if args.diff:
-        return _diff(diagnostics, sources, args.unsafe_fixes)
+        return _diff(tuple(diagnostics), sources, args.unsafe_fixes)
     if args.fix:
-        linter, diagnostics = _fix(linter, diagnostics, sources, args.unsafe_fixes)
-    color = args.format in HUMAN_FORMATS and not args.output and _use_color()
+        linter, diagnostics = _fix(linter, tuple(diagnostics), sources, args.unsafe_fixes)
     failing = frozenset({"error", "warning"} if config.strict else {"error"})
-    report = Report(diagnostics, linter.stats.files, linter.stats.tasks, color,
-                    tuple(s.display for s in sources), failing)
-    code = EXIT_PROBLEMS if any(report.fails(d) for d in diagnostics) else EXIT_OK
-    rendered = CHECK_REPORTERS[args.format](report)
+    found = Stream(diagnostics if args.format in STREAMING else tuple(diagnostics), failing)
+    color = args.format in HUMAN_FORMATS and not args.output and _use_color()
+    report = Report(found, linter.stats, color, tuple(s.display for s in sources), failing)
+    chunks = stream(args.format, report)
+
+    def exit_code() -> int:  # known once the stream has been read
+        return EXIT_PROBLEMS if found.failed else EXIT_OK
+
     if args.output:
-        _write_report(args.output, rendered)
-        return code, ""
-    return code, rendered
+        _write_report(args.output, chunks)
+        return exit_code(), ""
+    return exit_code, chunks
 
 
 def _diff(diagnostics: tuple, sources: list[Source], unsafe: bool) -> tuple[int, str]:
@@ -85,10 +93,10 @@ def _discover(args: argparse.Namespace, stdin: bytes | None, include: tuple[str,
         raise UsageError(str(error)) from None
 
 
-def _write_report(path: str, text: str) -> None:
+def _write_report(path: str, chunks: Iterable[str]) -> None:
     try:
         with open(path, "w", encoding="utf-8", errors="backslashreplace", newline="") as out:
-            out.write(text)
+            out.writelines(chunks)
     except OSError as error:
         raise UsageError(f"--output {path}: cannot write the report: {error.strerror or error}") from None
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
+from functools import cache, cached_property
 
 from pydantic import BaseModel, ConfigDict
 
@@ -82,8 +82,14 @@ class PriceTable(_Strict):
 
     def points(self, resolution: str, aspect_ratio: str) -> tuple[tuple[Decimal, Decimal], ...]:
         """The documented (duration, price) points of one cell, by duration."""
-        return tuple(sorted((r.duration, r.price) for r in self.rows
-                            if r.resolution == resolution and r.aspectRatio == aspect_ratio))
+        return self._points.get((resolution, aspect_ratio), ())
+
+    @cached_property
+    def _points(self) -> dict[tuple[str, str], tuple[tuple[Decimal, Decimal], ...]]:
+        cells: dict[tuple[str, str], list[tuple[Decimal, Decimal]]] = {}
+        for row in self.rows:  # indexed once: a batch looks cells up several times per task
+            cells.setdefault((row.resolution, row.aspectRatio), []).append((row.duration, row.price))
+        return {cell: tuple(sorted(points)) for cell, points in cells.items()}
 
     def resolutions(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(r.resolution for r in self.rows))

@@ -1,11 +1,12 @@
 """One reporter per output format, chosen by name from a table.
 
-A reporter turns the finished run (diagnostics and summary) into text; only
-the CLI writes it anywhere.
+A reporter turns a run (diagnostics and summary) into text; only the CLI
+writes it anywhere. Modules are imported on first use: a run loads only the
+format it prints.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib import import_module
 from typing import TYPE_CHECKING
 
@@ -14,10 +15,15 @@ if TYPE_CHECKING:
 
 Reporter = Callable[["Report"], str]
 
+#: Format name -> module of seedance_lint.reporters.
+_MODULES = {"text": "text", "json": "json_", "github": "github", "sarif": "sarif", "junit": "junit"}
+#: Formats written while the run goes (their module has ``stream``); the others need every diagnostic first.
+STREAMING = frozenset({"text", "json", "github"})
+#: Formats read by people: only these may carry colour.
+HUMAN_FORMATS = frozenset({"text"})
+
 
 def _lazy(module: str) -> Reporter:
-    """The module's ``render``, imported on first use: a run loads only the format it prints."""
-
     def render(report: Report) -> str:
         return import_module(f"seedance_lint.reporters.{module}").render(report)
 
@@ -25,12 +31,10 @@ def _lazy(module: str) -> Reporter:
     return render
 
 
-CHECK_REPORTERS: dict[str, Reporter] = {
-    "text": _lazy("text"),
-    "json": _lazy("json_"),
-    "github": _lazy("github"),
-    "sarif": _lazy("sarif"),
-    "junit": _lazy("junit"),
-}
-#: Formats read by people: only these may carry colour.
-HUMAN_FORMATS = frozenset({"text"})
+CHECK_REPORTERS: dict[str, Reporter] = {name: _lazy(module) for name, module in _MODULES.items()}
+
+
+def stream(name: str, report: Report) -> Iterator[str]:
+    """The report in pieces as the run goes, where the format allows it."""
+    module = import_module(f"seedance_lint.reporters.{_MODULES[name]}")
+    return module.stream(report) if name in STREAMING else iter([module.render(report)])

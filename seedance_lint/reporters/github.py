@@ -7,6 +7,8 @@ end tells the whole count.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from seedance_lint.diagnostic import Diagnostic
 from seedance_lint.reporters.base import Report
 from seedance_lint.reporters.text import summary_line
@@ -30,9 +32,13 @@ def escape_property(text: str) -> str:
 
 
 def render(report: Report) -> str:
-    lines = [annotation(d) for d in report.diagnostics]
-    lines.append(summary_line(report) + _hidden_note(report))
-    return "\n".join(lines) + "\n"
+    return "".join(stream(report))
+
+
+def stream(report: Report) -> Iterator[str]:
+    for d in report.diagnostics:
+        yield annotation(d) + "\n"
+    yield summary_line(report) + _hidden_note(report) + "\n"
 
 
 def annotation(d: Diagnostic) -> str:

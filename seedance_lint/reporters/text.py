@@ -1,6 +1,8 @@
 """path:line:col: CODE [severity] message -- one per line, then a summary."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from seedance_lint.reporters.base import Report
 
 LINE = "{file}:{line}:{column}: {code} [{severity}] {message}"
@@ -9,9 +11,13 @@ _RESET = "\033[0m"
 
 
 def render(report: Report) -> str:
-    lines = [_line(d.__dict__, report.color) for d in report.diagnostics]
-    lines.append(summary_line(report))
-    return "\n".join(lines) + "\n"
+    return "".join(stream(report))
+
+
+def stream(report: Report) -> Iterator[str]:
+    for d in report.diagnostics:
+        yield _line(d.__dict__, report.color) + "\n"
+    yield summary_line(report) + "\n"
 
 
 def _line(fields: dict, color: bool) -> str:
@@ -24,7 +30,7 @@ def summary_line(report: Report) -> str:
     counts = report.summary()
     files = f"{counts['files']} file{'s' if counts['files'] != 1 else ''}"
     tasks = f"{counts['tasks']} task{'s' if counts['tasks'] != 1 else ''}"
-    if not report.diagnostics:
+    if not counts["errors"] + counts["warnings"] + counts["infos"]:
         return f"All good: {files}, {tasks}, no problems."
     return (f"Found {counts['errors']} error(s), {counts['warnings']} warning(s), {counts['infos']} info "
             f"in {files} ({tasks}).")
