@@ -125,39 +125,22 @@ def priced_tasks(sources: list[Source]) -> Iterator[tuple[str, int, Estimate] | 
                     index += 1
 
 
-def run_cost(args: argparse.Namespace, stdin: bytes | None) -> tuple[int, str]:
-    from seedance_lint.costing import price_table
-    from seedance_lint.reporters.cost import COST_REPORTERS, CostReport, PricedTask
-
+def run_cost(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, Output]:
     from seedance_lint.config import load_config
+    from seedance_lint.costing import price_table
+    from seedance_lint.reporters.cost import COST_REPORTERS, CostTally, PricedTask
 
     config = load_config(args)
     if args.show_config:
         return EXIT_OK, config.to_json()
-    budget, max_task = config.budget, config.max_task_cost
-    rows, problems = [], []
-    for item in priced_tasks(_discover(args, stdin, config.include, config.exclude)):
-        if isinstance(item, str):
-            problems.append(item)
-        else:
-            rows.append(PricedTask(*item))
-    problems += _cost_problems(rows, budget, max_task)
-    priced = [r.estimate for r in rows if r.estimate.priced]
-    report = CostReport(price_table().currency, tuple(rows), sum((e.cost for e in priced), Decimal(0)),
-                        sum((e.low for e in priced), Decimal(0)), sum((e.high for e in priced), Decimal(0)),
-                        tuple(problems))
-    return (EXIT_PROBLEMS if problems else EXIT_OK), COST_REPORTERS[args.format](report)
+    sources = _discover(args, stdin, config.include, config.exclude)
+    items = (item if isinstance(item, str) else PricedTask(*item) for item in priced_tasks(sources))
+    tally = CostTally(price_table().currency, items, config.budget, config.max_task_cost)
 
+    def exit_code() -> int:  # known once every task has been priced and written
+        return EXIT_PROBLEMS if tally.problems else EXIT_OK
 
-def _cost_problems(rows: list, budget: Decimal | None, max_task: Decimal | None) -> list[str]:
-    problems = [f"{r.file}: task {r.task} cannot be priced: {r.estimate.reason}" for r in rows if not r.estimate.priced]
-    if max_task is not None:
-        problems += [f"{r.file}: task {r.task} may cost {r.estimate.high:f} USD, over --max-task-cost {max_task:f}"
-                     for r in rows if r.estimate.priced and r.estimate.high > max_task]
-    high = sum((r.estimate.high for r in rows if r.estimate.priced), Decimal(0))
-    if budget is not None and high > budget:
-        problems.append(f"the total may reach {high:f} USD (high end), over --budget {budget:f}")
-    return problems
+    return exit_code, COST_REPORTERS[args.format](tally)
 
 
 def run_prices(args: argparse.Namespace, stdin: bytes | None) -> tuple[int, str]:

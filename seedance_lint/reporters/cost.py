@@ -1,15 +1,21 @@
-"""Reporters for `cost`: table (terminal), markdown (PR comment), csv (spreadsheet), json."""
+"""Reporters for `cost`: table (terminal), markdown (PR comment), csv (spreadsheet), json.
+
+json, csv and markdown are written as the tasks are priced (a million-task
+batch never sits in memory); the table needs every row to size its columns.
+"""
 from __future__ import annotations
 
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
 from seedance_lint.costing import Estimate
 from seedance_lint.engine import printable
+
+ZERO = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -19,14 +25,44 @@ class PricedTask:
     estimate: Estimate
 
 
-@dataclass(frozen=True)
-class CostReport:
-    currency: str
-    tasks: tuple[PricedTask, ...]
-    total: Decimal
-    low: Decimal
-    high: Decimal
-    problems: tuple[str, ...]
+class CostTally:
+    """Priced tasks as they come, with the totals and the budget problems accumulated on the way.
+
+    ``items`` holds priced tasks and, as strings, files that could not be read.
+    Totals and problems are final once the tally has been iterated.
+    """
+
+    def __init__(self, currency: str, items: Iterable[PricedTask | str],
+                 budget: Decimal | None = None, max_task: Decimal | None = None) -> None:
+        self.currency = currency
+        self._items = items
+        self.budget, self.max_task = budget, max_task
+        self.total = self.low = self.high = ZERO
+        self._problems: list[str] = []
+
+    def __iter__(self) -> Iterator[PricedTask]:
+        for item in self._items:
+            if isinstance(item, str):
+                self._problems.append(item)
+                continue
+            self._count(item)
+            yield item
+
+    def _count(self, row: PricedTask) -> None:
+        e = row.estimate
+        if not e.priced:
+            self._problems.append(f"{printable(row.file)}: task {row.task} cannot be priced: {e.reason}")
+            return
+        self.total, self.low, self.high = self.total + e.cost, self.low + e.low, self.high + e.high
+        if self.max_task is not None and e.high > self.max_task:
+            self._problems.append(f"{printable(row.file)}: task {row.task} may cost {e.high:f} USD, "
+                                  f"over --max-task-cost {self.max_task:f}")
+
+    @property
+    def problems(self) -> list[str]:
+        over = self.budget is not None and self.high > self.budget
+        budget = [f"the total may reach {self.high:f} USD (high end), over --budget {self.budget:f}"] if over else []
+        return self._problems + budget
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -44,26 +80,32 @@ def task_fields(row: PricedTask) -> dict[str, object]:
     }
 
 
-def render_json(report: CostReport) -> str:
-    document = {
-        "currency": report.currency,
-        "tasks": [task_fields(row) for row in report.tasks],
-        "total": _money(report.total), "low": _money(report.low), "high": _money(report.high),
-        "problems": list(report.problems),
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+def stream_json(tally: CostTally) -> Iterator[str]:
+    yield '{\n  "currency": ' + json.dumps(tally.currency) + ',\n  "tasks": ['
+    separator = "\n"
+    for row in tally:
+        yield separator + "    " + json.dumps(task_fields(row), ensure_ascii=False)
+        separator = ",\n"
+    closing = {"total": _money(tally.total), "low": _money(tally.low), "high": _money(tally.high),
+               "problems": tally.problems}
+    yield ("\n  " if separator == ",\n" else "") + "],\n"
+    yield ",\n".join(f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in closing.items()) + "\n}\n"
 
 
 CSV_COLUMNS = ("file", "task", "taskUUID", "width", "height", "resolution", "aspectRatio", "duration",
                "numberResults", "cost", "low", "high", "basis", "reason")
 
 
-def render_csv(report: CostReport) -> str:
+def stream_csv(tally: CostTally) -> Iterator[str]:
     out = io.StringIO()
     writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(task_fields(row) for row in report.tasks)
-    return out.getvalue()
+    for row in tally:
+        writer.writerow(task_fields(row))
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    yield out.getvalue()
 
 
 TABLE_COLUMNS = ("file", "task", "size", "duration", "n", "cost", "range", "basis")
@@ -79,30 +121,30 @@ def _cells(row: PricedTask) -> tuple[str, ...]:
     return (printable(row.file), str(row.task), size, duration, str(e.number_results or "?"), cost, span, basis)
 
 
-def _total_cells(report: CostReport) -> tuple[str, ...]:
-    span = f"{report.low:f}-{report.high:f}" if report.low != report.high else ""
-    return ("TOTAL", "", "", "", "", f"{report.total:f}", span, report.currency)
+def _total_cells(tally: CostTally) -> tuple[str, ...]:
+    span = f"{tally.low:f}-{tally.high:f}" if tally.low != tally.high else ""
+    return ("TOTAL", "", "", "", "", f"{tally.total:f}", span, tally.currency)
 
 
-def render_table(report: CostReport) -> str:
-    rows = [TABLE_COLUMNS, *(_cells(r) for r in report.tasks), _total_cells(report)]
+def stream_table(tally: CostTally) -> Iterator[str]:
+    rows = [TABLE_COLUMNS, *(_cells(r) for r in tally), _total_cells(tally)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(TABLE_COLUMNS))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
-    return "\n".join(lines + list(report.problems)) + "\n"
+    yield "\n".join(lines + tally.problems) + "\n"
 
 
-def render_markdown(report: CostReport) -> str:
-    lines = ["| " + " | ".join(TABLE_COLUMNS) + " |", "|" + "---|" * len(TABLE_COLUMNS)]
-    lines += ["| " + " | ".join(c.replace("|", "\\|") for c in _cells(r)) + " |" for r in report.tasks]
-    total = _total_cells(report)
-    lines.append(f"| **{total[0]}** | | | | | **{total[5]}** | {total[6]} | {total[7]} |")
-    lines += [f"\n> {problem}" for problem in report.problems]
-    return "\n".join(lines) + "\n"
+def stream_markdown(tally: CostTally) -> Iterator[str]:
+    yield "| " + " | ".join(TABLE_COLUMNS) + " |\n|" + "---|" * len(TABLE_COLUMNS) + "\n"
+    for row in tally:
+        yield "| " + " | ".join(c.replace("|", "\\|") for c in _cells(row)) + " |\n"
+    total = _total_cells(tally)
+    yield f"| **{total[0]}** | | | | | **{total[5]}** | {total[6]} | {total[7]} |\n"
+    yield "".join(f"\n> {problem}\n" for problem in tally.problems)
 
 
-COST_REPORTERS: dict[str, Callable[[CostReport], str]] = {
-    "table": render_table,
-    "markdown": render_markdown,
-    "csv": render_csv,
-    "json": render_json,
+COST_REPORTERS: dict[str, Callable[[CostTally], Iterator[str]]] = {
+    "table": stream_table,
+    "markdown": stream_markdown,
+    "csv": stream_csv,
+    "json": stream_json,
 }
