@@ -10,6 +10,7 @@ from seedance_lint import __version__
 from seedance_lint.errors import UsageError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a command whose reader went away
 REPORT_URL = "https://github.com/seedance-lint/seedance-lint/issues"
 
 
@@ -98,6 +99,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(leave.code or 0)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `seedance-lint cost big.jsonl | head`: the reader left; say nothing more
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except Exception as error:  # never a traceback unless asked for
         if "--traceback" in argv or os.environ.get("SEEDANCE_LINT_TRACEBACK", "") not in ("", "0"):
             raise
@@ -112,6 +116,12 @@ def _internal_error(error: Exception) -> str:
     what = what if len(what) <= 200 else what[:197] + "..."
     return (f"internal error: {type(error).__name__}: {what}. Please report it at {REPORT_URL} "
             "(rerun with --traceback or SEEDANCE_LINT_TRACEBACK=1 for the full trace)")
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _fail(message: str) -> int:

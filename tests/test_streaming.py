@@ -41,3 +41,20 @@ def test_streamed_json_is_one_object(count: int) -> None:
     document = json.loads("".join(stream("json", Report(found, Stats(files=1, tasks=count)))))
     assert [d["line"] for d in document["diagnostics"]] == list(range(1, count + 1))
     assert document["summary"] == {"files": 1, "tasks": count, "errors": count, "warnings": 0, "infos": 0}
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    from conftest import REPO_ROOT, EXAMPLES_DIR
+
+    line = (EXAMPLES_DIR / "batch.jsonl").read_text().splitlines()[0]
+    batch = tmp_path / "big.jsonl"
+    batch.write_text((line + "\n") * 20_000)
+    child = subprocess.Popen([sys.executable, "-m", "seedance_lint", "cost", str(batch), "--format", "csv"],
+                             cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert child.stdout.readline().startswith(b"file,task")
+    child.stdout.close()
+    stderr = child.stderr.read()
+    assert child.wait(timeout=120) == 141 and stderr == b""
