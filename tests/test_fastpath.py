@@ -39,3 +39,22 @@ def test_lint_task_equals_the_rules(task) -> None:
 def test_valid_tasks_without_findings_take_the_accept_path(task) -> None:
     if not _findings(task):
         assert is_clean(task)
+
+
+def _explained(errors, task) -> list:
+    from seedance_lint.rules.schema import _describe, _leaf_errors
+
+    ctx = TaskContext(task)
+    return sorted({(code, f.pointer, f.message) for e in _leaf_errors(errors) for code, f in _describe(e, ctx)})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(strategies.mutations().map(lambda m: m.task), strategies.task_like_values(allow_non_finite=False)))
+def test_explanations_from_jsonschema_rs_equal_the_reference(task) -> None:
+    from seedance_lint.rules.schema import RsError, fast_validator, reference_validator
+
+    try:
+        fast = [RsError(e, task) for e in fast_validator().iter_errors(task)]
+    except (ValueError, TypeError, OverflowError):  # beyond what jsonschema-rs takes: the reference explains
+        return
+    assert _explained(fast, task) == _explained(reference_validator().iter_errors(task), task)

@@ -1,13 +1,15 @@
 """Per-field constraints, read from the JSON Schema in schemas/.
 
-A compiled validator (jsonschema-rs) answers "is this task valid?" on the fast
-path; only a task it rejects is walked with jsonschema, the reference
-implementation, and each of its errors becomes a finding with our own
-message. Each rule below covers one family of schema keywords.
+A compiled validator (jsonschema-rs) answers "is this task valid?"; only a
+task it rejects has its errors listed (by jsonschema-rs too, adapted to the
+interface of jsonschema, the reference, which explains what jsonschema-rs
+cannot take and which the tests hold it to), and each error becomes a finding
+with our own message. Each rule below covers one family of schema keywords.
 """
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Iterable, Iterator
 from functools import cache
@@ -118,7 +120,7 @@ def findings_by_code(ctx: TaskContext) -> dict[str, list[Finding]]:
 
 def _explain(ctx: TaskContext) -> Iterator[tuple[str, Finding]]:
     seen: set[tuple[str, str]] = set()
-    for error in _leaf_errors(reference_validator().iter_errors(ctx.task)):
+    for error in _leaf_errors(schema_errors(ctx.task)):
         for code, finding in _describe(error, ctx):
             if (code, finding.pointer) not in seen:
                 seen.add((code, finding.pointer))
@@ -139,11 +141,57 @@ def _leaf_errors(errors: Iterable[Any]) -> Iterator[Any]:
 
 
 def _intended_branch(error: Any) -> list[Any] | None:
-    branches: dict[int, list[Any]] = {}
-    for sub in error.context:
-        branches.setdefault(sub.relative_schema_path[0], []).append(sub)
-    typed = [errs for errs in branches.values() if not any(e.validator == "type" and not e.relative_path for e in errs)]
+    typed = [errs for errs in _branches(error) if not any(e.validator == "type" and not e.relative_path for e in errs)]
     return min(typed, key=len) if typed else None
+
+
+def _branches(error: Any) -> list[list[Any]]:
+    """The errors of each anyOf/oneOf branch."""
+    if isinstance(error, RsError):
+        return error.branches
+    grouped: dict[int, list[Any]] = {}
+    for sub in error.context:
+        grouped.setdefault(sub.relative_schema_path[0], []).append(sub)
+    return list(grouped.values())
+
+
+def schema_errors(task: object) -> list[Any]:
+    """Why the task fails the schema, from jsonschema-rs (fast, already loaded) or jsonschema (the reference).
+
+    jsonschema-rs reads the same schema with the same regex dialect; its errors
+    are adapted to the few attributes of jsonschema's that the handlers read.
+    jsonschema (tens of milliseconds to import) explains what jsonschema-rs
+    cannot take, such as an integer beyond 64 bits.
+    """
+    try:
+        return [RsError(error, task) for error in fast_validator().iter_errors(task)]
+    except (ValueError, TypeError, OverflowError, KeyError, IndexError):
+        return list(reference_validator().iter_errors(task))
+
+
+class RsError:
+    """A jsonschema-rs error with the attributes of jsonschema's ValidationError used here."""
+
+    def __init__(self, error: Any, task: object, parent: tuple = ()) -> None:
+        self.absolute_path = tuple(error.instance_path)
+        self.relative_path = self.absolute_path[len(parent):]
+        self.instance = _walk(task, self.absolute_path)
+        self.validator = error.schema_path[-1]
+        self.schema = _walk(request_schema(), tuple(error.schema_path)[:-1])
+        self.validator_value = self.schema.get(self.validator) if isinstance(self.schema, dict) else None
+        self.message = error.message
+        self.branches = [[RsError(sub, task, self.absolute_path) for sub in branch]
+                         for branch in getattr(error.kind, "context", None) or ()]
+
+    @property
+    def context(self) -> list[RsError]:
+        return [sub for branch in self.branches for sub in branch]
+
+
+def _walk(node: Any, path: tuple) -> Any:
+    for token in path:
+        node = node[token]
+    return node
 
 
 def pointer_of(path: Iterable[Any]) -> str:
@@ -165,6 +213,8 @@ def label(pointer: str) -> str:
 
 
 def _describe(error: Any, ctx: TaskContext) -> Iterator[tuple[str, Finding]]:
+    if isinstance(error.instance, float) and not math.isfinite(error.instance):
+        return  # a YAML .nan or .inf: SDL008 non-finite-number says it once, validators disagree on the rest
     pointer = pointer_of(error.absolute_path)
     handler = _HANDLERS.get(error.validator)
     if handler is None:
