@@ -180,7 +180,9 @@ class _FileLint:
     def finish(self) -> Iterator[Diagnostic]:
         if not self.recognized:
             yield from self._problem(Problem("SDL006", "skipped: no videoInference task or bytedance:2@2 model "
-                                             "here; name the file explicitly to lint it anyway", (1, 1)))
+                                             "here, so it does not look like a request file; name it on the "
+                                             "command line (without --skip-non-requests) to lint it anyway",
+                                             (1, 1)))
 
     def _problem(self, problem: Problem) -> Iterator[Diagnostic]:
         made = self.linter.make(problem.code, self.source.display, problem.position, problem.message, problem.pointer)
