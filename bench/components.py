@@ -10,7 +10,8 @@ what each step costs:
   read lines                      the file, line by line (bytes)
   json.loads / orjson.loads       parse only
   documents.load                  decode + orjson + duplicate-key guard (_may_repeat_keys)
-  + task rules                    TaskContext and every task rule (fast schema path, cross-field rules)
+  + accept path                   fastpath.is_clean: the one compiled schema that passes clean tasks
+  + task rules                    engine.lint_task: the accept path, then every task rule for the tasks it does not pass
   + document rules                the whole-document rules (secret scan)
   Linter (everything)             the real engine: positions, stamping, taskUUID registry, redaction
 """
@@ -56,11 +57,19 @@ def stages(path: Path) -> dict[str, Callable[[], int]]:
     def documents() -> int:
         return sum(1 for _ in load(source))
 
+    # engine.lint_task (accept path first) exists since e4c1c8f; before it every task ran the rules.
+    lint_task = getattr(engine, "lint_task", engine.check_task)
+
+    def with_accept_path() -> int:
+        from seedance_lint.fastpath import is_clean
+
+        return sum(1 for loaded in load(source) if isinstance(loaded, Document) and (is_clean(loaded.value) or True))
+
     def with_task_rules() -> int:
         count = 0
         for loaded in load(source):
             if isinstance(loaded, Document):
-                engine.check_task(loaded.value, task_rules)
+                lint_task(loaded.value, task_rules)
                 count += 1
         return count
 
@@ -68,7 +77,7 @@ def stages(path: Path) -> dict[str, Callable[[], int]]:
         count = 0
         for loaded in load(source):
             if isinstance(loaded, Document):
-                engine.check_task(loaded.value, task_rules)
+                lint_task(loaded.value, task_rules)
                 engine.check_task(loaded.value, document_rules)
                 count += 1
         return count
@@ -84,6 +93,10 @@ def stages(path: Path) -> dict[str, Callable[[], int]]:
         "json.loads": json_loads,
         "orjson.loads": orjson_loads,
         "documents.load": documents,
+    }
+    if hasattr(engine, "lint_task"):
+        found["+ accept path"] = with_accept_path
+    found |= {
         "+ task rules": with_task_rules,
     }
     if document_rules:
