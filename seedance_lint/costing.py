@@ -18,6 +18,8 @@ from seedance_lint.imagesize import inline_image_size
 from seedance_lint.rules.base import is_int
 
 ZERO = Decimal(0)
+#: Memoised cell prices kept at most (a batch repeats a few sizes and durations).
+MEMO_LIMIT = 4096
 
 
 class _Strict(BaseModel):
@@ -83,6 +85,11 @@ class PriceTable(_Strict):
     def points(self, resolution: str, aspect_ratio: str) -> tuple[tuple[Decimal, Decimal], ...]:
         """The documented (duration, price) points of one cell, by duration."""
         return self._points.get((resolution, aspect_ratio), ())
+
+    @cached_property
+    def memo(self) -> dict:
+        """Results derived from this table, kept for the run (the table never changes)."""
+        return {}
 
     @cached_property
     def _points(self) -> dict[tuple[str, str], tuple[tuple[Decimal, Decimal], ...]]:
@@ -160,6 +167,16 @@ def _segment(points: tuple[tuple[Decimal, Decimal], ...], duration: Decimal) -> 
 
 
 def cell_price(cell: Cell, duration: Decimal, table: PriceTable) -> CellPrice | None:
+    """The price of a cell at a duration (memoised: a batch asks for the same few again and again)."""
+    key = (cell.resolution, cell.aspect_ratio, duration)
+    if key not in table.memo:
+        if len(table.memo) >= MEMO_LIMIT:  # a batch of endless distinct durations must not grow memory
+            table.memo.clear()
+        table.memo[key] = _cell_price(cell, duration, table)
+    return table.memo[key]
+
+
+def _cell_price(cell: Cell, duration: Decimal, table: PriceTable) -> CellPrice | None:
     points = table.points(cell.resolution, cell.aspect_ratio)
     basis_if_inexact = "interpolated"
     if not points:
@@ -233,6 +250,13 @@ def candidate_cells(task: dict, spec: ModelSpec, table: PriceTable) -> tuple[lis
 
 
 def _cells_for(resolution: str, ratio: str | None, spec: ModelSpec, table: PriceTable) -> list[Cell]:
+    key = ("cells", resolution, ratio, spec.model)
+    if key not in table.memo:
+        table.memo[key] = _priced_cells(resolution, ratio, spec, table)
+    return table.memo[key]
+
+
+def _priced_cells(resolution: str, ratio: str | None, spec: ModelSpec, table: PriceTable) -> list[Cell]:
     sizes = {s.aspect_ratio: s for s in spec.sizes_for(resolution)}
     derived = [d.aspectRatio for d in table.derivedAspectRatios]
     ratios = list(dict.fromkeys([*sizes, *table.aspect_ratios(), *derived]))
