@@ -106,3 +106,13 @@ def test_cost_output_never_carries_raw_control_characters(run_cli, write_files, 
     root = write_files({"a.json": json.dumps({**TASK, "taskUUID": "evil\r\n::error::x\x1b[2J"})})
     out = run_cli(["cost", str(root / "a.json"), "--format", fmt]).stdout
     assert "\x1b" not in out and "\r" not in out and "\n::error" not in out
+
+
+def test_problems_of_a_large_batch_are_listed_then_counted(run_cli, write_files) -> None:
+    from seedance_lint.reporters.cost import PROBLEMS_SHOWN
+
+    bad = json.dumps({**TASK, "width": 1280, "height": 720})
+    root = write_files({"a.jsonl": (bad + "\n") * (PROBLEMS_SHOWN + 5)})
+    result = run_cli(["cost", str(root / "a.jsonl"), "--format", "json"])
+    problems = result.json()["problems"]
+    assert result.exit == 1 and len(problems) == PROBLEMS_SHOWN + 1 and problems[-1].startswith("... and 5 more")

@@ -16,6 +16,8 @@ from seedance_lint.costing import Estimate
 from seedance_lint.engine import printable
 
 ZERO = Decimal(0)
+#: Problems listed one by one; past this many a batch reports only how many more there are.
+PROBLEMS_SHOWN = 100
 
 
 @dataclass(frozen=True)
@@ -39,11 +41,12 @@ class CostTally:
         self.budget, self.max_task = budget, max_task
         self.total = self.low = self.high = ZERO
         self._problems: list[str] = []
+        self._more = 0  # problems past PROBLEMS_SHOWN: counted, not kept
 
     def __iter__(self) -> Iterator[PricedTask]:
         for item in self._items:
             if isinstance(item, str):
-                self._problems.append(item)
+                self._note(item)
                 continue
             self._count(item)
             yield item
@@ -51,18 +54,25 @@ class CostTally:
     def _count(self, row: PricedTask) -> None:
         e = row.estimate
         if not e.priced:
-            self._problems.append(f"{printable(row.file)}: task {row.task} cannot be priced: {e.reason}")
+            self._note(f"{printable(row.file)}: task {row.task} cannot be priced: {e.reason}")
             return
         self.total, self.low, self.high = self.total + e.cost, self.low + e.low, self.high + e.high
         if self.max_task is not None and e.high > self.max_task:
-            self._problems.append(f"{printable(row.file)}: task {row.task} may cost {e.high:f} USD, "
-                                  f"over --max-task-cost {self.max_task:f}")
+            self._note(f"{printable(row.file)}: task {row.task} may cost {e.high:f} USD, "
+                       f"over --max-task-cost {self.max_task:f}")
+
+    def _note(self, problem: str) -> None:
+        if len(self._problems) < PROBLEMS_SHOWN:
+            self._problems.append(problem)
+        else:
+            self._more += 1
 
     @property
     def problems(self) -> list[str]:
         over = self.budget is not None and self.high > self.budget
         budget = [f"the total may reach {self.high:f} USD (high end), over --budget {self.budget:f}"] if over else []
-        return self._problems + budget
+        more = [f"... and {self._more} more problems like these"] if self._more else []
+        return self._problems + more + budget
 
 
 def _money(value: Decimal | None) -> str | None:
