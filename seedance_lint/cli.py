@@ -146,9 +146,14 @@ def _stdin_bytes(args: argparse.Namespace) -> bytes | None:
 
 def write(output: str | Iterable[str]) -> None:
     """Write all of it, or piece by piece as a streamed report is produced."""
+    from seedance_lint.commands import ToStderr
+
     for chunk in [output] if isinstance(output, str) else output:
-        sys.stdout.buffer.write(chunk.encode("utf-8", "backslashreplace"))
+        stream = sys.stderr if isinstance(chunk, ToStderr) else sys.stdout
+        stream.flush()
+        stream.buffer.write(chunk.encode("utf-8", "backslashreplace"))
     sys.stdout.flush()
+    sys.stderr.flush()
 
 
 def console_main() -> None:

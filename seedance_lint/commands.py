@@ -5,6 +5,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
 from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -18,7 +19,9 @@ from seedance_lint.sources import Source, SourceError, discover
 from seedance_lint.tasks import TaskRef, looks_like_request, select
 
 if TYPE_CHECKING:
+    from seedance_lint.config import Config
     from seedance_lint.costing import Estimate
+    from seedance_lint.reporters.cost import CostTally
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
 #: What a command prints: all at once, or in pieces as it goes (a stream of a large batch).
@@ -35,16 +38,16 @@ def run_check(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, 
     config = load_config(args)
     if args.show_config:
         return EXIT_OK, config.to_json()
-    sources = _discover(args, stdin, config.include, config.exclude)
+    sources = _discover(args, stdin, config)
     if args.skip_non_requests:  # judged by shape, as files found in a directory are
         sources = [replace(s, explicit=False) for s in sources]
     linter = Linter(config.selection())
     diagnostics: Iterable[Diagnostic] = linter.lint_sources(sources)
+    failing = frozenset({"error", "warning"} if config.strict else {"error"})
     if args.diff:
-        return _diff(tuple(diagnostics), sources, args.unsafe_fixes)
+        return _diff(tuple(diagnostics), sources, args.unsafe_fixes, failing)
     if args.fix:
         linter, diagnostics = _fix(linter, tuple(diagnostics), sources, args.unsafe_fixes)
-    failing = frozenset({"error", "warning"} if config.strict else {"error"})
     found = Stream(diagnostics if args.format in STREAMING else tuple(diagnostics), failing)
     color = args.format in HUMAN_FORMATS and not args.output and _use_color()
     report = Report(found, linter.stats, color, tuple(s.display for s in sources), failing)
@@ -59,14 +62,18 @@ def run_check(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, 
     return exit_code, chunks
 
 
-def _diff(diagnostics: tuple, sources: list[Source], unsafe: bool) -> tuple[int, str]:
-    """What --fix would change, as a unified diff with every credential masked."""
+def _diff(diagnostics: tuple, sources: list[Source], unsafe: bool, failing: frozenset[str]) -> tuple[int, str]:
+    """What --fix would change, as a unified diff with every credential masked.
+
+    Exit 1 when there is a change to make, or a failing problem no fix would remove.
+    """
     from seedance_lint import fixer
     from seedance_lint.rules.secrets import redact
 
     changes = fixer.plan(list(diagnostics), sources, unsafe)
     text = "".join(redact(change.diff(), fixer.api_keys(change.old)) for change in changes)
-    return (EXIT_PROBLEMS if changes else EXIT_OK), text
+    left = [d for d in diagnostics if d.severity in failing and not fixer.fixable(d, unsafe)]
+    return (EXIT_PROBLEMS if changes or left else EXIT_OK), text
 
 
 def _fix(linter: Linter, diagnostics: tuple, sources: list[Source], unsafe: bool) -> tuple[Linter, tuple]:
@@ -85,10 +92,10 @@ def _fix(linter: Linter, diagnostics: tuple, sources: list[Source], unsafe: bool
     return again, tuple(again.lint_sources(sources))
 
 
-def _discover(args: argparse.Namespace, stdin: bytes | None, include: tuple[str, ...],
-              exclude: tuple[str, ...]) -> list[Source]:
+def _discover(args: argparse.Namespace, stdin: bytes | None, config: Config) -> list[Source]:
     try:
-        return list(discover(args.paths, stdin=stdin, stdin_name=args.stdin_filename, include=include, exclude=exclude))
+        return list(discover(args.paths, stdin=stdin, stdin_name=args.stdin_filename, include=config.include,
+                             exclude=config.exclude, root=config.root))
     except SourceError as error:
         raise UsageError(str(error)) from None
 
@@ -133,14 +140,25 @@ def run_cost(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, O
     config = load_config(args)
     if args.show_config:
         return EXIT_OK, config.to_json()
-    sources = _discover(args, stdin, config.include, config.exclude)
+    sources = _discover(args, stdin, config)
     items = (item if isinstance(item, str) else PricedTask(*item) for item in priced_tasks(sources))
     tally = CostTally(price_table().currency, items, config.budget, config.max_task_cost)
 
     def exit_code() -> int:  # known once every task has been priced and written
         return EXIT_PROBLEMS if tally.problems else EXIT_OK
 
-    return exit_code, COST_REPORTERS[args.format](tally)
+    chunks = COST_REPORTERS[args.format](tally)
+    if args.format == "csv":  # a spreadsheet has no room for them: the problems go to stderr
+        chunks = chain(chunks, _problems_on_stderr(tally))
+    return exit_code, chunks
+
+
+def _problems_on_stderr(tally: CostTally) -> Iterator[str]:
+    yield from (ToStderr(f"seedance-lint: {problem}\n") for problem in tally.problems)
+
+
+class ToStderr(str):
+    """A piece of output that belongs on stderr (a problem beside a machine format on stdout)."""
 
 
 def run_prices(args: argparse.Namespace, stdin: bytes | None) -> tuple[int, str]:

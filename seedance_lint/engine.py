@@ -10,7 +10,6 @@ import re
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from fnmatch import fnmatch
 
 from seedance_lint.data import ModelSpec, model_spec
 from seedance_lint.diagnostic import Diagnostic, Finding, Severity
@@ -20,7 +19,7 @@ from seedance_lint.parsers.positions import Positions
 from seedance_lint.rules import BY_CODE, DOCUMENT_RULES, TASK_RULES
 from seedance_lint.rules.base import Rule, TaskContext
 from seedance_lint.rules.secrets import redact, secret_parts
-from seedance_lint.sources import Source
+from seedance_lint.sources import Source, glob_matches, relative_path
 from seedance_lint.tasks import Skipped, TaskRef, looks_like_request, select
 
 
@@ -49,29 +48,12 @@ class Selection:
 
     def ignored_in(self, file: str) -> tuple[str, ...]:
         if file not in self._ignored:  # one glob walk per file, not per diagnostic
-            path = _relative_to(file, self.root)
+            path = relative_path(file, self.root)
             self._ignored[file] = tuple(c for glob, codes in self.per_file_ignores if glob_matches(path, glob) for c in codes)
         return self._ignored[file]
 
     def severity_of(self, rule: Rule) -> Severity:
         return dict(self.severity).get(rule.code, rule.severity)
-
-
-def glob_matches(path: str, glob: str) -> bool:
-    """fnmatch on the POSIX path (``*`` crosses directories); a glob without "/" also matches the file name."""
-    if fnmatch(path, glob) or ("**/" in glob and fnmatch(path, glob.replace("**/", ""))):
-        return True
-    return "/" not in glob and fnmatch(path.rsplit("/", 1)[-1], glob)
-
-
-def _relative_to(file: str, root: str) -> str:
-    if root and file != "-":
-        try:
-            file = os.path.relpath(os.path.abspath(file), root)
-        except ValueError:  # another drive on Windows: keep the path as given
-            pass
-    path = file.replace(os.sep, "/")
-    return path[2:] if path.startswith("./") else path
 
 
 def check_task(task: object, rules: Iterable[Rule] = TASK_RULES) -> list[tuple[Rule, Finding]]:

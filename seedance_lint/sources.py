@@ -49,7 +49,10 @@ def discover(
     stdin_name: str = "-",
     include: tuple[str, ...] = (),
     exclude: tuple[str, ...] = (),
+    root: str = "",
 ) -> Iterator[Source]:
+    """Sources for the paths given; include/exclude globs are relative to ``root`` (default: here)."""
+    root = root or os.getcwd()
     for given in paths:
         if given == "-":
             yield Source(stdin_name, None, format_for(stdin_name, "auto"), True, stdin or b"")
@@ -58,7 +61,7 @@ def discover(
             raise SourceError(f"{given!r}: an empty path names no file")
         path = Path(given)
         if path.is_dir():
-            yield from _walk(path, given, include, exclude)
+            yield from _walk(path, given, include, exclude, root)
         elif path.exists() or path.is_symlink():
             kind = _special_kind(path)
             # A FIFO named on the command line is read (process substitution: <(...)); a device is not.
@@ -68,7 +71,8 @@ def discover(
             raise SourceError(f"{given}: no such file or directory")
 
 
-def _walk(root: Path, given: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> Iterator[Source]:
+def _walk(root: Path, given: str, include: tuple[str, ...], exclude: tuple[str, ...],
+          globs_root: str) -> Iterator[Source]:
     # os.walk does not follow directory symlinks, so symlink loops cannot trap it.
     unreadable: list[OSError] = []
     for directory, subdirectories, files in os.walk(root, onerror=unreadable.append):
@@ -78,7 +82,7 @@ def _walk(root: Path, given: str, include: tuple[str, ...], exclude: tuple[str, 
         for name in sorted(files):
             path = Path(directory, name)
             shown = os.path.join(given, os.path.relpath(path, root))
-            if _wanted(shown, name, include, exclude):
+            if _wanted(shown, name, include, exclude, globs_root):
                 yield _found(shown, path, name)
     yield from (_unreadable_directory(error, root, given) for error in unreadable)
 
@@ -111,9 +115,28 @@ def _special_kind(path: Path) -> str | None:
     return None
 
 
-def _wanted(shown: str, name: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> bool:
+def _wanted(shown: str, name: str, include: tuple[str, ...], exclude: tuple[str, ...], root: str = "") -> bool:
     if Path(name).suffix.lower() not in FORMATS:
         return False
-    if any(fnmatch(shown, pattern) or fnmatch(name, pattern) for pattern in exclude):
+    path = relative_path(shown, root)  # globs are relative to the config file's folder (or as walked)
+    if any(glob_matches(path, pattern) for pattern in exclude):
         return False
-    return not include or any(fnmatch(shown, pattern) or fnmatch(name, pattern) for pattern in include)
+    return not include or any(glob_matches(path, pattern) for pattern in include)
+
+
+def glob_matches(path: str, glob: str) -> bool:
+    """fnmatch on the POSIX path (``*`` crosses directories); a glob without "/" also matches the file name."""
+    if fnmatch(path, glob) or ("**/" in glob and fnmatch(path, glob.replace("**/", ""))):
+        return True
+    return "/" not in glob and fnmatch(path.rsplit("/", 1)[-1], glob)
+
+
+def relative_path(file: str, root: str) -> str:
+    if root and file != "-":
+        try:
+            file = os.path.relpath(os.path.abspath(file), root)
+        except ValueError:  # another drive on Windows: keep the path as given
+            pass
+    path = file.replace(os.sep, "/")
+    return path[2:] if path.startswith("./") else path
+

@@ -1,6 +1,7 @@
 """Which values of a document are tasks for this model, and which are skipped."""
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -44,12 +45,17 @@ def _classify(item: object, pointer: str, spec: ModelSpec) -> TaskRef | Skipped:
     if task_type is None and not isinstance(model, str):  # a package.json named on the command line, say
         return Skipped(pointer, "SDL004", "expected a task object here, found an object without `taskType` or "
                        f"`model`: this is not a Runware request (a task needs taskType {spec.task_type!r}).")
-    if task_type != spec.task_type:
-        return Skipped(pointer, None, "not a videoInference task")
+    if task_type != spec.task_type and not _misspelt(task_type, spec.task_type):
+        return Skipped(pointer, None, f"not a {spec.task_type} task")
     if isinstance(model, str):
-        return Skipped(pointer, "SDL005", f"skipped: a videoInference task for model {model!r}; "
+        return Skipped(pointer, "SDL005", f"skipped: a {spec.task_type} task for model {model!r}; "
                        f"seedance-lint checks {spec.model} only.")
-    return TaskRef(pointer, item)
+    return TaskRef(pointer, item)  # a misspelt taskType is then reported by the schema rules
+
+
+def _misspelt(value: object, expected: str) -> bool:
+    """"videoinference" or "videoInferense": meant as ours, so checked rather than silently skipped."""
+    return isinstance(value, str) and difflib.SequenceMatcher(None, value.lower(), expected.lower()).ratio() >= 0.85
 
 
 def looks_like_request(value: object, spec: ModelSpec) -> bool:

@@ -28,3 +28,8 @@ def test_estimate_returns_decimals_and_a_basis() -> None:
     estimate = seedance_lint.estimate({"width": 864, "height": 480, "duration": 6})
     assert all(isinstance(v, Decimal) for v in (estimate.cost, estimate.low, estimate.high))
     assert estimate.basis == "interpolated" and estimate.low <= estimate.cost <= estimate.high
+
+
+def test_a_misspelt_task_type_is_checked_not_skipped() -> None:
+    codes = {d.code for d in seedance_lint.lint({**TASK, "taskType": "videoinference"})}
+    assert "SDL104" in codes

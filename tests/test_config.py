@@ -206,3 +206,12 @@ def test_pydantic_is_imported_only_for_a_config_file(tmp_path: Path) -> None:
     (tmp_path / "configured").mkdir()
     (tmp_path / "configured" / ".seedance-lint.toml").write_text("strict = false\n", encoding="utf-8")
     assert _imports_pydantic(tmp_path / "configured") is True  # the control: the check above can fail
+
+
+@pytest.mark.parametrize("walk", [".", "ABSOLUTE", "requests/.."])
+def test_include_globs_are_relative_to_the_config_file_however_the_walk_is_named(walk, run_cli, write_files) -> None:
+    task = (EXAMPLES_DIR / "text-to-video.json").read_text()
+    root = write_files({"requests/a.json": task, "other/b.json": '{"taskType": "videoInference"}',
+                        "pyproject.toml": '[tool.seedance-lint]\ninclude = ["requests/**"]\n'})
+    result = run_cli(["check", str(root) if walk == "ABSOLUTE" else walk, "--format", "json"], cwd=root)
+    assert result.exit == 0 and result.json()["summary"]["files"] == 1

@@ -116,3 +116,10 @@ def test_problems_of_a_large_batch_are_listed_then_counted(run_cli, write_files)
     result = run_cli(["cost", str(root / "a.jsonl"), "--format", "json"])
     problems = result.json()["problems"]
     assert result.exit == 1 and len(problems) == PROBLEMS_SHOWN + 1 and problems[-1].startswith("... and 5 more")
+
+
+def test_csv_problems_go_to_stderr(run_cli, write_files) -> None:
+    root = write_files({"a.json": json.dumps({**TASK, "width": 1280, "height": 720})})
+    result = run_cli(["cost", str(root / "a.json"), "--format", "csv"])
+    assert result.exit == 1 and "cannot be priced" in result.stderr and "cannot be priced" not in result.stdout
+    assert list(csv.DictReader(io.StringIO(result.stdout)))[0]["basis"] == "unpriced"

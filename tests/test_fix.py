@@ -63,7 +63,7 @@ def test_diff_shows_the_change_without_writing(tmp_path: Path, run_cli) -> None:
     assert target.read_bytes() == before
     assert result.exit == 1
     assert "-height: 1080" in result.stdout and "+height: 1088" in result.stdout
-    clean = _copy(FIX_CASES / "comments.yaml.out", tmp_path)
+    clean = _copy(FIX_CASES / "crlf-duplicates.json.out", tmp_path)
     assert run_cli(["check", "--diff", str(clean)]).exit == 0
 
 
@@ -98,3 +98,11 @@ def test_diff_of_a_jsonl_batch_never_prints_its_api_key(tmp_path: Path, run_cli)
     result = run_cli(["check", "--diff", str(target)])
     assert result.exit == 1 and '"outputFormat": "MP4"' in result.stdout
     assert secret not in result.stdout + result.stderr
+
+
+def test_diff_fails_while_an_unfixable_error_remains(tmp_path: Path, run_cli) -> None:
+    target = tmp_path / "a.json"
+    target.write_text('{"taskType": "videoInference", "taskUUID": "59d02567-ead8-47ef-94c7-d04dfdcc78b7", '
+                      '"model": "bytedance:2@2", "positivePrompt": "x y", "width": 864, "height": 480, "duration": 99}')
+    result = run_cli(["check", "--diff", str(target)])
+    assert result.exit == 1 and result.stdout == ""  # nothing safe to change, but the request is still broken

@@ -184,6 +184,8 @@ def test_cli_valid_task_is_clean_in_every_format(task: dict, run_cli) -> None:
     for form, text in (("json", json.dumps(task, indent=2, ensure_ascii=False)),
                        ("jsonl", json.dumps(task, ensure_ascii=False) + "\n"),
                        ("yaml", yaml.safe_dump(task, allow_unicode=True))):
+        if form == "yaml" and yaml.safe_load(text) != task:
+            continue  # PyYAML's emitter folds a U+0085 in a quoted scalar into a space: not the task drawn
         result = run_cli(["check", "--format", "json", "--stdin-filename", f"t.{form}", "-"], stdin=text)
         _check_report(result)
         codes = {d["code"] for d in result.json()["diagnostics"] if d["severity"] == "error"}
