@@ -139,7 +139,7 @@ def _parse_toml(data: bytes, path: Path) -> dict[str, Any]:
     import tomllib
 
     try:
-        return tomllib.loads(data.decode("utf-8-sig"))
+        return tomllib.loads(data.decode("utf-8-sig"), parse_float=Decimal)  # budget = 50.1 stays exact
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise UsageError(f"{_shown(path)}: not valid TOML: {error}") from None
 

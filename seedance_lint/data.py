@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -64,7 +65,7 @@ def request_schema() -> dict:
 @cache
 def price_document() -> dict:
     """The raw price table of pricing/ (validated by :mod:`seedance_lint.pricing`)."""
-    return json.loads(read_data_text("seedance_lint.pricing", PRICES_FILE))
+    return json.loads(read_data_text("seedance_lint.pricing", PRICES_FILE), parse_float=Decimal)  # money never a float
 
 
 @cache

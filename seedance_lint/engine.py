@@ -161,7 +161,8 @@ class _FileLint:
 
     def finish(self) -> Iterator[Diagnostic]:
         if not self.recognized:
-            yield from self._problem(Problem("SDL006", "skipped: no videoInference task or bytedance:2@2 model "
+            spec = self.linter.spec
+            yield from self._problem(Problem("SDL006", f"skipped: no {spec.task_type} task or {spec.model} model "
                                              "here, so it does not look like a request file; name it on the "
                                              "command line (without --skip-non-requests) to lint it anyway",
                                              (1, 1)))

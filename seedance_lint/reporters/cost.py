@@ -58,7 +58,7 @@ class CostTally:
             return
         self.total, self.low, self.high = self.total + e.cost, self.low + e.low, self.high + e.high
         if self.max_task is not None and e.high > self.max_task:
-            self._note(f"{printable(row.file)}: task {row.task} may cost {e.high:f} USD, "
+            self._note(f"{printable(row.file)}: task {row.task} may cost {e.high:f} {self.currency}, "
                        f"over --max-task-cost {self.max_task:f}")
 
     def _note(self, problem: str) -> None:
@@ -70,7 +70,7 @@ class CostTally:
     @property
     def problems(self) -> list[str]:
         over = self.budget is not None and self.high > self.budget
-        budget = [f"the total may reach {self.high:f} USD (high end), over --budget {self.budget:f}"] if over else []
+        budget = [f"the total may reach {self.high:f} {self.currency} (high end), over --budget {self.budget:f}"] if over else []
         more = [f"... and {self._more} more problems like these"] if self._more else []
         return self._problems + more + budget
 

@@ -119,7 +119,7 @@ def unsupported_dimensions(ctx: TaskContext) -> Iterator[Finding]:
     if (int(width), int(height)) in ctx.spec.by_dimensions:
         return
     if width <= 0 or height <= 0:  # no nearest size by ratio or area; still not a size the API accepts
-        yield Finding("/width", f"{show(width)}x{show(height)} is not a supported size for bytedance:2@2: "
+        yield Finding("/width", f"{show(width)}x{show(height)} is not a supported size for {ctx.spec.model}: "
                       f"use a documented combination such as {ctx.spec.sizes[0].label}.", "key")
         return
     nearest = nearest_sizes(ctx.spec.sizes, width, height)
@@ -128,7 +128,7 @@ def unsupported_dimensions(ctx: TaskContext) -> Iterator[Finding]:
     others = ", ".join(s.label for s in nearest[1:3])
     yield Finding(
         "/width",
-        f"{show(width)}x{show(height)} is not a supported size for bytedance:2@2. Nearest supported: "
+        f"{show(width)}x{show(height)} is not a supported size for {ctx.spec.model}. Nearest supported: "
         f"{best.label}; next: {others}.",
         "key",
         Fix("/width", best.width, safe=safe, extra=(Edit("/height", best.height),)),
