@@ -307,31 +307,32 @@ def write_files(directory: Path, count: int, seed: int = DEFAULT_SEED, invalid: 
     return directory
 
 
-def write_one(path: Path, seed: int = DEFAULT_SEED) -> Path:
-    """One valid task given by width/height, pretty-printed like a hand-written request file."""
+def _hand_written_task(seed: int) -> dict:
+    """A valid task given by width/height and no inputs, like a hand-written request file."""
     rng = random.Random(seed)
     spec = model_spec()
     while True:
         task = valid_task(rng, spec)
         if "width" in task and "inputs" not in task:
-            break
+            return task
+
+
+def _write_pretty(path: Path, task: dict) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(task, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
+
+
+def write_one(path: Path, seed: int = DEFAULT_SEED) -> Path:
+    """One valid task, pretty-printed."""
+    return _write_pretty(path, _hand_written_task(seed))
 
 
 def write_one_invalid(path: Path, seed: int = DEFAULT_SEED) -> Path:
     """The task of write_one with one value out of its documented range (the schema's maximum + 1)."""
-    rng = random.Random(seed)
-    spec = model_spec()
-    while True:
-        task = valid_task(rng, spec)
-        if "width" in task and "inputs" not in task:
-            break
-    _out_of_range("numberResults")(task, random.Random(0), spec, [])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(task, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return path
+    task = _hand_written_task(seed)
+    _out_of_range("numberResults")(task, random.Random(0), model_spec(), [])
+    return _write_pretty(path, task)
 
 
 def jsonl_path(count: int, invalid: float = DEFAULT_INVALID) -> Path:
