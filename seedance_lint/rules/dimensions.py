@@ -107,8 +107,8 @@ def missing_output_size(ctx: TaskContext) -> Iterator[Finding]:
 def unsupported_dimensions(ctx: TaskContext) -> Iterator[Finding]:
     """width x height is not one of the documented combinations.
 
-    The model supports a fixed set of sizes (480p and 1080p in seven aspect
-    ratios); the message names the nearest ones.
+    The model supports a fixed set of sizes (the dimension table of the API
+    page, in schemas/); the message names the nearest ones.
 
     Failing: {"width": 1280, "height": 720}
     Passing: {"width": 864, "height": 480}

@@ -488,7 +488,7 @@ def out_of_range(ctx: TaskContext) -> Iterable[Finding]:
 
 @rule("SDL106", "invalid-length", "error")
 def invalid_length(ctx: TaskContext) -> Iterable[Finding]:
-    """A string is shorter or longer than documented (positivePrompt: 2 to 3000 characters).
+    """A string is shorter or longer than documented (positivePrompt has a minimum and a maximum length).
 
     Failing: {"positivePrompt": "a"}
     Passing: {"positivePrompt": "a dancer on a rooftop"}
