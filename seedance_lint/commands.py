@@ -142,7 +142,8 @@ def run_cost(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, O
         return EXIT_OK, config.to_json()
     sources = _discover(args, stdin, config)
     items = (item if isinstance(item, str) else PricedTask(*item) for item in priced_tasks(sources))
-    tally = CostTally(price_table().currency, items, config.budget, config.max_task_cost)
+    table = price_table()
+    tally = CostTally(table.currency, items, config.budget, config.max_task_cost, table.roundTo)
 
     def exit_code() -> int:  # known once every task has been priced and written
         return EXIT_PROBLEMS if tally.problems else EXIT_OK

@@ -123,3 +123,10 @@ def test_csv_problems_go_to_stderr(run_cli, write_files) -> None:
     result = run_cli(["cost", str(root / "a.json"), "--format", "csv"])
     assert result.exit == 1 and "cannot be priced" in result.stderr and "cannot be priced" not in result.stdout
     assert list(csv.DictReader(io.StringIO(result.stdout)))[0]["basis"] == "unpriced"
+
+
+def test_totals_keep_the_table_precision_even_when_nothing_is_priced(run_cli, write_files) -> None:
+    root = write_files({"a.json": json.dumps({**TASK, "width": 1, "height": 1})})
+    report = run_cli(["cost", str(root / "a.json"), "--format", "json"]).json()
+    quantum = price_table().roundTo
+    assert report["total"] == f"{Decimal(0).quantize(quantum):f}" == report["high"]

@@ -35,11 +35,11 @@ class CostTally:
     """
 
     def __init__(self, currency: str, items: Iterable[PricedTask | str],
-                 budget: Decimal | None = None, max_task: Decimal | None = None) -> None:
+                 budget: Decimal | None = None, max_task: Decimal | None = None, quantum: Decimal = ZERO) -> None:
         self.currency = currency
         self._items = items
         self.budget, self.max_task = budget, max_task
-        self.total = self.low = self.high = ZERO
+        self.total = self.low = self.high = ZERO.quantize(quantum) if quantum else ZERO  # "0.00000", not "0"
         self._problems: list[str] = []
         self._more = 0  # problems past PROBLEMS_SHOWN: counted, not kept
 
