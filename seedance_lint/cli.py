@@ -50,9 +50,7 @@ def _add_check(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=tuple(CHECK_REPORTERS), default="text",
                         help="text (default), json, github (workflow commands), sarif (2.1.0) or junit (XML)")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (stdout then stays empty)")
-    parser.add_argument("--skip-non-requests", action="store_true",
-                        help="skip named files that hold no Runware task, as a directory walk does "
-                        "(the pre-commit hook passes every JSON and YAML file: package.json, CI workflows...)")
+    _add_skip_non_requests(parser)
     parser.add_argument("--strict", action=argparse.BooleanOptionalAction, default=None,
                         help="warnings fail the run too (overrides `strict` of the config file)")
     parser.add_argument("--select", default="", metavar="CODES",
@@ -79,8 +77,15 @@ def _add_config(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--show-config", action="store_true", help="print the merged configuration as JSON and exit")
 
 
+def _add_skip_non_requests(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--skip-non-requests", action="store_true",
+                        help="skip named files that hold no Runware task, as a directory walk does "
+                        "(the pre-commit hook passes every JSON and YAML file: package.json, CI workflows...)")
+
+
 def _add_cost(parser: argparse.ArgumentParser) -> None:
     _add_inputs(parser)
+    _add_skip_non_requests(parser)
     parser.add_argument("--format", choices=("table", "json", "csv", "markdown"), default="table")
     parser.add_argument("--budget", metavar="USD", help="fail when the total (high end) is above this")
     parser.add_argument("--max-task-cost", metavar="USD", help="fail when one task (high end) is above this")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from seedance_lint.data import model_spec
 from seedance_lint.diagnostic import Diagnostic
 from seedance_lint.documents import Problem, load
-from seedance_lint.engine import Linter
+from seedance_lint.engine import Linter, mentions_model
 from seedance_lint.errors import UsageError
 from seedance_lint.sources import Source, SourceError, discover
 from seedance_lint.tasks import TaskRef, looks_like_request, select
@@ -38,9 +38,7 @@ def run_check(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, 
     config = load_config(args)
     if args.show_config:
         return EXIT_OK, config.to_json()
-    sources = _discover(args, stdin, config)
-    if args.skip_non_requests:  # judged by shape, as files found in a directory are
-        sources = [replace(s, explicit=False) for s in sources]
+    sources = _sources(args, stdin, config)
     linter = Linter(config.selection())
     diagnostics: Iterable[Diagnostic] = linter.lint_sources(sources)
     failing = frozenset({"error", "warning"} if config.strict else {"error"})
@@ -92,6 +90,13 @@ def _fix(linter: Linter, diagnostics: tuple, sources: list[Source], unsafe: bool
     return again, tuple(again.lint_sources(sources))
 
 
+def _sources(args: argparse.Namespace, stdin: bytes | None, config: Config) -> list[Source]:
+    sources = _discover(args, stdin, config)
+    if args.skip_non_requests:  # judged by shape, as files found in a directory are
+        sources = [replace(s, explicit=False) for s in sources]
+    return sources
+
+
 def _discover(args: argparse.Namespace, stdin: bytes | None, config: Config) -> list[Source]:
     try:
         return list(discover(args.paths, stdin=stdin, stdin_name=args.stdin_filename, include=config.include,
@@ -121,6 +126,8 @@ def priced_tasks(sources: list[Source]) -> Iterator[tuple[str, int, Estimate] | 
         index = 0
         for loaded in load(source):
             if isinstance(loaded, Problem):
+                if loaded.code == "SDL001" and not source.explicit and not mentions_model(source, spec):
+                    continue  # a tsconfig.json with comments among the staged files: nothing to price
                 if loaded.code != "SDL006":  # a skipped file (a FIFO found in a walk) has nothing to price
                     yield f"{source.display}:{loaded.position[0]}:{loaded.position[1]}: cannot price: {loaded.message}"
                 continue
@@ -140,7 +147,7 @@ def run_cost(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, O
     config = load_config(args)
     if args.show_config:
         return EXIT_OK, config.to_json()
-    sources = _discover(args, stdin, config)
+    sources = _sources(args, stdin, config)
     items = (item if isinstance(item, str) else PricedTask(*item) for item in priced_tasks(sources))
     table = price_table()
     tally = CostTally(table.currency, items, config.budget, config.max_task_cost, table.roundTo)

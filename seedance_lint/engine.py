@@ -136,7 +136,9 @@ class _FileLint:
 
     def _document(self, loaded: Document | Problem, found: list[tuple[Rule, Finding]]) -> Iterator[Diagnostic]:
         if isinstance(loaded, Problem):
-            self.recognized = True  # a broken file is reported, never skipped
+            if loaded.code == "SDL001" and not self.source.explicit and not mentions_model(self.source, self.linter.spec):
+                return  # a tsconfig.json with comments, found in a walk or staged by pre-commit: not ours
+            self.recognized = True  # a broken request file is reported, never skipped
             yield from self._problem(loaded)
             return
         if not self.source.explicit and not looks_like_request(loaded.value, self.linter.spec):
@@ -235,6 +237,15 @@ def resolve(value: object, pointer: str) -> object:
         else:
             return None
     return value
+
+
+def mentions_model(source: Source, spec: ModelSpec) -> bool:
+    """Whether a file that does not parse names our task type or model anywhere (else: not a request file)."""
+    try:
+        data = source.data if source.data is not None else source.path.read_bytes()
+    except (OSError, AttributeError):
+        return True  # unreadable: report it
+    return spec.model.encode() in data or spec.task_type.encode() in data
 
 
 def locate(positions: Positions, pointer: str, anchor: str) -> tuple[int, int]:

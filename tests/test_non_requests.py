@@ -1,0 +1,24 @@
+"""What pre-commit stages besides request files: skipped by shape, even when they do not parse."""
+from __future__ import annotations
+
+JSONC = '{\n  // compiler options\n  "compilerOptions": {}\n}\n'
+BROKEN_REQUEST = '{"taskType": "videoInference",, }'
+
+
+def test_an_unparseable_non_request_is_skipped_but_a_broken_request_is_not(run_cli, write_files) -> None:
+    root = write_files({"tsconfig.json": JSONC, "broken.json": BROKEN_REQUEST})
+    result = run_cli(["check", "--skip-non-requests", "--format", "json", "tsconfig.json", "broken.json"], cwd=root)
+    found = {(d["file"], d["code"]) for d in result.json()["diagnostics"]}
+    assert found == {("tsconfig.json", "SDL006"), ("broken.json", "SDL001")} and result.exit == 1
+
+
+def test_named_without_the_flag_an_unparseable_file_is_an_error(run_cli, write_files) -> None:
+    root = write_files({"tsconfig.json": JSONC})
+    assert run_cli(["check", "tsconfig.json"], cwd=root).exit == 1
+
+
+def test_cost_has_nothing_to_price_in_a_non_request(run_cli, write_files) -> None:
+    root = write_files({"tsconfig.json": JSONC, "broken.json": BROKEN_REQUEST})
+    assert run_cli(["cost", "--skip-non-requests", "tsconfig.json"], cwd=root).exit == 0
+    assert run_cli(["cost", "--skip-non-requests", "broken.json"], cwd=root).exit == 1
+    assert run_cli(["cost", "tsconfig.json"], cwd=root).exit == 1  # named without the flag: it must be read
