@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from seedance_lint import __version__
 from seedance_lint.errors import UsageError
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_USAGE = 2  # exit 0 and 1 are the commands' (seedance_lint.commands)
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a command whose reader went away
 REPORT_URL = "https://github.com/seedance-lint/seedance-lint/issues"
 

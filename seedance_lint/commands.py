@@ -7,7 +7,6 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 from dataclasses import replace
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from seedance_lint.data import model_spec

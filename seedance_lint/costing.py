@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache, cached_property
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from seedance_lint.data import ModelSpec, model_spec, price_document, request_schema
 from seedance_lint.imagesize import inline_image_size
 from seedance_lint.rules.base import is_int
+from seedance_lint.rules.dimensions import nearest_sizes
 
 ZERO = Decimal(0)
 #: Memoised cell prices kept at most (a batch repeats a few sizes and durations).
@@ -35,14 +36,8 @@ class PriceRow(_Strict):
 
 class Derivation(_Strict):
     aspectRatio: str
-    from_: str
+    from_: str = Field(alias="from")  # "from" is a Python keyword
     reason: str
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-    def __init__(self, **data: object) -> None:
-        if "from" in data:
-            data["from_"] = data.pop("from")
-        super().__init__(**data)
 
 
 class Headline(_Strict):
@@ -279,7 +274,7 @@ def _image_aspect_ratio(task: dict, spec: ModelSpec) -> str | None:
     size = inline_image_size(image) if isinstance(image, str) else None
     if not size:
         return None
-    return min(spec.sizes, key=lambda s: abs(math.log(size[0] / size[1]) - math.log(s.width / s.height))).aspect_ratio
+    return nearest_sizes(spec.sizes, *size)[0].aspect_ratio
 
 
 def _combine(uuid: str | None, cells: list[Cell], duration: Decimal, count: int, table: PriceTable) -> Estimate:

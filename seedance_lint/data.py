@@ -88,28 +88,3 @@ def model_spec() -> ModelSpec:
         safety_modes=tuple(schema["properties"]["safety"]["properties"]["mode"]["enum"]),
     )
 
-
-def property_schema(pointer: str) -> dict:
-    """The sub-schema that describes the member at a task-relative pointer ("" for none)."""
-    node: dict = request_schema()
-    for part in pointer.strip("/").split("/") if pointer else ():
-        node = _child_schema(node, part)
-        if not node:
-            return {}
-    return node
-
-
-def _child_schema(node: dict, part: str) -> dict:
-    node = _deref(node)
-    if "properties" in node:
-        return _deref(node["properties"].get(part, {}))
-    if "items" in node and part.isdigit():
-        return _deref(node["items"])
-    return {}
-
-
-def _deref(node: dict) -> dict:
-    ref = node.get("$ref") if isinstance(node, dict) else None
-    if ref and ref.startswith("#/$defs/"):
-        return request_schema()["$defs"][ref.removeprefix("#/$defs/")]
-    return node

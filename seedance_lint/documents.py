@@ -15,7 +15,7 @@ import orjson
 # yamlpos (and PyYAML, ~15 ms to import) is imported by _yaml_documents only:
 # a run over JSON files never pays for it.
 from seedance_lint.parsers import jsonpos
-from seedance_lint.parsers.positions import LineIndex, Position, Positions
+from seedance_lint.parsers.positions import Position, Positions
 from seedance_lint.sources import Source
 
 _BOM = b"\xef\xbb\xbf"
@@ -90,7 +90,7 @@ def load_bytes(data: bytes, format: str) -> Iterator[Loaded]:
         yield from _yaml_documents(text)
     elif format == "jsonl":
         # Only "\n" ends a JSON Lines line; splitlines() also splits inside strings at U+2028, \x85, \x1c...
-        yield from _jsonl_lines(text.split("\n"), 1)
+        yield from _jsonl_byte_lines(line.encode("utf-8") for line in text.split("\n"))
     else:
         yield load_json_text(text, 1)
 
@@ -205,10 +205,6 @@ def _jsonl_byte_lines(lines) -> Iterator[Loaded]:  # noqa: ANN001 - any iterable
         yield Problem("SDL002", "the file is empty: a JSON Lines batch needs one task per line", (1, 1))
 
 
-def _jsonl_lines(lines: list[str], first: int) -> Iterator[Loaded]:
-    yield from _jsonl_byte_lines(line.encode("utf-8") for line in lines)
-
-
 def _yaml_documents(text: str) -> Iterator[Loaded]:
     from seedance_lint.parsers import yamlpos
 
@@ -223,6 +219,3 @@ def _yaml_documents(text: str) -> Iterator[Loaded]:
         notes = [Problem(_YAML_NOTE_CODES[n.kind], n.message, n.position, n.pointer) for n in document.notes]
         yield Document(document.value, 1, None, notes, document.positions)
 
-
-def line_index(text: str) -> LineIndex:
-    return LineIndex(text)

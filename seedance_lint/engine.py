@@ -5,7 +5,6 @@ severity, the file, and the line and column of the pointer.
 """
 from __future__ import annotations
 
-import os
 import re
 from array import array
 from collections.abc import Iterable, Iterator

@@ -51,10 +51,7 @@ class ParsedJson:
 def parse(text: str, first_line: int = 1) -> ParsedJson:
     """Parse ``text``; positions are numbered from ``first_line``."""
     parser = _Parser(text)
-    try:
-        value = parser.document()
-    except JsonSyntaxError as error:
-        raise error
+    value = parser.document()
     lines = LineIndex(text, first_line)
     positions = Positions(
         keys={pointer: lines.position(offset) for pointer, offset in parser.keys.items()},

@@ -12,10 +12,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from seedance_lint.costing import Estimate
+from seedance_lint.costing import ZERO, Estimate
 from seedance_lint.engine import printable
 
-ZERO = Decimal(0)
 #: Problems listed one by one; past this many a batch reports only how many more there are.
 PROBLEMS_SHOWN = 100
 
