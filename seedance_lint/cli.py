@@ -153,9 +153,14 @@ def write(output: str | Iterable[str]) -> None:
     """Write all of it, or piece by piece as a streamed report is produced."""
     from seedance_lint.commands import ToStderr
 
+    sys.stdout.flush()  # text written before (by argparse, say) goes first
+    sys.stderr.flush()
+    last = sys.stdout
     for chunk in [output] if isinstance(output, str) else output:
         stream = sys.stderr if isinstance(chunk, ToStderr) else sys.stdout
-        stream.flush()
+        if stream is not last:  # keep the order across the two streams; within one, let it buffer
+            last.buffer.flush()
+            last = stream
         stream.buffer.write(chunk.encode("utf-8", "backslashreplace"))
     sys.stdout.flush()
     sys.stderr.flush()

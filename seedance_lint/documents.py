@@ -194,15 +194,26 @@ def _jsonl_file(source: Source) -> Iterator[Loaded]:
 def _jsonl_byte_lines(lines) -> Iterator[Loaded]:  # noqa: ANN001 - any iterable of bytes
     found = False
     for number, raw in enumerate(lines, 1):
-        if number == 1 and raw.startswith(_BOM):
-            raw = raw[len(_BOM) :]
-        if not raw.strip():
-            continue
-        found = True
-        text = decode(raw, number)
-        yield text if isinstance(text, Problem) else load_json_text(text.rstrip("\r\n"), number, raw)
+        loaded = load_line(raw, number)
+        if loaded is not None:
+            found = True
+            yield loaded
     if not found:
-        yield Problem("SDL002", "the file is empty: a JSON Lines batch needs one task per line", (1, 1))
+        yield EMPTY_JSONL
+
+
+#: What an empty JSON Lines batch (no line but blank ones) is reported as.
+EMPTY_JSONL = Problem("SDL002", "the file is empty: a JSON Lines batch needs one task per line", (1, 1))
+
+
+def load_line(raw: bytes, number: int) -> Loaded | None:
+    """One JSON Lines line as read (with its line break), or None for a blank line."""
+    if number == 1 and raw.startswith(_BOM):
+        raw = raw[len(_BOM) :]
+    if not raw.strip():
+        return None
+    text = decode(raw, number)
+    return text if isinstance(text, Problem) else load_json_text(text.rstrip("\r\n"), number, raw)
 
 
 def _yaml_documents(text: str) -> Iterator[Loaded]:

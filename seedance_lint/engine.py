@@ -12,7 +12,8 @@ from dataclasses import dataclass, field, replace
 
 from seedance_lint.data import ModelSpec, model_spec
 from seedance_lint.diagnostic import Diagnostic, Finding, Severity
-from seedance_lint.documents import Document, Problem, load
+from seedance_lint.batch import AcceptedRun, expected_tasks, load_accepting
+from seedance_lint.documents import Document, Problem
 from seedance_lint.fastpath import is_clean
 from seedance_lint.parsers.positions import Positions
 from seedance_lint.rules import BY_CODE, DOCUMENT_RULES, TASK_RULES
@@ -93,8 +94,12 @@ class Linter:
     def lint_source(self, source: Source) -> Iterator[Diagnostic]:
         self.stats.files += 1
         file_lint = _FileLint(self, source)
-        for loaded in load(source):
-            yield from file_lint.document(loaded)
+        self._uuids.reserve(expected_tasks(source))
+        for loaded in load_accepting(source):
+            if isinstance(loaded, AcceptedRun):
+                yield from file_lint.accepted(loaded)
+            else:
+                yield from file_lint.document(loaded)
         yield from file_lint.finish()
 
     def make(self, code: str, file: str, where: tuple[int, int], message: str, pointer: str = "",
@@ -159,6 +164,17 @@ class _FileLint:
                                     task, finding)
             if made:
                 yield made
+
+    def accepted(self, run: AcceptedRun) -> Iterator[Diagnostic]:
+        """Clean tasks that only need their taskUUIDs registered (one task per line, at the root)."""
+        first = self.task_index
+        self.task_index += len(run.values)
+        self.linter.stats.tasks += len(run.values)
+        self.recognized = True
+        uuids = [task["taskUUID"] for task in run.values]
+        for offset in self.linter._uuids.add_run(uuids, self.source.display, first):
+            document = Document(run.values[offset], run.first_line + offset, run.text(offset))
+            yield from filter(None, self._duplicate_uuid(TaskRef("", run.values[offset]), first + offset, document))
 
     def finish(self) -> Iterator[Diagnostic]:
         if not self.recognized:
@@ -317,6 +333,41 @@ class TaskUuids:
         if 2 * position + 2 > len(slots):
             self._grow()
         return file, index
+
+    def add_run(self, uuids: list[str], file: str, first_index: int) -> list[int]:
+        """setdefault for consecutive tasks of one file; the offsets of those whose UUID was seen before.
+
+        The same table, filled in one loop with no call per task: a large
+        batch registers most of its UUIDs here. They come from accepted tasks,
+        so they match the schema's canonical pattern and pack in one call;
+        anything else is registered one by one.
+        """
+        try:
+            packed = bytes.fromhex("".join(uuids).replace("-", ""))
+        except ValueError:
+            packed = b""
+        if len(packed) != 16 * len(uuids):
+            return [o for o, u in enumerate(uuids) if self.setdefault(u, file, first_index + o) != (file, first_index + o)]
+        self.reserve(len(uuids))
+        slots, keys, file_of, index_of = self._slots, self._keys, self._file_of, self._index_of
+        mask, number, seen = len(slots) - 1, self._file_number(file), []
+        for offset, key in enumerate([packed[i : i + 16] for i in range(0, len(packed), 16)]):
+            slot = hash(key) & mask
+            while (position := slots[slot]) >= 0 and keys[16 * position : 16 * position + 16] != key:
+                slot = (slot + 1) & mask
+            if position >= 0:
+                seen.append(offset)
+                continue
+            slots[slot] = len(index_of)
+            keys += key
+            file_of.append(number)
+            index_of.append(first_index + offset)
+        return seen
+
+    def reserve(self, more: int) -> None:
+        """Room for ``more`` new UUIDs without a rehash on the way."""
+        while 2 * (len(self._index_of) + more) + 2 > len(self._slots):
+            self._grow()
 
     def _grow(self) -> None:
         slots = self._slots = array("i", [-1]) * (2 * len(self._slots))

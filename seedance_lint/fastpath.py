@@ -29,6 +29,7 @@ def clean_schema() -> dict:
     disabled_safety = {"required": ["safety"], "properties": {"safety": {
         "required": ["checkContent", "mode"],
         "properties": {"checkContent": {"const": True}, "mode": {"const": spec.safety_mode_disabled}}}}}
+    _bound_every_number(schema, spec.js_safe_integer_max)
     schema["allOf"] = [
         {"dependentRequired": {"width": ["height"], "height": ["width"]}},  # SDL201
         {"dependentSchemas": {"resolution": {"not": {"anyOf": [{"required": ["width"]}, {"required": ["height"]}]}}}},  # SDL202
@@ -37,6 +38,26 @@ def clean_schema() -> dict:
         {"not": disabled_safety},  # SDL501
     ]
     return schema
+
+
+def _bound_every_number(schema: object, bound: int) -> None:
+    """Give every number without a bound one (in place): an accepted task then holds no integer past 64 bits.
+
+    orjson reads such an integer as a rounded float; the accept path may then
+    trust orjson's values (batch.py) without the long-integer check of
+    documents.load_json_text. A task with a larger number takes the rules' path.
+    """
+    if isinstance(schema, dict):
+        if schema.get("type") in ("integer", "number"):
+            if "maximum" not in schema and "exclusiveMaximum" not in schema:
+                schema["maximum"] = bound
+            if "minimum" not in schema and "exclusiveMinimum" not in schema:
+                schema["minimum"] = -bound
+        for child in schema.values():
+            _bound_every_number(child, bound)
+    elif isinstance(schema, list):
+        for child in schema:
+            _bound_every_number(child, bound)
 
 
 @cache
@@ -52,3 +73,11 @@ def is_clean(task: object) -> bool:
         return bool(_validator().is_valid(task))
     except (ValueError, TypeError, OverflowError):  # an int beyond 64 bits, say: let the rules decide
         return False
+
+
+def accepts_all(values: list[object]) -> list[bool]:
+    """is_clean of each value, in one map over the compiled validator."""
+    try:
+        return list(map(_validator().is_valid, values))
+    except (ValueError, TypeError, OverflowError):
+        return [is_clean(value) for value in values]

@@ -125,25 +125,28 @@ def _mask_prefixes(text: str, secret: str) -> str:
 
 
 _API_KEY_MEMBER = re.compile(rb'"api[_-]?key":')
+#: A URL-like string with a "?" or "@" before its closing quote, or whose closing quote
+#: cannot be told from an escaped one (then the strings are walked to be sure).
+_URL_WITH_QUERY_OR_USER = re.compile(rb'://[^"?@]*+(?:[?@]|(?<=\\)"|\Z)')
 
 
 def _suspect(text: bytes) -> bool:
     """A cheap superset test on a document's lower-cased JSON text: an api-key member, or a URL with ? or @.
 
     Most documents have neither, and then no string is walked at all: the
-    scan stays off the fast path (substring searches run at C speed).
+    scan stays off the fast path (two regex searches at C speed; a plain
+    substring test for "api" first is slower than the search itself).
     """
-    if b"api" in text and _API_KEY_MEMBER.search(text):
-        return True
-    start = text.find(b"://")
-    while start != -1:  # each URL-like string, up to its closing quote ("@2" of the model name does not count)
-        end = text.find(b'"', start)
-        if end == -1 or text[end - 1 : end] == b"\\":  # an escaped quote: not worth parsing, walk instead
-            return True
-        if b"?" in text[start:end] or b"@" in text[start:end]:
-            return True
-        start = text.find(b"://", end)
-    return False
+    return bool(_API_KEY_MEMBER.search(text) or _URL_WITH_QUERY_OR_USER.search(text))
+
+
+def may_hold_secret(dumped: bytes) -> bool:
+    """False only when no secret rule can flag anything in the values orjson dumped as ``dumped``.
+
+    Also exact for the dump of a list of documents: a string never spans two
+    of them, so the test is true of the list when it is true of any one.
+    """
+    return _suspect(dumped.lower())
 
 
 def candidates(document: object) -> list[tuple[str, str, str]]:
@@ -152,7 +155,7 @@ def candidates(document: object) -> list[tuple[str, str, str]]:
         text = orjson.dumps(document)
     except (TypeError, orjson.JSONEncodeError):  # integers past 64 bits, lone surrogates: walk to be sure
         return list(_suspects(document))
-    return list(_suspects(document)) if _suspect(text.lower()) else []
+    return list(_suspects(document)) if may_hold_secret(text) else []
 
 
 def _candidates_of(ctx: TaskContext) -> list[tuple[str, str, str]]:

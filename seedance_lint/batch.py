@@ -1,0 +1,141 @@
+"""JSON Lines in chunks: the accept path run over many lines at once.
+
+A large batch is mostly clean tasks. Taken one line at a time, each stage
+costs a Python round trip per line; here a chunk of lines is parsed with one
+orjson map, validated with one map of the accept-path validator, and checked
+for duplicate keys and credentials with a few byte counts over the whole
+chunk. A line that passes all of that is *accepted*: a clean task for this
+model with no duplicate key and nothing a secret rule could flag, so the only
+thing left to do with it is to register its taskUUID (the engine does, a run
+of lines at a time). Every other line goes through documents.load_line, the
+per-line path, so what is reported never depends on the chunking: a property
+test lints the same lines both ways.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import compress
+
+import orjson
+
+from seedance_lint.documents import EMPTY_JSONL, Loaded, Problem, load, load_line
+from seedance_lint.fastpath import accepts_all
+from seedance_lint.rules.secrets import may_hold_secret
+from seedance_lint.sources import Source
+
+#: How much of a file is read per chunk: large enough to make per-chunk work
+#: negligible, small enough that memory stays flat whatever the batch's size.
+CHUNK_BYTES = 1 << 20
+#: A small task's size in bytes; see expected_tasks.
+BYTES_PER_TASK = 512
+#: A quote written as an escape: it would make the quote counts below disagree.
+_ESCAPED_QUOTE = b"\\u0022"
+
+
+@dataclass(frozen=True)
+class AcceptedRun:
+    """Consecutive accepted lines: clean tasks with nothing to report but their taskUUIDs."""
+
+    first_line: int
+    lines: list[bytes]
+    values: list[dict]
+
+    def text(self, offset: int) -> str:
+        return self.lines[offset].decode("utf-8").rstrip("\r\n")
+
+
+def load_accepting(source: Source) -> Iterator[Loaded | AcceptedRun]:
+    """documents.load, with the accepted lines of a JSON Lines file gathered into runs."""
+    if source.format != "jsonl" or source.path is None or source.problem is not None:
+        yield from load(source)
+        return
+    try:
+        with open(source.path, "rb") as stream:  # streamed: a batch may be larger than memory
+            yield from _items(iter(lambda: stream.readlines(CHUNK_BYTES), []))
+    except OSError as error:
+        yield Problem("SDL001", f"cannot read the file: {error.strerror or error}", (1, 1))
+
+
+def expected_tasks(source: Source) -> int:
+    """About how many tasks a JSON Lines file holds, from its size (0 for anything else or when unsure).
+
+    A low guess: real tasks are rarely under BYTES_PER_TASK bytes, so the
+    taskUUID table sized from it is not rehashed while the file is read.
+    """
+    if source.format != "jsonl" or source.path is None or source.problem is not None:
+        return 0
+    try:
+        return source.path.stat().st_size // BYTES_PER_TASK
+    except OSError:
+        return 0
+
+
+def _items(chunks: Iterator[list[bytes]]) -> Iterator[Loaded | AcceptedRun]:
+    number, found = 1, False  # the line number of the chunk's first line
+    for chunk in chunks:
+        verdicts = accept(chunk)
+        if None not in verdicts:  # the common case: every line of the chunk is a clean task
+            found = True
+            yield AcceptedRun(number, chunk, verdicts)
+            number += len(chunk)
+            continue
+        start = 0  # the first line of the current run of accepted lines
+        for offset, value in enumerate(verdicts):
+            if value is None:
+                if start < offset:
+                    yield AcceptedRun(number + start, chunk[start:offset], verdicts[start:offset])
+                start = offset + 1
+                loaded = load_line(chunk[offset], number + offset)
+                if loaded is not None:
+                    found = True
+                    yield loaded
+        if start < len(chunk):
+            found = True
+            yield AcceptedRun(number + start, chunk[start:], verdicts[start:])
+        number += len(chunk)
+    if not found:
+        yield EMPTY_JSONL
+
+
+def accept(lines: list[bytes]) -> list[dict | None]:
+    """Each line's value where the accept path passes it, else None (the line needs the per-line path)."""
+    values = _parse(lines)
+    clean = accepts_all(values)
+    if not any(clean):
+        return [None] * len(lines)
+    kept_lines, kept = list(compress(lines, clean)), list(compress(values, clean))
+    if _plain(b"".join(kept_lines), kept):
+        return [v if ok else None for v, ok in zip(values, clean)]
+    return [v if ok and _plain(line, [v]) else None for line, v, ok in zip(lines, values, clean)]
+
+
+def _parse(lines: list[bytes]) -> list[object]:
+    try:
+        return list(map(orjson.loads, lines))
+    except orjson.JSONDecodeError:  # a blank line, a BOM, a syntax error: the per-line path explains
+        return [_parse_or_none(line) for line in lines]
+
+
+def _parse_or_none(line: bytes) -> object:
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return None
+
+
+def _plain(raw: bytes, values: list[object]) -> bool:
+    """True when the raw lines hold no duplicate key and their values nothing a secret rule could flag.
+
+    orjson keeps the last of two equal keys and drops the other member, quotes
+    and all; dumping what it kept gives back every other quote of the text
+    (an escaped quote \\" stays one quote), unless one was written \\u0022. So
+    equal quote counts mean no member was dropped: no duplicate key.
+    """
+    try:
+        dumped = orjson.dumps(values)
+    except (TypeError, orjson.JSONEncodeError):
+        return False
+    if _ESCAPED_QUOTE in raw or raw.count(b'"') != dumped.count(b'"'):
+        return False
+    return not may_hold_secret(dumped)
