@@ -1,0 +1,101 @@
+"""The JSON Lines accept path (batch.py) reports exactly what the per-line path reports.
+
+The same lines are linted twice: as they are, and with batch.accept
+refusing every line, so each one takes documents.load_line and the rules.
+The lines mix clean tasks with what the accept path must hand over: findings,
+duplicate keys (also hidden by escapes), repeated taskUUIDs across chunks,
+credentials, integers past 64 bits, blank lines, a BOM, syntax errors.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import strategies
+from seedance_lint import batch
+from seedance_lint.engine import Linter
+from seedance_lint.rules import DOCUMENT_RULES
+from seedance_lint.rules import secrets
+from seedance_lint.sources import Source
+
+
+def _dumps(task: object) -> str:
+    return json.dumps(task, ensure_ascii=False)
+
+
+def _twists(task: dict) -> st.SearchStrategy[str]:
+    """Ways to write a clean task that the accept path must not take at face value."""
+    text = _dumps(task)
+    uuid = task.get("taskUUID", "")
+    return st.sampled_from([
+        text,
+        text[:-1] + ', "model": "bytedance:2@2"}',  # a duplicate key
+        text[:-1] + ', "mod\\u0065l": "bytedance:2@2"}',  # the same, written with an escape
+        text[:-1] + ', "positivePrompt": "say \\u0022hi\\u0022", "positivePrompt": "x y"}',
+        text[:-1] + ', "ttl": 18446744073709551616}',  # 2^64: orjson would round it
+        text[:-1] + ', "webhookURL": "https://hooks.example.com/r?token=Hk3Pq9Zs7Lm2Xw5V"}',
+        text[:-1] + ', "webhookURL": "https://user:pa55w0rd-long@hooks.example.com/r"}',
+        "[" + text + "]",
+        '[{"taskType": "authentication", "apiKey": "Zq4Xw8Ve2Rt6Yu0Io3Pa7Sd1Fg5Hj9Kl"}, ' + text + "]",
+        text.replace(uuid, uuid.upper()) if uuid else text,
+        text.replace('"model": "bytedance:2@2"', '"model" : "bytedance:2@2"'),
+        "   " + text + "  \r",
+        "",
+        "{" + text,
+        '{"taskType": "videoInference", "model": "other:1@1"}',
+    ])
+
+
+@st.composite
+def lines(draw) -> list[str]:  # noqa: ANN001
+    pool = draw(st.lists(strategies.valid_tasks(), min_size=1, max_size=4))
+    chosen = []
+    for _ in range(draw(st.integers(1, 14))):
+        kind = draw(st.sampled_from(["clean", "clean", "twisted", "mutated", "repeat"]))
+        if kind == "mutated":
+            chosen.append(_dumps(draw(strategies.mutations()).task))
+        elif kind == "twisted":
+            chosen.append(draw(_twists(draw(st.sampled_from(pool)))))
+        elif kind == "repeat" and chosen:
+            chosen.append(draw(st.sampled_from(chosen)))
+        else:
+            chosen.append(_dumps(draw(st.sampled_from(pool))))
+    return chosen
+
+
+def _lint(path: Path, accepting: bool, monkeypatch: pytest.MonkeyPatch) -> list:
+    with monkeypatch.context() as patch:
+        patch.setattr(batch, "CHUNK_BYTES", 600)  # several chunks even for a few lines
+        if not accepting:
+            patch.setattr(batch, "accept", lambda chunk: [None] * len(chunk))
+        linter = Linter()
+        found = list(linter.lint_sources([Source(str(path), path, "jsonl", True)]))
+        return [found, linter.stats]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines(), st.booleans())
+def test_accept_path_reports_what_the_per_line_path_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           chosen: list[str], bom: bool) -> None:
+    path = tmp_path / "batch.jsonl"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + "\n".join(chosen).encode() + b"\n")
+    assert _lint(path, True, monkeypatch) == _lint(path, False, monkeypatch)
+
+
+def test_the_accept_path_takes_clean_lines(tmp_path: Path) -> None:
+    """Not a vacuous equality: clean lines are accepted, every twisted one is handed over."""
+    task = json.loads((Path(__file__).parent.parent / "examples" / "text-to-video.json").read_text())
+    clean = _dumps(task).encode()
+    assert batch.accept([clean + b"\n", clean]) == [task, task]
+    twisted = [clean[:-1] + b', "model": "bytedance:2@2"}', b"", b"[" + clean + b"]",
+               clean[:-1] + b', "webhookURL": "https://h.example.com/?token=Hk3Pq9Zs7Lm2Xw5V"}']
+    assert batch.accept([clean, *twisted]) == [task] + [None] * len(twisted)
+
+
+def test_the_accept_path_knows_every_document_rule() -> None:
+    """It skips the document rules on accepted lines because secrets.may_hold_secret clears them all."""
+    assert set(DOCUMENT_RULES) == set(secrets.RULES)
