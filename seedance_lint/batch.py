@@ -19,7 +19,7 @@ from itertools import compress
 
 import orjson
 
-from seedance_lint.documents import EMPTY_JSONL, Loaded, Problem, load, load_line
+from seedance_lint.documents import EMPTY_JSONL, Loaded, Problem, has_long_integer, load, load_line
 from seedance_lint.fastpath import accepts_all
 from seedance_lint.rules.secrets import may_hold_secret
 from seedance_lint.sources import Source
@@ -47,14 +47,43 @@ class AcceptedRun:
 
 def load_accepting(source: Source) -> Iterator[Loaded | AcceptedRun]:
     """documents.load, with the accepted lines of a JSON Lines file gathered into runs."""
+    return _chunked(source, _items)
+
+
+def _chunked(source: Source, items) -> Iterator:  # noqa: ANN001 - _items or _value_items
     if source.format != "jsonl" or source.path is None or source.problem is not None:
         yield from load(source)
         return
     try:
         with open(source.path, "rb") as stream:  # streamed: a batch may be larger than memory
-            yield from _items(iter(lambda: stream.readlines(CHUNK_BYTES), []))
+            yield from items(iter(lambda: stream.readlines(CHUNK_BYTES), []))
     except OSError as error:
         yield Problem("SDL001", f"cannot read the file: {error.strerror or error}", (1, 1))
+
+
+@dataclass(frozen=True)
+class ValueRun:
+    """Consecutive lines parsed by orjson alone, with values exactly as the position parser reads them."""
+
+    first_line: int
+    values: list[object]
+
+
+def load_values(source: Source) -> Iterator[Loaded | ValueRun]:
+    """documents.load for `cost`: values only (no findings to locate), a chunk of lines at a time.
+
+    Duplicate keys do not matter here (both parsers keep the last value); an
+    integer of 19 digits or more might (orjson rounds past 64 bits), so a
+    chunk that holds one takes the per-line path.
+    """
+    return _chunked(source, _value_items)
+
+
+def _value_items(chunks: Iterator[list[bytes]]) -> Iterator[Loaded | ValueRun]:
+    def values(chunk: list[bytes]) -> list[object]:
+        return [None] * len(chunk) if has_long_integer(b"".join(chunk)) else _parse(chunk)
+
+    return _runs(chunks, values, lambda number, lines, values: ValueRun(number, values))
 
 
 def expected_tasks(source: Source) -> int:
@@ -72,19 +101,30 @@ def expected_tasks(source: Source) -> int:
 
 
 def _items(chunks: Iterator[list[bytes]]) -> Iterator[Loaded | AcceptedRun]:
-    number, found = 1, False  # the line number of the chunk's first line
+    return _runs(chunks, accept, AcceptedRun)
+
+
+def items_from(lines: list[bytes], first_line: int) -> Iterator[Loaded | AcceptedRun]:
+    """load_accepting for some lines of a file, from ``first_line`` on; no SDL002 when all are blank."""
+    return _runs([lines], accept, AcceptedRun, first_line, report_empty=False)
+
+
+def _runs(chunks: Iterator[list[bytes]], judge, make_run, first_line: int = 1,  # noqa: ANN001
+          report_empty: bool = True) -> Iterator:
+    """Runs of the lines ``judge`` gives a value to (None: the line needs load_line), and the loaded rest."""
+    number, found = first_line, False  # the line number of the chunk's first line
     for chunk in chunks:
-        verdicts = accept(chunk)
-        if None not in verdicts:  # the common case: every line of the chunk is a clean task
+        verdicts = judge(chunk)
+        if None not in verdicts:  # the common case: every line of the chunk passes
             found = True
-            yield AcceptedRun(number, chunk, verdicts)
+            yield make_run(number, chunk, verdicts)
             number += len(chunk)
             continue
-        start = 0  # the first line of the current run of accepted lines
+        start = 0  # the first line of the current run
         for offset, value in enumerate(verdicts):
             if value is None:
                 if start < offset:
-                    yield AcceptedRun(number + start, chunk[start:offset], verdicts[start:offset])
+                    yield make_run(number + start, chunk[start:offset], verdicts[start:offset])
                 start = offset + 1
                 loaded = load_line(chunk[offset], number + offset)
                 if loaded is not None:
@@ -92,9 +132,9 @@ def _items(chunks: Iterator[list[bytes]]) -> Iterator[Loaded | AcceptedRun]:
                     yield loaded
         if start < len(chunk):
             found = True
-            yield AcceptedRun(number + start, chunk[start:], verdicts[start:])
+            yield make_run(number + start, chunk[start:], verdicts[start:])
         number += len(chunk)
-    if not found:
+    if not found and report_empty:
         yield EMPTY_JSONL
 
 

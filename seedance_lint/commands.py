@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -9,7 +10,7 @@ from itertools import chain
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from seedance_lint.data import model_spec
+from seedance_lint.data import ModelSpec, model_spec
 from seedance_lint.diagnostic import Diagnostic
 from seedance_lint.documents import Problem, load
 from seedance_lint.engine import Linter, mentions_model
@@ -20,7 +21,7 @@ from seedance_lint.tasks import TaskRef, looks_like_request, select
 if TYPE_CHECKING:
     from seedance_lint.config import Config
     from seedance_lint.costing import Estimate
-    from seedance_lint.reporters.cost import CostTally
+    from seedance_lint.reporters.cost import CostTally, PricedTask
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
 #: What a command prints: all at once, or in pieces as it goes (a stream of a large batch).
@@ -38,7 +39,7 @@ def run_check(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, 
     if args.show_config:
         return EXIT_OK, config.to_json()
     sources = _sources(args, stdin, config)
-    linter = Linter(config.selection())
+    linter = Linter(config.selection(), jobs=args.jobs or _cpu_count())
     diagnostics: Iterable[Diagnostic] = linter.lint_sources(sources)
     failing = frozenset({"error", "warning"} if config.strict else {"error"})
     if args.diff:
@@ -57,6 +58,12 @@ def run_check(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, 
         _write_report(args.output, chunks)
         return exit_code(), ""
     return exit_code, chunks
+
+
+def _cpu_count() -> int:
+    from seedance_lint.parallel import cpu_count
+
+    return cpu_count()
 
 
 def _diff(diagnostics: tuple, sources: list[Source], unsafe: bool, failing: frozenset[str]) -> tuple[int, str]:
@@ -116,40 +123,50 @@ def _use_color() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
-def priced_tasks(sources: list[Source]) -> Iterator[tuple[str, int, Estimate] | str]:
-    """(file, task index, estimate) per task of ours, or a problem that stops a file from being priced."""
-    from seedance_lint.costing import estimate_task
+def priced_tasks(sources: list[Source]) -> Iterator[PricedTask | str]:
+    """Each task of ours, priced, or a problem that stops a file from being priced."""
+    from seedance_lint.batch import ValueRun, load_values
+    from seedance_lint.costing import estimate_task, price_table
+    from seedance_lint.reporters.cost import PricedTask
 
-    spec = model_spec()
+    spec, table = model_spec(), price_table()
     for source in sources:
-        index = 0
-        for loaded in load(source):
+        file, index = source.display, 0
+        for loaded in load_values(source):
             if isinstance(loaded, Problem):
                 if loaded.code == "SDL001" and not source.explicit and not mentions_model(source, spec):
                     continue  # a tsconfig.json with comments among the staged files: nothing to price
                 if loaded.code != "SDL006":  # a skipped file (a FIFO found in a walk) has nothing to price
-                    yield f"{source.display}:{loaded.position[0]}:{loaded.position[1]}: cannot price: {loaded.message}"
+                    yield f"{file}:{loaded.position[0]}:{loaded.position[1]}: cannot price: {loaded.message}"
                 continue
-            if not source.explicit and not looks_like_request(loaded.value, spec):
-                continue
-            for item in select(loaded.value, spec):
-                if isinstance(item, TaskRef):
-                    yield source.display, index, estimate_task(item.value, spec)
+            for value in loaded.values if isinstance(loaded, ValueRun) else [loaded.value]:
+                if type(value) is dict and value.get("model") == spec.model:  # one task: most lines of a batch
+                    yield PricedTask(file, index, estimate_task(value, spec, table))
                     index += 1
+                    continue
+                for task in _tasks_in(source, value, spec):
+                    yield PricedTask(file, index, estimate_task(task, spec, table))
+                    index += 1
+
+
+def _tasks_in(source: Source, value: object, spec: ModelSpec) -> list[dict]:
+    """The tasks of ours in one document (the request-body array, or a file found in a walk)."""
+    if not source.explicit and not looks_like_request(value, spec):
+        return []
+    return [item.value for item in select(value, spec) if isinstance(item, TaskRef)]
 
 
 def run_cost(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, Output]:
     from seedance_lint.config import load_config
     from seedance_lint.costing import price_table
-    from seedance_lint.reporters.cost import COST_REPORTERS, CostTally, PricedTask
+    from seedance_lint.reporters.cost import COST_REPORTERS, CostTally
 
     config = load_config(args)
     if args.show_config:
         return EXIT_OK, config.to_json()
     sources = _sources(args, stdin, config)
-    items = (item if isinstance(item, str) else PricedTask(*item) for item in priced_tasks(sources))
     table = price_table()
-    tally = CostTally(table.currency, items, config.budget, config.max_task_cost, table.roundTo)
+    tally = CostTally(table.currency, priced_tasks(sources), config.budget, config.max_task_cost, table.roundTo)
 
     def exit_code() -> int:  # known once every task has been priced and written
         return EXIT_PROBLEMS if tally.problems else EXIT_OK

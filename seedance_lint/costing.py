@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,8 +20,9 @@ from seedance_lint.rules.base import is_int
 from seedance_lint.rules.dimensions import nearest_sizes
 
 ZERO = Decimal(0)
-#: Memoised cell prices kept at most (a batch repeats a few sizes and durations).
-MEMO_LIMIT = 4096
+#: Memoised prices kept at most: a batch repeats a few sizes, durations and counts
+#: (the 100k-task benchmark corpus has about 9,000 combinations; 16k entries take a few MB).
+MEMO_LIMIT = 16384
 
 
 class _Strict(BaseModel):
@@ -119,9 +121,12 @@ class CellPrice:
     basis: str  # table | interpolated | derived
 
 
-@dataclass(frozen=True)
-class Estimate:
-    """The price of one task: a point estimate inside [low, high], and how it was reached."""
+class Estimate(NamedTuple):
+    """The price of one task: a point estimate inside [low, high], and how it was reached.
+
+    A named tuple, not a dataclass: a batch builds one per task, and tasks
+    with the same size, duration and count share all fields but the first.
+    """
 
     task_uuid: str | None
     width: int | None
@@ -165,9 +170,7 @@ def cell_price(cell: Cell, duration: Decimal, table: PriceTable) -> CellPrice | 
     """The price of a cell at a duration (memoised: a batch asks for the same few again and again)."""
     key = (cell.resolution, cell.aspect_ratio, duration)
     if key not in table.memo:
-        if len(table.memo) >= MEMO_LIMIT:  # a batch of endless distinct durations must not grow memory
-            table.memo.clear()
-        table.memo[key] = _cell_price(cell, duration, table)
+        _remember(table, key, _cell_price(cell, duration, table))
     return table.memo[key]
 
 
@@ -185,10 +188,53 @@ def _cell_price(cell: Cell, duration: Decimal, table: PriceTable) -> CellPrice |
 
 
 def estimate_task(task: object, spec: ModelSpec | None = None, table: PriceTable | None = None) -> Estimate:
-    """Price one task; never raises, whatever the task holds."""
+    """Price one task; never raises, whatever the task holds.
+
+    Memoised by what the price depends on (_price_key): a batch repeats a few
+    sizes, durations and counts, and only the taskUUID differs between them.
+    """
     spec, table = spec or model_spec(), table or price_table()
     uuid = task.get("taskUUID") if isinstance(task, dict) else None
     uuid = uuid if isinstance(uuid, str) else None
+    key = _price_key(task, spec)
+    if key is None:
+        return _estimate(task, uuid, spec, table)
+    known = table.memo.get(key)
+    if known is None:
+        known = _estimate(task, None, spec, table)
+        if not known.priced:  # its reason quotes the value as written: -0.0 is not 0.0
+            return known._replace(task_uuid=uuid)
+        _remember(table, key, known)
+    return Estimate(uuid, *known[1:])
+
+
+#: What a missing member is in a price key (None is a value a member may hold).
+_MISSING = object()
+_SCALARS = frozenset({int, float, str, bool, type(None), object})
+
+
+def _price_key(task: object, spec: ModelSpec) -> tuple | None:
+    """The members that decide a task's price, with their types (5 and 5.0 print differently); None if not plain."""
+    if not isinstance(task, dict):
+        return None
+    get = task.get
+    values = (get("width", _MISSING), get("height", _MISSING), get("resolution", _MISSING),
+              get("duration", _MISSING), get("numberResults", _MISSING))
+    types = tuple(map(type, values))
+    if not _SCALARS.issuperset(types):
+        return None
+    if (types[0] is int and types[1] is int) or (is_int(values[0]) and is_int(values[1])):
+        return values + types
+    return values + types + (bool(_frame_images(task)), _image_aspect_ratio(task, spec))
+
+
+def _remember(table: PriceTable, key: tuple, value: object) -> None:
+    if len(table.memo) >= MEMO_LIMIT:  # a batch of endless distinct durations must not grow memory
+        table.memo.clear()
+    table.memo[key] = value
+
+
+def _estimate(task: object, uuid: str | None, spec: ModelSpec, table: PriceTable) -> Estimate:
     if not isinstance(task, dict):
         return _unpriced(uuid, "the task is not an object")
     duration, count = _duration(task), _number_results(task)
@@ -247,7 +293,7 @@ def candidate_cells(task: dict, spec: ModelSpec, table: PriceTable) -> tuple[lis
 def _cells_for(resolution: str, ratio: str | None, spec: ModelSpec, table: PriceTable) -> list[Cell]:
     key = ("cells", resolution, ratio, spec.model)
     if key not in table.memo:
-        table.memo[key] = _priced_cells(resolution, ratio, spec, table)
+        _remember(table, key, _priced_cells(resolution, ratio, spec, table))
     return table.memo[key]
 
 
@@ -272,9 +318,12 @@ def _image_aspect_ratio(task: dict, spec: ModelSpec) -> str | None:
     first = images[0] if images else None
     image = first.get("image") if isinstance(first, dict) else first
     size = inline_image_size(image) if isinstance(image, str) else None
-    if not size:
-        return None
-    return nearest_sizes(spec.sizes, *size)[0].aspect_ratio
+    return _nearest_aspect_ratio(spec.sizes, *size) if size else None
+
+
+@lru_cache(maxsize=1024)  # a batch reuses a few image sizes
+def _nearest_aspect_ratio(sizes: tuple, width: int, height: int) -> str:
+    return nearest_sizes(sizes, width, height)[0].aspect_ratio
 
 
 def _combine(uuid: str | None, cells: list[Cell], duration: Decimal, count: int, table: PriceTable) -> Estimate:

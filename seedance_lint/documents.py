@@ -136,9 +136,14 @@ def load_json_text(text: str, first_line: int, raw: bytes | None = None) -> Load
     except orjson.JSONDecodeError:
         return _load_json_slowly(text, first_line)
     data = raw if raw is not None else text.encode("utf-8")
-    if _may_repeat_keys(text, value, data) or _LONG_INTEGER in data.translate(_DIGITS_TO_ZERO):
+    if _may_repeat_keys(text, value, data) or has_long_integer(data):
         return _load_json_slowly(text, first_line)
     return Document(value, first_line, text)
+
+
+def has_long_integer(data: bytes) -> bool:
+    """Whether the text holds a run of 19 digits or more (orjson may round such an integer)."""
+    return _LONG_INTEGER in data.translate(_DIGITS_TO_ZERO)
 
 
 def _may_repeat_keys(text: str, value: object, raw: bytes | None = None) -> bool:

@@ -80,6 +80,8 @@ class Linter:
     selection: Selection = field(default_factory=Selection)
     spec: ModelSpec = field(default_factory=model_spec)
     stats: Stats = field(default_factory=Stats)
+    #: Processes for a large JSON Lines file (parallel.py); 1 lints everything here.
+    jobs: int = 1
     _uuids: TaskUuids = field(default_factory=lambda: TaskUuids())  # (defined at the end of this module)
 
     def __post_init__(self) -> None:
@@ -95,6 +97,13 @@ class Linter:
         self.stats.files += 1
         file_lint = _FileLint(self, source)
         self._uuids.reserve(expected_tasks(source))
+        if self.jobs > 1 and source.format == "jsonl":
+            from seedance_lint import parallel  # multiprocessing is imported only here
+
+            if parallel.applies(source, self.jobs):
+                yield from parallel.lint_source(self, source, file_lint, self.jobs)
+                yield from file_lint.finish()
+                return
         for loaded in load_accepting(source):
             if isinstance(loaded, AcceptedRun):
                 yield from file_lint.accepted(loaded)
@@ -128,6 +137,7 @@ class _FileLint:
         self.recognized = False
         self.pending: list[Diagnostic] = []
         self._task_pointers: dict[str, int] = {}  # the current document's tasks: pointer -> index
+        self._mentions: bool | None = None
 
     def document(self, loaded: Document | Problem) -> Iterator[Diagnostic]:
         """Every diagnostic of one document, with any credential masked (rules may echo values)."""
@@ -140,7 +150,7 @@ class _FileLint:
 
     def _document(self, loaded: Document | Problem, found: list[tuple[Rule, Finding]]) -> Iterator[Diagnostic]:
         if isinstance(loaded, Problem):
-            if loaded.code == "SDL001" and not self.source.explicit and not mentions_model(self.source, self.linter.spec):
+            if loaded.code == "SDL001" and not self.source.explicit and not self._mentions_model():
                 return  # a tsconfig.json with comments, found in a walk or staged by pre-commit: not ours
             self.recognized = True  # a broken request file is reported, never skipped
             yield from self._problem(loaded)
@@ -153,6 +163,11 @@ class _FileLint:
         for item in select(loaded.value, self.linter.spec):
             yield from self._item(item, loaded)
         yield from self._document_findings(loaded, found)
+
+    def _mentions_model(self) -> bool:
+        if self._mentions is None:  # read once per file, not once per broken JSON Lines line
+            self._mentions = mentions_model(self.source, self.linter.spec)
+        return self._mentions
 
     def _document_findings(self, document: Document, found: list[tuple[Rule, Finding]]) -> Iterator[Diagnostic]:
         """Findings of the rules that read the whole document (the secret scan), after its tasks."""
@@ -288,6 +303,19 @@ def _packed(uuid: str) -> bytes | None:
     return key if len(key) == 16 else None
 
 
+def pack_uuids(uuids: list[str]) -> bytes | None:
+    """The 16 bytes of each UUID, end to end, in one call; None when that fails.
+
+    For UUIDs that match the request schema's canonical pattern (those of
+    accepted tasks): 36 characters, 32 hex digits and 4 dashes each.
+    """
+    try:
+        packed = bytes.fromhex("".join(uuids).replace("-", ""))
+    except ValueError:
+        return None
+    return packed if len(packed) == 16 * len(uuids) and all(len(u) == 36 for u in uuids) else None
+
+
 class TaskUuids:
     """Where each taskUUID of a run was first seen: (file, task index), compared case-insensitively.
 
@@ -342,13 +370,14 @@ class TaskUuids:
         so they match the schema's canonical pattern and pack in one call;
         anything else is registered one by one.
         """
-        try:
-            packed = bytes.fromhex("".join(uuids).replace("-", ""))
-        except ValueError:
-            packed = b""
-        if len(packed) != 16 * len(uuids):
+        packed = pack_uuids(uuids)
+        if packed is None:
             return [o for o, u in enumerate(uuids) if self.setdefault(u, file, first_index + o) != (file, first_index + o)]
-        self.reserve(len(uuids))
+        return self.add_packed(packed, file, first_index)
+
+    def add_packed(self, packed: bytes, file: str, first_index: int) -> list[int]:
+        """add_run for UUIDs already packed by pack_uuids."""
+        self.reserve(len(packed) // 16)
         slots, keys, file_of, index_of = self._slots, self._keys, self._file_of, self._index_of
         mask, number, seen = len(slots) - 1, self._file_number(file), []
         for offset, key in enumerate([packed[i : i + 16] for i in range(0, len(packed), 16)]):

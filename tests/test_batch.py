@@ -54,7 +54,7 @@ def _twists(task: dict) -> st.SearchStrategy[str]:
 def lines(draw) -> list[str]:  # noqa: ANN001
     pool = draw(st.lists(strategies.valid_tasks(), min_size=1, max_size=4))
     chosen = []
-    for _ in range(draw(st.integers(1, 14))):
+    for _ in range(draw(st.integers(1, 10))):
         kind = draw(st.sampled_from(["clean", "clean", "twisted", "mutated", "repeat"]))
         if kind == "mutated":
             chosen.append(_dumps(draw(strategies.mutations()).task))
@@ -77,7 +77,7 @@ def _lint(path: Path, accepting: bool, monkeypatch: pytest.MonkeyPatch) -> list:
         return [found, linter.stats]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.data_too_large, HealthCheck.too_slow])
 @given(lines(), st.booleans())
 def test_accept_path_reports_what_the_per_line_path_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                            chosen: list[str], bom: bool) -> None:

@@ -158,3 +158,26 @@ def test_estimate_never_raises_and_is_consistent(task) -> None:
         assert estimate.basis == "unpriced" and estimate.reason
     else:
         assert Decimal(0) <= estimate.low <= estimate.cost <= estimate.high
+
+
+#: Tasks that share a price key with others, or nearly: 5 and 5.0 and True are equal in Python, not in a price.
+near_twins = st.builds(
+    lambda size, as_float, extra: {"width": float(size[0]) if as_float else size[0], "height": size[1], **extra},
+    st.sampled_from(SIZES[:2]), st.booleans(),
+    st.fixed_dictionaries({"duration": st.sampled_from([5, 5.0, 10, 10.0, True, -0.0, 0.0, None])},
+                          optional={"numberResults": st.sampled_from([1, 1.0, 2, True, None])}),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(near_twins | task_like | json_values, max_size=8), st.lists(st.text(max_size=8), max_size=8))
+def test_memoised_estimates_equal_fresh_ones(tasks, uuids) -> None:
+    """estimate_task shares one Estimate among tasks with the same price key; each is what pricing anew gives."""
+    from seedance_lint import costing
+
+    table = costing.PriceTable.model_validate(price_table().model_dump(by_alias=True))  # an empty memo
+    tasks = [dict(t, taskUUID=u) if isinstance(t, dict) else t for t, u in zip(tasks * 2, uuids * 2)] + tasks * 2
+    memoised = [estimate_task(t, SPEC, table) for t in tasks]
+    fresh = [costing._estimate(t, t.get("taskUUID") if isinstance(t, dict) and isinstance(t.get("taskUUID"), str)
+                               else None, SPEC, costing.price_table()) for t in tasks]
+    assert [repr(m) for m in memoised] == [repr(f) for f in fresh]

@@ -9,7 +9,9 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from functools import lru_cache
+from itertools import islice
+from typing import NamedTuple
 from decimal import Decimal
 
 from seedance_lint.costing import ZERO, Estimate
@@ -19,8 +21,7 @@ from seedance_lint.engine import printable
 PROBLEMS_SHOWN = 100
 
 
-@dataclass(frozen=True)
-class PricedTask:
+class PricedTask(NamedTuple):  # one per task of a batch: a tuple is the cheapest to build
     file: str
     task: int
     estimate: Estimate
@@ -78,22 +79,66 @@ def _money(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:f}"
 
 
+class _PerEstimate:
+    """What a format renders of an estimate, made once per distinct estimate: a batch repeats a few.
+
+    Estimates that differ only in their taskUUID share the rendering; the
+    file, task index and taskUUID are rendered per row.
+    """
+
+    LIMIT = 4096
+
+    def __init__(self, render: Callable[[Estimate], object]) -> None:
+        self._render = render
+        self._done: dict[tuple, object] = {}
+
+    def __call__(self, estimate: Estimate) -> object:
+        key = (estimate[1:], str(estimate.duration))  # Decimal 4 == 4.0, but they print differently
+        found = self._done.get(key)
+        if found is None:
+            if len(self._done) >= self.LIMIT:
+                self._done.clear()
+            found = self._done[key] = self._render(estimate)
+        return found
+
+
+def _printable(text: str) -> str:
+    return text if text.isascii() and text.isprintable() else printable(text)
+
+
 def task_fields(row: PricedTask) -> dict[str, object]:
     e = row.estimate
-    uuid = None if e.task_uuid is None else printable(e.task_uuid)  # user text: never raw control characters
+    uuid = None if e.task_uuid is None else _printable(e.task_uuid)  # user text: never raw control characters
+    return {"file": printable(row.file), "task": row.task, "taskUUID": uuid, **estimate_fields(e)}
+
+
+def estimate_fields(e: Estimate) -> dict[str, object]:
     return {
-        "file": printable(row.file), "task": row.task, "taskUUID": uuid, "width": e.width, "height": e.height,
-        "resolution": e.resolution, "aspectRatio": e.aspect_ratio,
+        "width": e.width, "height": e.height, "resolution": e.resolution, "aspectRatio": e.aspect_ratio,
         "duration": None if e.duration is None else f"{e.duration:f}", "numberResults": e.number_results,
         "cost": _money(e.cost), "low": _money(e.low), "high": _money(e.high), "basis": e.basis, "reason": e.reason,
     }
 
 
+def _json_head(row: PricedTask) -> str:
+    """json.dumps of task_fields up to the estimate's members."""
+    uuid = row.estimate.task_uuid
+    plain = uuid is not None and uuid.isascii() and uuid.isprintable() and '"' not in uuid and "\\" not in uuid
+    quoted = f'"{uuid}"' if plain else json.dumps(None if uuid is None else printable(uuid), ensure_ascii=False)
+    return f'{{"file": {_json_file(row.file)}, "task": {row.task}, "taskUUID": {quoted}, '
+
+
+@lru_cache(maxsize=64)
+def _json_file(file: str) -> str:
+    return json.dumps(printable(file), ensure_ascii=False)
+
+
 def stream_json(tally: CostTally) -> Iterator[str]:
+    tail = _PerEstimate(lambda e: json.dumps(estimate_fields(e), ensure_ascii=False)[1:])
     yield '{\n  "currency": ' + json.dumps(tally.currency) + ',\n  "tasks": ['
     separator = "\n"
-    for row in tally:
-        yield separator + "    " + json.dumps(task_fields(row), ensure_ascii=False)
+    for rows in _blocks(tally):
+        yield separator + ",\n".join(["    " + _json_head(row) + tail(row.estimate) for row in rows])
         separator = ",\n"
     closing = {"total": _money(tally.total), "low": _money(tally.low), "high": _money(tally.high),
                "problems": tally.problems}
@@ -105,29 +150,48 @@ CSV_COLUMNS = ("file", "task", "taskUUID", "width", "height", "resolution", "asp
                "numberResults", "cost", "low", "high", "basis", "reason")
 
 
-def stream_csv(tally: CostTally) -> Iterator[str]:
+def _csv_line(values: Iterable[object]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in tally:
-        writer.writerow(task_fields(row))
-        yield out.getvalue()
-        out.seek(0)
-        out.truncate()
-    yield out.getvalue()
+    csv.writer(out, lineterminator="\n").writerow(values)
+    return out.getvalue()
+
+
+def _csv_head(row: PricedTask) -> str:
+    """The file, task and taskUUID cells of a row, with the comma that follows."""
+    uuid = row.estimate.task_uuid
+    file, uuid = printable(row.file), None if uuid is None else _printable(uuid)
+    if any(c in text for text in (file, uuid or "") for c in ',"\r\n') or file == "" or uuid == "":
+        return _csv_line([file, row.task, uuid])[:-1] + ","
+    return f"{file},{row.task},{uuid or ''},"
+
+
+def stream_csv(tally: CostTally) -> Iterator[str]:
+    tail = _PerEstimate(lambda e: _csv_line(estimate_fields(e).values()))
+    yield ",".join(CSV_COLUMNS) + "\n"
+    for rows in _blocks(tally):
+        yield "".join([_csv_head(row) + tail(row.estimate) for row in rows])
+
+
+def _blocks(rows: Iterable[PricedTask], size: int = 512) -> Iterator[list[PricedTask]]:
+    """Rows in lists of ``size``: one write per block, not per task."""
+    rows = iter(rows)
+    return iter(lambda: list(islice(rows, size)), [])
 
 
 TABLE_COLUMNS = ("file", "task", "size", "duration", "n", "cost", "range", "basis")
 
 
-def _cells(row: PricedTask) -> tuple[str, ...]:
-    e = row.estimate
+def _cells(row: PricedTask, rest: Callable[[Estimate], tuple[str, ...]] | None = None) -> tuple[str, ...]:
+    return (printable(row.file), str(row.task), *(rest or _estimate_cells)(row.estimate))
+
+
+def _estimate_cells(e: Estimate) -> tuple[str, ...]:
     size = f"{e.width}x{e.height}" if e.width else " ".join(x for x in (e.resolution, e.aspect_ratio) if x) or "?"
     span = f"{e.low:f}-{e.high:f}" if e.priced and e.low != e.high else ""
     duration = f"{e.duration:f}s" if e.duration is not None else "?"
     cost = f"{e.cost:f}" if e.priced else "unpriced"
     basis = e.basis if e.priced else f"{e.basis}: {e.reason}"
-    return (printable(row.file), str(row.task), size, duration, str(e.number_results or "?"), cost, span, basis)
+    return (size, duration, str(e.number_results or "?"), cost, span, basis)
 
 
 def _total_cells(tally: CostTally) -> tuple[str, ...]:
@@ -136,7 +200,8 @@ def _total_cells(tally: CostTally) -> tuple[str, ...]:
 
 
 def stream_table(tally: CostTally) -> Iterator[str]:
-    rows = [TABLE_COLUMNS, *(_cells(r) for r in tally), _total_cells(tally)]
+    rest = _PerEstimate(_estimate_cells)
+    rows = [TABLE_COLUMNS, *(_cells(r, rest) for r in tally), _total_cells(tally)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(TABLE_COLUMNS))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     yield "\n".join(lines + tally.problems) + "\n"
@@ -144,8 +209,10 @@ def stream_table(tally: CostTally) -> Iterator[str]:
 
 def stream_markdown(tally: CostTally) -> Iterator[str]:
     yield "| " + " | ".join(TABLE_COLUMNS) + " |\n|" + "---|" * len(TABLE_COLUMNS) + "\n"
+    rest = _PerEstimate(lambda e: " | ".join(c.replace("|", "\\|") for c in _estimate_cells(e)))
     for row in tally:
-        yield "| " + " | ".join(c.replace("|", "\\|") for c in _cells(row)) + " |\n"
+        head = " | ".join(c.replace("|", "\\|") for c in (printable(row.file), str(row.task)))
+        yield f"| {head} | {rest(row.estimate)} |\n"
     total = _total_cells(tally)
     yield f"| **{total[0]}** | | | | | **{total[5]}** | {total[6]} | {total[7]} |\n"
     yield "".join(f"\n> {problem}\n" for problem in tally.problems)

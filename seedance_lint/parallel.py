@@ -1,0 +1,201 @@
+"""--jobs: a large JSON Lines file linted by several processes, a block of lines each.
+
+The main process reads the file in blocks of whole lines, keeps a few of them
+in flight to forked workers, and takes the results back in file order. A
+worker lints its lines exactly as the serial path does (batch.py, then the
+per-line path), except for the one check that needs the whole run: whether a
+taskUUID was used before. The worker records each taskUUID with its task
+index and line instead; the main process registers them in order and lints
+again, with the run's registry, the rare line whose UUID was seen before.
+The report is the serial one, byte for byte (tests/test_parallel.py).
+
+Workers are forked (they inherit the loaded rules and compiled schema for
+free); where fork is not available, and for files too small to repay the
+start of the workers, linting stays serial.
+"""
+from __future__ import annotations
+
+import io
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+
+from seedance_lint.batch import AcceptedRun, items_from
+from seedance_lint.diagnostic import Diagnostic
+from seedance_lint.documents import EMPTY_JSONL, Document, Problem, load_line
+from seedance_lint.engine import Linter, _FileLint, pack_uuids
+from seedance_lint.sources import Source
+from seedance_lint.tasks import TaskRef
+
+#: Bytes of whole lines a worker takes at a time.
+BLOCK_BYTES = 4 << 20
+#: Files below this are linted serially: starting the workers would cost more than it saves.
+MIN_BYTES = 8 << 20
+#: Blocks in flight per worker: enough to keep each busy, few enough to bound memory.
+AHEAD = 2
+
+
+def cpu_count() -> int:
+    """The CPUs this process may run on (its affinity, not the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def applies(source: Source, jobs: int) -> bool:
+    if jobs < 2 or source.format != "jsonl" or source.path is None or source.problem is not None:
+        return False
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    try:
+        return source.path.stat().st_size >= MIN_BYTES
+    except OSError:
+        return False
+
+
+@dataclass
+class BlockResult:
+    """What a worker found in one block; task indices count from the block's first task."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    tasks: int = 0
+    recognized: bool = False
+    found: bool = False  # a line that is not blank
+    #: (task index, line, taskUUID) of each task with a string taskUUID, in order;
+    #: accepted runs as (first task index, first line, the UUIDs packed, or a list).
+    uuids: list[tuple[int, int, str | bytes | list[str]]] = field(default_factory=list)
+    #: line -> index of the first task of its document, for lines with a taskUUID.
+    first_task_of_line: dict[int, int] = field(default_factory=dict)
+
+
+class _RecordingFileLint(_FileLint):
+    """_FileLint in a worker: taskUUIDs are recorded for the main process instead of checked."""
+
+    def __init__(self, linter: Linter, source: Source, result: BlockResult) -> None:
+        super().__init__(linter, source)
+        self.result = result
+
+    def accepted(self, run: AcceptedRun) -> Iterator[Diagnostic]:
+        uuids = [task["taskUUID"] for task in run.values]
+        self.result.uuids.append((self.task_index, run.first_line, pack_uuids(uuids) or uuids))
+        self.task_index += len(run.values)
+        self.linter.stats.tasks += len(run.values)
+        self.recognized = True
+        return iter(())
+
+    def document(self, loaded: Document | Problem) -> Iterator[Diagnostic]:
+        if isinstance(loaded, Document):
+            self.result.first_task_of_line.setdefault(loaded.first_line, self.task_index)
+        return super().document(loaded)
+
+    def _duplicate_uuid(self, item: TaskRef, index: int, document: Document) -> list[Diagnostic | None]:
+        uuid = item.value.get("taskUUID")
+        if isinstance(uuid, str):
+            self.result.uuids.append((index, document.first_line, uuid))
+        return []
+
+
+#: The linter and file the workers work for; set before they are forked.
+_JOB: tuple[Linter, Source] | None = None
+
+
+def _lint_block(first_line: int, start: int, size: int) -> BlockResult:
+    linter, source = _JOB
+    data = _read(source.path, start, size)
+    linter.stats.tasks = 0
+    result = BlockResult()
+    file_lint = _RecordingFileLint(linter, source, result)
+    for loaded in items_from(io.BytesIO(data).readlines(), first_line):
+        result.found = True
+        found = file_lint.accepted(loaded) if isinstance(loaded, AcceptedRun) else file_lint.document(loaded)
+        result.diagnostics.extend(found)
+    result.tasks, result.recognized = file_lint.task_index, file_lint.recognized
+    return result
+
+
+def _read(path: os.PathLike, start: int, size: int) -> bytes:
+    with open(path, "rb") as stream:
+        stream.seek(start)
+        return stream.read(size)
+
+
+def _blocks(path: os.PathLike) -> Iterator[tuple[int, int, int]]:
+    """(line number of the first line, offset, size) of blocks of whole lines of about BLOCK_BYTES.
+
+    Read here only to count lines: a worker reads its block itself (from the
+    page cache), so no block goes through a pipe.
+    """
+    line, start = 1, 0
+    with open(path, "rb") as stream:
+        while data := stream.read(BLOCK_BYTES):
+            if not data.endswith(b"\n"):
+                data += stream.readline()
+            yield line, start, len(data)
+            line += data.count(b"\n")
+            start += len(data)
+
+
+def lint_source(linter: Linter, source: Source, file_lint: _FileLint, jobs: int) -> Iterator[Diagnostic]:
+    """The diagnostics of one JSON Lines file, in the serial order, from ``jobs`` worker processes."""
+    global _JOB
+    _JOB = (linter, source)
+    base, found = 0, False  # tasks of the file before the current block
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        for (first_line, start, size), result in _in_order(pool, _blocks(source.path), jobs * AHEAD):
+            yield from _merge(file_lint, base, first_line, (start, size), result)
+            base += result.tasks
+            found = found or result.found
+            file_lint.recognized = file_lint.recognized or result.recognized
+            linter.stats.tasks += result.tasks
+    if not found:
+        yield from file_lint.document(EMPTY_JSONL)
+
+
+def _in_order(pool, blocks: Iterator[tuple[int, int, int]], ahead: int) -> Iterator[tuple[tuple, BlockResult]]:  # noqa: ANN001
+    pending: deque = deque()
+    for block in blocks:
+        pending.append((block, pool.apply_async(_lint_block, block)))
+        if len(pending) >= ahead:
+            block, waiting = pending.popleft()
+            yield block, waiting.get()
+    while pending:
+        block, waiting = pending.popleft()
+        yield block, waiting.get()
+
+
+def _merge(file_lint: _FileLint, base: int, first_line: int, where: tuple[int, int],
+           result: BlockResult) -> list[Diagnostic]:
+    """The block's diagnostics in the run's terms: task indices of the file, repeated taskUUIDs reported."""
+    repeated = _register(file_lint, base, result)
+    found = [d if d.task is None else replace(d, task=d.task + base) for d in result.diagnostics]
+    if not repeated:
+        return found
+    lines = io.BytesIO(_read(file_lint.source.path, *where)).readlines()
+    again = [d for line in sorted(repeated) for d in _relint(file_lint, lines[line - first_line], line,
+                                                               base + repeated[line])]
+    return sorted([d for d in found if d.line not in repeated] + again, key=lambda d: d.line)  # stable
+
+
+def _register(file_lint: _FileLint, base: int, result: BlockResult) -> dict[int, int]:
+    """Register the block's taskUUIDs in order; line -> block index of its first task, for lines with a repeat."""
+    uuids, file, repeated = file_lint.linter._uuids, file_lint.source.display, {}
+    for index, line, uuid in result.uuids:
+        if not isinstance(uuid, str):  # an accepted run: one task per line
+            added = uuids.add_packed if isinstance(uuid, bytes) else uuids.add_run
+            for offset in added(uuid, file, base + index):
+                repeated[line + offset] = index + offset
+        elif uuids.setdefault(uuid, file, base + index) != (file, base + index):
+            repeated[line] = result.first_task_of_line.get(line, index)
+    return repeated
+
+
+def _relint(file_lint: _FileLint, raw: bytes, line: int, first_task: int) -> list[Diagnostic]:
+    """One line linted again here, where the registry knows every earlier taskUUID of the run."""
+    stats = file_lint.linter.stats.tasks
+    file_lint.task_index = first_task
+    found = list(file_lint.document(load_line(raw, line)))
+    file_lint.linter.stats.tasks = stats
+    return found

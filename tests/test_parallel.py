@@ -1,0 +1,71 @@
+"""--jobs: a JSON Lines file linted by worker processes gives the serial report, byte for byte.
+
+Blocks are made tiny here (a few lines each) so that a handful of lines
+spreads over several workers, and repeated taskUUIDs cross block boundaries.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from seedance_lint import parallel
+from seedance_lint.engine import Linter
+from seedance_lint.sources import Source
+from test_batch import lines
+
+
+
+def _fork_available() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+pytestmark = pytest.mark.skipif(not _fork_available(), reason="workers are forked; serial elsewhere")
+
+
+def _lint(path: Path, jobs: int) -> tuple[list, int]:
+    linter = Linter(jobs=jobs)
+    found = list(linter.lint_sources([Source(str(path), path, "jsonl", True)]))
+    return found, linter.stats.tasks
+
+
+@pytest.fixture
+def tiny_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "BLOCK_BYTES", 700)
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.data_too_large, HealthCheck.too_slow])
+@given(lines(), st.booleans())
+def test_workers_report_what_one_process_reports(tmp_path: Path, tiny_blocks: None, chosen: list[str],
+                                                 bom: bool) -> None:
+    path = tmp_path / "batch.jsonl"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + "\n".join(chosen).encode() + b"\n")
+    assert _lint(path, 2) == _lint(path, 1)
+
+
+def test_a_taskuuid_repeated_in_another_block_is_reported_with_its_first_use(tmp_path: Path, tiny_blocks: None) -> None:
+    task = (Path(__file__).parent.parent / "examples" / "text-to-video.json").read_text().replace("\n", " ")
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join([task] * 6) + "\n")
+    found, tasks = _lint(path, 2)
+    assert tasks == 6
+    assert [(d.code, d.line, d.task) for d in found] == [("SDL401", line, line - 1) for line in range(2, 7)]
+    assert all("task 0 of" in d.message for d in found)
+
+
+def test_small_files_and_other_formats_stay_serial(tmp_path: Path) -> None:
+    small = tmp_path / "small.jsonl"
+    small.write_text("{}\n")
+    assert not parallel.applies(Source(str(small), small, "jsonl", True), 2)
+    assert not parallel.applies(Source(str(small), small, "json", True), 2)
+    assert not parallel.applies(Source(str(small), small, "jsonl", True), 1)
+
+
+def test_jobs_must_be_a_positive_number(run_cli, tmp_path: Path) -> None:
+    result = run_cli(["check", "--jobs", "0", "x.jsonl"], cwd=tmp_path)
+    assert result.exit == 2 and "expected a number of processes" in result.stderr
