@@ -80,10 +80,17 @@ def load_values(source: Source) -> Iterator[Loaded | ValueRun]:
 
 
 def _value_items(chunks: Iterator[list[bytes]]) -> Iterator[Loaded | ValueRun]:
-    def values(chunk: list[bytes]) -> list[object]:
-        return [None] * len(chunk) if has_long_integer(b"".join(chunk)) else _parse(chunk)
+    return _runs(chunks, _values_of, lambda number, lines, values: ValueRun(number, values))
 
-    return _runs(chunks, values, lambda number, lines, values: ValueRun(number, values))
+
+def _values_of(chunk: list[bytes]) -> list[object]:
+    return [None] * len(chunk) if has_long_integer(b"".join(chunk)) else _parse(chunk)
+
+
+def value_items_from(lines: list[bytes], first_line: int) -> Iterator[Loaded | ValueRun]:
+    """load_values for some lines of a file, from ``first_line`` on; no SDL002 when all are blank."""
+    return _runs([lines], _values_of, lambda number, lines, values: ValueRun(number, values), first_line,
+                 report_empty=False)
 
 
 def expected_tasks(source: Source) -> int:

@@ -59,8 +59,6 @@ def _add_check(parser: argparse.ArgumentParser) -> None:
                         help="comma-separated codes, prefixes or names to skip (added to the config file's)")
     _add_fix(parser)
     _add_config(parser)
-    parser.add_argument("--jobs", "-j", type=_jobs, default=0, metavar="N",
-                        help="processes for a large JSON Lines file (default: one per available CPU; 1: no workers)")
 
 
 def _add_fix(parser: argparse.ArgumentParser) -> None:
@@ -77,6 +75,8 @@ def _add_config(parser: argparse.ArgumentParser) -> None:
                         help="configuration file (default: the nearest .seedance-lint.toml, .seedance-lint.yaml "
                         "or pyproject.toml [tool.seedance-lint] at or above the working directory)")
     parser.add_argument("--show-config", action="store_true", help="print the merged configuration as JSON and exit")
+    parser.add_argument("--jobs", "-j", type=_jobs, default=0, metavar="N",
+                        help="processes for a large JSON Lines file (default: one per available CPU; 1: no workers)")
 
 
 def _jobs(text: str) -> int:

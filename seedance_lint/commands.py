@@ -123,30 +123,46 @@ def _use_color() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
-def priced_tasks(sources: list[Source]) -> Iterator[PricedTask | str]:
+def priced_tasks(sources: list[Source], jobs: int = 1) -> Iterator[PricedTask | str]:
     """Each task of ours, priced, or a problem that stops a file from being priced."""
-    from seedance_lint.batch import ValueRun, load_values
-    from seedance_lint.costing import estimate_task, price_table
+    from seedance_lint import parallel
+    from seedance_lint.batch import load_values
     from seedance_lint.reporters.cost import PricedTask
 
-    spec, table = model_spec(), price_table()
     for source in sources:
         file, index = source.display, 0
-        for loaded in load_values(source):
-            if isinstance(loaded, Problem):
-                if loaded.code == "SDL001" and not source.explicit and not mentions_model(source, spec):
+        if parallel.applies(source, jobs):
+            found = parallel.estimates(source, jobs)
+        else:
+            found = estimates_in(source, load_values(source))
+        for item in found:
+            if isinstance(item, str):
+                yield item
+            else:
+                yield PricedTask(file, index, *item)
+                index += 1
+
+
+def estimates_in(source: Source, documents: Iterable) -> Iterator[tuple[str | None, Estimate] | str]:
+    """costing.price of each task of ours in the documents (from batch.load_values), or a problem."""
+    from seedance_lint.batch import ValueRun
+    from seedance_lint.costing import price, price_table
+
+    spec, table, mentions = model_spec(), price_table(), None
+    for loaded in documents:
+        if isinstance(loaded, Problem):
+            if loaded.code == "SDL001" and not source.explicit:
+                mentions = mentions_model(source, spec) if mentions is None else mentions  # once per file
+                if not mentions:
                     continue  # a tsconfig.json with comments among the staged files: nothing to price
-                if loaded.code != "SDL006":  # a skipped file (a FIFO found in a walk) has nothing to price
-                    yield f"{file}:{loaded.position[0]}:{loaded.position[1]}: cannot price: {loaded.message}"
-                continue
-            for value in loaded.values if isinstance(loaded, ValueRun) else [loaded.value]:
-                if type(value) is dict and value.get("model") == spec.model:  # one task: most lines of a batch
-                    yield PricedTask(file, index, estimate_task(value, spec, table))
-                    index += 1
-                    continue
-                for task in _tasks_in(source, value, spec):
-                    yield PricedTask(file, index, estimate_task(task, spec, table))
-                    index += 1
+            if loaded.code != "SDL006":  # a skipped file (a FIFO found in a walk) has nothing to price
+                yield f"{source.display}:{loaded.position[0]}:{loaded.position[1]}: cannot price: {loaded.message}"
+            continue
+        for value in loaded.values if isinstance(loaded, ValueRun) else [loaded.value]:
+            if type(value) is dict and value.get("model") == spec.model:  # one task: most lines of a batch
+                yield price(value, spec, table)
+            else:
+                yield from (price(task, spec, table) for task in _tasks_in(source, value, spec))
 
 
 def _tasks_in(source: Source, value: object, spec: ModelSpec) -> list[dict]:
@@ -166,7 +182,8 @@ def run_cost(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, O
         return EXIT_OK, config.to_json()
     sources = _sources(args, stdin, config)
     table = price_table()
-    tally = CostTally(table.currency, priced_tasks(sources), config.budget, config.max_task_cost, table.roundTo)
+    tally = CostTally(table.currency, priced_tasks(sources, args.jobs or _cpu_count()), config.budget,
+                      config.max_task_cost, table.roundTo)
 
     def exit_code() -> int:  # known once every task has been priced and written
         return EXIT_PROBLEMS if tally.problems else EXIT_OK

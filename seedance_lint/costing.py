@@ -193,19 +193,23 @@ def estimate_task(task: object, spec: ModelSpec | None = None, table: PriceTable
     Memoised by what the price depends on (_price_key): a batch repeats a few
     sizes, durations and counts, and only the taskUUID differs between them.
     """
-    spec, table = spec or model_spec(), table or price_table()
+    uuid, template = price(task, spec or model_spec(), table or price_table())
+    return template if uuid is None else Estimate(uuid, *template[1:])
+
+
+def price(task: object, spec: ModelSpec, table: PriceTable) -> tuple[str | None, Estimate]:
+    """(taskUUID, the estimate without it): tasks with the same price key share one estimate object."""
     uuid = task.get("taskUUID") if isinstance(task, dict) else None
     uuid = uuid if isinstance(uuid, str) else None
     key = _price_key(task, spec)
     if key is None:
-        return _estimate(task, uuid, spec, table)
+        return uuid, _estimate(task, None, spec, table)
     known = table.memo.get(key)
     if known is None:
         known = _estimate(task, None, spec, table)
-        if not known.priced:  # its reason quotes the value as written: -0.0 is not 0.0
-            return known._replace(task_uuid=uuid)
-        _remember(table, key, known)
-    return Estimate(uuid, *known[1:])
+        if known.priced:  # an unpriced reason quotes the value as written: -0.0 is not 0.0
+            _remember(table, key, known)
+    return uuid, known
 
 
 #: What a missing member is in a price key (None is a value a member may hold).

@@ -1,4 +1,4 @@
-"""--jobs: a large JSON Lines file linted by several processes, a block of lines each.
+"""--jobs: a large JSON Lines file linted or priced by several processes, a block of lines each.
 
 The main process reads the file in blocks of whole lines, keeps a few of them
 in flight to forked workers, and takes the results back in file order. A
@@ -21,6 +21,8 @@ import os
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from seedance_lint.batch import AcceptedRun, items_from
 from seedance_lint.diagnostic import Diagnostic
@@ -28,6 +30,9 @@ from seedance_lint.documents import EMPTY_JSONL, Document, Problem, load_line
 from seedance_lint.engine import Linter, _FileLint, pack_uuids
 from seedance_lint.sources import Source
 from seedance_lint.tasks import TaskRef
+
+if TYPE_CHECKING:  # costing imports pydantic: `check` never needs it
+    from seedance_lint.costing import Estimate
 
 #: Bytes of whole lines a worker takes at a time.
 BLOCK_BYTES = 4 << 20
@@ -154,10 +159,12 @@ def lint_source(linter: Linter, source: Source, file_lint: _FileLint, jobs: int)
         yield from file_lint.document(EMPTY_JSONL)
 
 
-def _in_order(pool, blocks: Iterator[tuple[int, int, int]], ahead: int) -> Iterator[tuple[tuple, BlockResult]]:  # noqa: ANN001
+def _in_order(pool, blocks: Iterator[tuple[int, int, int]], ahead: int,  # noqa: ANN001
+              work=_lint_block) -> Iterator[tuple[tuple, object]]:  # noqa: ANN001
+    """(block, work(*block)) for each block, in order, with at most ``ahead`` blocks in flight."""
     pending: deque = deque()
     for block in blocks:
-        pending.append((block, pool.apply_async(_lint_block, block)))
+        pending.append((block, pool.apply_async(work, block)))
         if len(pending) >= ahead:
             block, waiting = pending.popleft()
             yield block, waiting.get()
@@ -199,3 +206,98 @@ def _relint(file_lint: _FileLint, raw: bytes, line: int, first_task: int) -> lis
     found = list(file_lint.document(load_line(raw, line)))
     file_lint.linter.stats.tasks = stats
     return found
+
+
+# -- cost ---------------------------------------------------------------------------------
+
+
+@dataclass
+class PricedBlock:
+    """A block's estimates, compactly: an estimate is its taskUUID and one of a few shared templates."""
+
+    #: In order: the index of a task's template in ``templates``, or a problem (a str).
+    items: list[int | str] = field(default_factory=list)
+    uuids: list[str | None] = field(default_factory=list)
+    #: The estimates with Decimals as text: a Decimal pickles ten times slower than a str.
+    templates: list[tuple] = field(default_factory=list)
+    found: bool = False  # a line that is not blank
+
+
+def _price_block(first_line: int, start: int, size: int) -> PricedBlock:
+    from seedance_lint.batch import ValueRun, value_items_from
+    from seedance_lint.commands import estimates_in
+    from seedance_lint.costing import price, price_table
+    from seedance_lint.data import model_spec
+
+    _, source = _JOB
+    spec, table, block, known = model_spec(), price_table(), PricedBlock(), {}
+    for loaded in value_items_from(io.BytesIO(_read(source.path, start, size)).readlines(), first_line):
+        block.found = True
+        if isinstance(loaded, ValueRun) and all(type(v) is dict and v.get("model") == spec.model for v in loaded.values):
+            priced = [price(value, spec, table) for value in loaded.values]  # one task a line: the common case
+        else:
+            priced = list(estimates_in(source, [loaded]))
+        for item in priced:
+            if isinstance(item, str):
+                block.items.append(item)
+                continue
+            uuid, template = item
+            if id(template) not in known:
+                known[id(template)] = len(block.templates)
+                block.templates.append(_as_text(template))
+            block.items.append(known[id(template)])
+            block.uuids.append(uuid)
+    return block
+
+
+#: Shared estimates kept at most, as costing.MEMO_LIMIT (a test holds them equal).
+SHARED_LIMIT = 16384
+#: id of a shared estimate -> (the estimate, its text): kept here so that its id is not reused.
+_TEXTS: dict[int, tuple[Estimate, tuple]] = {}
+
+
+def _as_text(estimate: Estimate) -> tuple:
+    """The estimate's fields (without taskUUID), Decimals as text; made once per estimate in a worker."""
+    found = _TEXTS.get(id(estimate))
+    if found is None:
+        if len(_TEXTS) > SHARED_LIMIT:
+            _TEXTS.clear()
+        found = _TEXTS[id(estimate)] = (estimate, tuple(str(v) if isinstance(v, Decimal) else v for v in estimate[1:]))
+    return found[1]
+
+
+def _shared(templates: list[tuple], shared: dict) -> list[Estimate]:
+    """The estimates of a block, one object for equal estimates of all blocks.
+
+    The reporters render an estimate once per object. The text of a Decimal
+    is its identity here: 4 and 4.0 seconds are equal Decimals, but print
+    differently.
+    """
+    if len(shared) > SHARED_LIMIT:
+        shared.clear()
+    return [shared.get(t) or shared.setdefault(t, _from_text(t)) for t in templates]
+
+
+def _from_text(fields: tuple) -> Estimate:
+    from seedance_lint.costing import Estimate
+
+    money = [None if v is None else Decimal(v) for v in fields[6:9]]
+    duration = None if fields[4] is None else Decimal(fields[4])
+    return Estimate(None, *fields[:4], duration, fields[5], *money, *fields[9:])
+
+
+def estimates(source: Source, jobs: int) -> Iterator[tuple[str | None, Estimate] | str]:
+    """commands.estimates_in for a JSON Lines file, from ``jobs`` worker processes, in file order."""
+    from seedance_lint.commands import estimates_in
+
+    global _JOB
+    _JOB = (None, source)
+    found, shared = False, {}
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        for _, block in _in_order(pool, _blocks(source.path), jobs * AHEAD, _price_block):
+            found = found or block.found
+            uuids, templates = iter(block.uuids), _shared(block.templates, shared)
+            for item in block.items:
+                yield item if isinstance(item, str) else (next(uuids), templates[item])
+    if not found:
+        yield from estimates_in(source, [EMPTY_JSONL])

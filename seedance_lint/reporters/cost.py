@@ -22,9 +22,16 @@ PROBLEMS_SHOWN = 100
 
 
 class PricedTask(NamedTuple):  # one per task of a batch: a tuple is the cheapest to build
+    """A priced task: its taskUUID, and its estimate without it (shared by the tasks priced alike)."""
+
     file: str
     task: int
-    estimate: Estimate
+    uuid: str | None
+    template: Estimate
+
+    @property
+    def estimate(self) -> Estimate:
+        return self.template if self.uuid is None else self.template._replace(task_uuid=self.uuid)
 
 
 class CostTally:
@@ -52,7 +59,7 @@ class CostTally:
             yield item
 
     def _count(self, row: PricedTask) -> None:
-        e = row.estimate
+        e = row.template
         if not e.priced:
             self._note(f"{printable(row.file)}: task {row.task} cannot be priced: {e.reason}")
             return
@@ -80,26 +87,26 @@ def _money(value: Decimal | None) -> str | None:
 
 
 class _PerEstimate:
-    """What a format renders of an estimate, made once per distinct estimate: a batch repeats a few.
+    """What a format renders of an estimate, made once per estimate object.
 
-    Estimates that differ only in their taskUUID share the rendering; the
-    file, task index and taskUUID are rendered per row.
+    Tasks priced alike share one estimate object (costing.price), so a batch
+    renders a few; the file, task index and taskUUID are rendered per row.
+    Entries hold their estimate, so an id is never reused while cached.
     """
 
-    LIMIT = 4096
+    LIMIT = 16384  # as costing.MEMO_LIMIT
 
     def __init__(self, render: Callable[[Estimate], object]) -> None:
         self._render = render
-        self._done: dict[tuple, object] = {}
+        self._done: dict[int, tuple[Estimate, object]] = {}
 
     def __call__(self, estimate: Estimate) -> object:
-        key = (estimate[1:], str(estimate.duration))  # Decimal 4 == 4.0, but they print differently
-        found = self._done.get(key)
+        found = self._done.get(id(estimate))
         if found is None:
             if len(self._done) >= self.LIMIT:
                 self._done.clear()
-            found = self._done[key] = self._render(estimate)
-        return found
+            found = self._done[id(estimate)] = (estimate, self._render(estimate))
+        return found[1]
 
 
 def _printable(text: str) -> str:
@@ -107,9 +114,8 @@ def _printable(text: str) -> str:
 
 
 def task_fields(row: PricedTask) -> dict[str, object]:
-    e = row.estimate
-    uuid = None if e.task_uuid is None else _printable(e.task_uuid)  # user text: never raw control characters
-    return {"file": printable(row.file), "task": row.task, "taskUUID": uuid, **estimate_fields(e)}
+    uuid = None if row.uuid is None else _printable(row.uuid)  # user text: never raw control characters
+    return {"file": printable(row.file), "task": row.task, "taskUUID": uuid, **estimate_fields(row.template)}
 
 
 def estimate_fields(e: Estimate) -> dict[str, object]:
@@ -122,7 +128,7 @@ def estimate_fields(e: Estimate) -> dict[str, object]:
 
 def _json_head(row: PricedTask) -> str:
     """json.dumps of task_fields up to the estimate's members."""
-    uuid = row.estimate.task_uuid
+    uuid = row.uuid
     plain = uuid is not None and uuid.isascii() and uuid.isprintable() and '"' not in uuid and "\\" not in uuid
     quoted = f'"{uuid}"' if plain else json.dumps(None if uuid is None else printable(uuid), ensure_ascii=False)
     return f'{{"file": {_json_file(row.file)}, "task": {row.task}, "taskUUID": {quoted}, '
@@ -138,7 +144,7 @@ def stream_json(tally: CostTally) -> Iterator[str]:
     yield '{\n  "currency": ' + json.dumps(tally.currency) + ',\n  "tasks": ['
     separator = "\n"
     for rows in _blocks(tally):
-        yield separator + ",\n".join(["    " + _json_head(row) + tail(row.estimate) for row in rows])
+        yield separator + ",\n".join(["    " + _json_head(row) + tail(row.template) for row in rows])
         separator = ",\n"
     closing = {"total": _money(tally.total), "low": _money(tally.low), "high": _money(tally.high),
                "problems": tally.problems}
@@ -158,7 +164,7 @@ def _csv_line(values: Iterable[object]) -> str:
 
 def _csv_head(row: PricedTask) -> str:
     """The file, task and taskUUID cells of a row, with the comma that follows."""
-    uuid = row.estimate.task_uuid
+    uuid = row.uuid
     file, uuid = printable(row.file), None if uuid is None else _printable(uuid)
     if any(c in text for text in (file, uuid or "") for c in ',"\r\n') or file == "" or uuid == "":
         return _csv_line([file, row.task, uuid])[:-1] + ","
@@ -169,7 +175,7 @@ def stream_csv(tally: CostTally) -> Iterator[str]:
     tail = _PerEstimate(lambda e: _csv_line(estimate_fields(e).values()))
     yield ",".join(CSV_COLUMNS) + "\n"
     for rows in _blocks(tally):
-        yield "".join([_csv_head(row) + tail(row.estimate) for row in rows])
+        yield "".join([_csv_head(row) + tail(row.template) for row in rows])
 
 
 def _blocks(rows: Iterable[PricedTask], size: int = 512) -> Iterator[list[PricedTask]]:
@@ -182,7 +188,7 @@ TABLE_COLUMNS = ("file", "task", "size", "duration", "n", "cost", "range", "basi
 
 
 def _cells(row: PricedTask, rest: Callable[[Estimate], tuple[str, ...]] | None = None) -> tuple[str, ...]:
-    return (printable(row.file), str(row.task), *(rest or _estimate_cells)(row.estimate))
+    return (printable(row.file), str(row.task), *(rest or _estimate_cells)(row.template))
 
 
 def _estimate_cells(e: Estimate) -> tuple[str, ...]:
@@ -212,7 +218,7 @@ def stream_markdown(tally: CostTally) -> Iterator[str]:
     rest = _PerEstimate(lambda e: " | ".join(c.replace("|", "\\|") for c in _estimate_cells(e)))
     for row in tally:
         head = " | ".join(c.replace("|", "\\|") for c in (printable(row.file), str(row.task)))
-        yield f"| {head} | {rest(row.estimate)} |\n"
+        yield f"| {head} | {rest(row.template)} |\n"
     total = _total_cells(tally)
     yield f"| **{total[0]}** | | | | | **{total[5]}** | {total[6]} | {total[7]} |\n"
     yield "".join(f"\n> {problem}\n" for problem in tally.problems)
