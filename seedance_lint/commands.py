@@ -21,7 +21,9 @@ from seedance_lint.tasks import TaskRef, looks_like_request, select
 if TYPE_CHECKING:
     from seedance_lint.config import Config
     from seedance_lint.costing import Estimate
-    from seedance_lint.reporters.cost import CostTally, PricedTask
+    from decimal import Decimal
+
+    from seedance_lint.reporters.cost import CostFormat, CostTally, PricedTask, RowBlock
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
 #: What a command prints: all at once, or in pieces as it goes (a stream of a large batch).
@@ -123,32 +125,32 @@ def _use_color() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
-def priced_tasks(sources: list[Source], jobs: int = 1) -> Iterator[PricedTask | str]:
-    """Each task of ours, priced, or a problem that stops a file from being priced."""
+def cost_blocks(sources: list[Source], fmt: CostFormat, currency: str, max_task: Decimal | None,
+                jobs: int = 1) -> Iterator[RowBlock | str]:
+    """The priced tasks of every file, rendered for ``fmt`` a block at a time, or a problem that stops one."""
     from seedance_lint import parallel
     from seedance_lint.batch import load_values
-    from seedance_lint.reporters.cost import PricedTask
+    from seedance_lint.reporters.cost import render_block
 
+    parts = fmt.parts()
     for source in sources:
-        file, index = source.display, 0
         if parallel.applies(source, jobs):
-            found = parallel.estimates(source, jobs)
-        else:
-            found = estimates_in(source, load_values(source))
-        for item in found:
-            if isinstance(item, str):
-                yield item
-            else:
-                yield PricedTask(file, index, *item)
-                index += 1
+            yield from parallel.cost_blocks(source, jobs, fmt, currency, max_task)
+            continue
+        for rows in priced_tasks(source, load_values(source)):
+            yield rows if isinstance(rows, str) else render_block(rows, parts, currency, max_task)
 
 
-def estimates_in(source: Source, documents: Iterable) -> Iterator[tuple[str | None, Estimate] | str]:
-    """costing.price of each task of ours in the documents (from batch.load_values), or a problem."""
+def priced_tasks(source: Source, documents: Iterable, index: int = 0) -> Iterator[list[PricedTask] | str]:
+    """The tasks of ours in the documents (from batch.load_values), priced, a list at a time; or a problem.
+
+    ``index`` is the task index of the first task in its file.
+    """
     from seedance_lint.batch import ValueRun
     from seedance_lint.costing import price, price_table
+    from seedance_lint.reporters.cost import PricedTask
 
-    spec, table, mentions = model_spec(), price_table(), None
+    spec, table, mentions, file = model_spec(), price_table(), None, source.display
     for loaded in documents:
         if isinstance(loaded, Problem):
             if loaded.code == "SDL001" and not source.explicit:
@@ -156,17 +158,21 @@ def estimates_in(source: Source, documents: Iterable) -> Iterator[tuple[str | No
                 if not mentions:
                     continue  # a tsconfig.json with comments among the staged files: nothing to price
             if loaded.code != "SDL006":  # a skipped file (a FIFO found in a walk) has nothing to price
-                yield f"{source.display}:{loaded.position[0]}:{loaded.position[1]}: cannot price: {loaded.message}"
+                yield f"{file}:{loaded.position[0]}:{loaded.position[1]}: cannot price: {loaded.message}"
             continue
-        for value in loaded.values if isinstance(loaded, ValueRun) else [loaded.value]:
-            if type(value) is dict and value.get("model") == spec.model:  # one task: most lines of a batch
-                yield price(value, spec, table)
-            else:
-                yield from (price(task, spec, table) for task in _tasks_in(source, value, spec))
+        values = loaded.values if isinstance(loaded, ValueRun) else [loaded.value]
+        model = spec.model
+        if not all(type(v) is dict and v.get("model") == model for v in values):  # one task a line: the usual
+            values = [task for value in values for task in _tasks_in(source, value, spec)]
+        if values:
+            yield [PricedTask(file, i, *price(task, spec, table)) for i, task in enumerate(values, index)]
+            index += len(values)
 
 
 def _tasks_in(source: Source, value: object, spec: ModelSpec) -> list[dict]:
     """The tasks of ours in one document (the request-body array, or a file found in a walk)."""
+    if type(value) is dict and value.get("model") == spec.model:
+        return [value]
     if not source.explicit and not looks_like_request(value, spec):
         return []
     return [item.value for item in select(value, spec) if isinstance(item, TaskRef)]
@@ -181,14 +187,14 @@ def run_cost(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, O
     if args.show_config:
         return EXIT_OK, config.to_json()
     sources = _sources(args, stdin, config)
-    table = price_table()
-    tally = CostTally(table.currency, priced_tasks(sources, args.jobs or _cpu_count()), config.budget,
-                      config.max_task_cost, table.roundTo)
+    table, fmt = price_table(), COST_REPORTERS[args.format]
+    blocks = cost_blocks(sources, fmt, table.currency, config.max_task_cost, args.jobs or _cpu_count())
+    tally = CostTally(table.currency, blocks, config.budget, table.roundTo)
 
     def exit_code() -> int:  # known once every task has been priced and written
         return EXIT_PROBLEMS if tally.problems else EXIT_OK
 
-    chunks = COST_REPORTERS[args.format](tally)
+    chunks = fmt.stream(tally)
     if args.format == "csv":  # a spreadsheet has no room for them: the problems go to stderr
         chunks = chain(chunks, _problems_on_stderr(tally))
     return exit_code, chunks

@@ -19,9 +19,9 @@ import io
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from functools import cache
 from typing import TYPE_CHECKING
 
 from seedance_lint.batch import AcceptedRun, items_from
@@ -31,8 +31,10 @@ from seedance_lint.engine import Linter, _FileLint, pack_uuids
 from seedance_lint.sources import Source
 from seedance_lint.tasks import TaskRef
 
-if TYPE_CHECKING:  # costing imports pydantic: `check` never needs it
-    from seedance_lint.costing import Estimate
+if TYPE_CHECKING:  # reporters.cost imports costing, and so pydantic: `check` never needs it
+    from decimal import Decimal
+
+    from seedance_lint.reporters.cost import CostFormat, RowBlock
 
 #: Bytes of whole lines a worker takes at a time.
 BLOCK_BYTES = 4 << 20
@@ -103,12 +105,12 @@ class _RecordingFileLint(_FileLint):
         return []
 
 
-#: The linter and file the workers work for; set before they are forked.
-_JOB: tuple[Linter, Source] | None = None
+#: What the workers work for (the linter or the cost format, and the file); set before they are forked.
+_JOB: tuple | None = None
 
 
 def _lint_block(first_line: int, start: int, size: int) -> BlockResult:
-    linter, source = _JOB
+    linter, source, _ = _JOB
     data = _read(source.path, start, size)
     linter.stats.tasks = 0
     result = BlockResult()
@@ -146,7 +148,7 @@ def _blocks(path: os.PathLike) -> Iterator[tuple[int, int, int]]:
 def lint_source(linter: Linter, source: Source, file_lint: _FileLint, jobs: int) -> Iterator[Diagnostic]:
     """The diagnostics of one JSON Lines file, in the serial order, from ``jobs`` worker processes."""
     global _JOB
-    _JOB = (linter, source)
+    _JOB = (linter, source, None)
     base, found = 0, False  # tasks of the file before the current block
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
         for (first_line, start, size), result in _in_order(pool, _blocks(source.path), jobs * AHEAD):
@@ -211,93 +213,38 @@ def _relint(file_lint: _FileLint, raw: bytes, line: int, first_task: int) -> lis
 # -- cost ---------------------------------------------------------------------------------
 
 
-@dataclass
-class PricedBlock:
-    """A block's estimates, compactly: an estimate is its taskUUID and one of a few shared templates."""
+def _price_block(first_line: int, start: int, size: int) -> list:
+    """[whether a line was not blank, then the block's RowBlocks (task indices from 0) and problems]."""
+    from seedance_lint.batch import value_items_from
+    from seedance_lint.commands import priced_tasks
+    from seedance_lint.reporters.cost import render_block
 
-    #: In order: the index of a task's template in ``templates``, or a problem (a str).
-    items: list[int | str] = field(default_factory=list)
-    uuids: list[str | None] = field(default_factory=list)
-    #: The estimates with Decimals as text: a Decimal pickles ten times slower than a str.
-    templates: list[tuple] = field(default_factory=list)
-    found: bool = False  # a line that is not blank
-
-
-def _price_block(first_line: int, start: int, size: int) -> PricedBlock:
-    from seedance_lint.batch import ValueRun, value_items_from
-    from seedance_lint.commands import estimates_in
-    from seedance_lint.costing import price, price_table
-    from seedance_lint.data import model_spec
-
-    _, source = _JOB
-    spec, table, block, known = model_spec(), price_table(), PricedBlock(), {}
-    for loaded in value_items_from(io.BytesIO(_read(source.path, start, size)).readlines(), first_line):
-        block.found = True
-        if isinstance(loaded, ValueRun) and all(type(v) is dict and v.get("model") == spec.model for v in loaded.values):
-            priced = [price(value, spec, table) for value in loaded.values]  # one task a line: the common case
-        else:
-            priced = list(estimates_in(source, [loaded]))
-        for item in priced:
-            if isinstance(item, str):
-                block.items.append(item)
-                continue
-            uuid, template = item
-            if id(template) not in known:
-                known[id(template)] = len(block.templates)
-                block.templates.append(_as_text(template))
-            block.items.append(known[id(template)])
-            block.uuids.append(uuid)
-    return block
+    _, source, (fmt, currency, max_task) = _JOB
+    parts = _parts(fmt)
+    documents = list(value_items_from(io.BytesIO(_read(source.path, start, size)).readlines(), first_line))
+    blocks = [rows if isinstance(rows, str) else render_block(rows, parts, currency, max_task)
+              for rows in priced_tasks(source, documents)]
+    return [bool(documents), *blocks]
 
 
-#: Shared estimates kept at most, as costing.MEMO_LIMIT (a test holds them equal).
-SHARED_LIMIT = 16384
-#: id of a shared estimate -> (the estimate, its text): kept here so that its id is not reused.
-_TEXTS: dict[int, tuple[Estimate, tuple]] = {}
+@cache  # one renderer (and its cache) per worker and format
+def _parts(fmt: CostFormat) -> Callable:
+    return fmt.parts()
 
 
-def _as_text(estimate: Estimate) -> tuple:
-    """The estimate's fields (without taskUUID), Decimals as text; made once per estimate in a worker."""
-    found = _TEXTS.get(id(estimate))
-    if found is None:
-        if len(_TEXTS) > SHARED_LIMIT:
-            _TEXTS.clear()
-        found = _TEXTS[id(estimate)] = (estimate, tuple(str(v) if isinstance(v, Decimal) else v for v in estimate[1:]))
-    return found[1]
-
-
-def _shared(templates: list[tuple], shared: dict) -> list[Estimate]:
-    """The estimates of a block, one object for equal estimates of all blocks.
-
-    The reporters render an estimate once per object. The text of a Decimal
-    is its identity here: 4 and 4.0 seconds are equal Decimals, but print
-    differently.
-    """
-    if len(shared) > SHARED_LIMIT:
-        shared.clear()
-    return [shared.get(t) or shared.setdefault(t, _from_text(t)) for t in templates]
-
-
-def _from_text(fields: tuple) -> Estimate:
-    from seedance_lint.costing import Estimate
-
-    money = [None if v is None else Decimal(v) for v in fields[6:9]]
-    duration = None if fields[4] is None else Decimal(fields[4])
-    return Estimate(None, *fields[:4], duration, fields[5], *money, *fields[9:])
-
-
-def estimates(source: Source, jobs: int) -> Iterator[tuple[str | None, Estimate] | str]:
-    """commands.estimates_in for a JSON Lines file, from ``jobs`` worker processes, in file order."""
-    from seedance_lint.commands import estimates_in
-
+def cost_blocks(source: Source, jobs: int, fmt: CostFormat, currency: str,
+                max_task: Decimal | None) -> Iterator[RowBlock | str]:
+    """commands.cost_blocks for a JSON Lines file, from ``jobs`` worker processes, in file order."""
     global _JOB
-    _JOB = (None, source)
-    found, shared = False, {}
+    _JOB = (None, source, (fmt, currency, max_task))
+    base, found = 0, False  # tasks of the file before the current block
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        for _, block in _in_order(pool, _blocks(source.path), jobs * AHEAD, _price_block):
-            found = found or block.found
-            uuids, templates = iter(block.uuids), _shared(block.templates, shared)
-            for item in block.items:
-                yield item if isinstance(item, str) else (next(uuids), templates[item])
+        for _, (lines_found, *items) in _in_order(pool, _blocks(source.path), jobs * AHEAD, _price_block):
+            found = found or lines_found
+            for item in items:  # task indices count from the worker's block: from the file's start here
+                yield item if isinstance(item, str) else item._replace(first=item.first + base)
+            base += sum(len(item.rows) for item in items if not isinstance(item, str))
     if not found:
-        yield from estimates_in(source, [EMPTY_JSONL])
+        from seedance_lint.commands import priced_tasks
+
+        yield from priced_tasks(source, [EMPTY_JSONL])  # only the problem: an empty file has no task

@@ -71,30 +71,26 @@ def test_jobs_must_be_a_positive_number(run_cli, tmp_path: Path) -> None:
     assert result.exit == 2 and "expected a number of processes" in result.stderr
 
 
-def _price(path: Path, jobs: int) -> list:
-    from seedance_lint.commands import priced_tasks
+def _price(path: Path, jobs: int, fmt: str = "json") -> tuple[int, str, str]:
+    from seedance_lint.cli import main
 
-    return [row if isinstance(row, str) else (row.file, row.task, row.estimate, str(row.estimate.duration))
-            for row in priced_tasks([Source(str(path), path, "jsonl", True)], jobs)]
+    code = main(["cost", "--format", fmt, "--jobs", str(jobs), "--max-task-cost", "0.1", str(path)])
+    return code
 
 
 @settings(max_examples=30, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.data_too_large, HealthCheck.too_slow])
-@given(lines())
-def test_workers_price_what_one_process_prices(tmp_path: Path, tiny_blocks: None, chosen: list[str]) -> None:
+@given(lines(), st.sampled_from(["json", "csv", "markdown", "table"]))
+def test_workers_price_what_one_process_prices(tmp_path: Path, tiny_blocks: None, capsys: pytest.CaptureFixture[str],
+                                               chosen: list[str], fmt: str) -> None:
     path = tmp_path / "batch.jsonl"
-    path.write_text("\n".join(chosen) + "\n")
-    assert _price(path, 2) == _price(path, 1)
+    path.write_text("\n".join(chosen * 3) + "\n")  # a few hundred bytes a block: several per worker
+    capsys.readouterr()
+    serial = _price(path, 1, fmt), capsys.readouterr()
+    assert (_price(path, 2, fmt), capsys.readouterr()) == serial
 
 
 def test_an_empty_file_is_reported_once_by_workers_too(tmp_path: Path, tiny_blocks: None) -> None:
     path = tmp_path / "blank.jsonl"
     path.write_text("\n\n   \n")
-    assert _price(path, 2) == _price(path, 1) and len(_price(path, 1)) == 1
     assert _lint(path, 2) == _lint(path, 1) and [d.code for d in _lint(path, 1)[0]] == ["SDL002"]
-
-
-def test_shared_estimates_are_bounded_like_the_memo() -> None:
-    from seedance_lint.costing import MEMO_LIMIT
-
-    assert parallel.SHARED_LIMIT == MEMO_LIMIT

@@ -8,11 +8,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
-from itertools import islice
 from typing import NamedTuple
-from decimal import Decimal
+from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal, localcontext
 
 from seedance_lint.costing import ZERO, Estimate
 from seedance_lint.engine import printable
@@ -34,39 +34,87 @@ class PricedTask(NamedTuple):  # one per task of a batch: a tuple is the cheapes
         return self.template if self.uuid is None else self.template._replace(task_uuid=self.uuid)
 
 
-class CostTally:
-    """Priced tasks as they come, with the totals and the budget problems accumulated on the way.
+class RowBlock(NamedTuple):
+    """Consecutive priced tasks of one file, rendered for one format, with their sums and problems.
 
-    ``items`` holds priced tasks and, as strings, files that could not be read.
+    The unit of work of `cost`: made here from PricedTasks (render_block), or
+    by a worker process (parallel.py) for a block of a large batch. A row's
+    text is written around its task index, which a worker does not know yet.
+    """
+
+    first: int  # the task index of the first row, in its file
+    rows: list  # per row, what its format writes before and after the task index
+    total: Decimal
+    low: Decimal
+    high: Decimal
+    problems: list[tuple[int, str, str]]  # (row, text before its task index, text after)
+
+
+#: Sums of money are exact whatever their size: a block's sum then adds up the same way as row by row.
+EXACT = Context(prec=100, Emax=MAX_EMAX, Emin=MIN_EMIN)
+
+
+def render_block(rows: list[PricedTask], parts: Callable[[PricedTask], object], currency: str,
+                 max_task: Decimal | None) -> RowBlock:
+    """Consecutive rows of one file for a format, whose ``parts`` renders one row.
+
+    Tasks priced alike share one estimate (costing.price), so the sums are
+    count x value per distinct estimate: in the exact context, the same as
+    adding row by row. Only rows of an unpriced or too costly estimate are
+    looked at one by one.
+    """
+    templates = [row.template for row in rows]
+    estimates = {id(e): e for e in templates}
+    total = low = high = ZERO
+    with localcontext(EXACT):
+        for key, count in Counter(map(id, templates)).items():
+            e = estimates[key]
+            if e.cost is not None:
+                total, low, high = total + count * e.cost, low + count * e.low, high + count * e.high
+    return RowBlock(rows[0].task, [parts(row) for row in rows], total, low, high,
+                    _problems(rows, estimates, currency, max_task))
+
+
+def _problems(rows: list[PricedTask], estimates: dict[int, Estimate], currency: str,
+              max_task: Decimal | None) -> list[tuple[int, str, str]]:
+    """(row, before its task index, after) of the rows that cannot be priced or cost more than max_task."""
+    bad = {key for key, e in estimates.items() if e.cost is None or (max_task is not None and e.high > max_task)}
+    problems = []
+    for offset, row in enumerate(rows) if bad else ():
+        e = row.template
+        if id(e) in bad:
+            after = (f" cannot be priced: {e.reason}" if e.cost is None
+                     else f" may cost {e.high:f} {currency}, over --max-task-cost {max_task:f}")
+            problems.append((offset, f"{printable(row.file)}: task ", after))
+    return problems
+
+
+class CostTally:
+    """Blocks of priced tasks as they come, with the totals and the budget problems accumulated on the way.
+
+    ``items`` holds RowBlocks and, as strings, files that could not be read.
     Totals and problems are final once the tally has been iterated.
     """
 
-    def __init__(self, currency: str, items: Iterable[PricedTask | str],
-                 budget: Decimal | None = None, max_task: Decimal | None = None, quantum: Decimal = ZERO) -> None:
+    def __init__(self, currency: str, items: Iterable[RowBlock | str],
+                 budget: Decimal | None = None, quantum: Decimal = ZERO) -> None:
         self.currency = currency
         self._items = items
-        self.budget, self.max_task = budget, max_task
+        self.budget = budget
         self.total = self.low = self.high = ZERO.quantize(quantum) if quantum else ZERO  # "0.00000", not "0"
         self._problems: list[str] = []
         self._more = 0  # problems past PROBLEMS_SHOWN: counted, not kept
 
-    def __iter__(self) -> Iterator[PricedTask]:
+    def __iter__(self) -> Iterator[RowBlock]:
         for item in self._items:
             if isinstance(item, str):
                 self._note(item)
                 continue
-            self._count(item)
+            with localcontext(EXACT):
+                self.total, self.low, self.high = self.total + item.total, self.low + item.low, self.high + item.high
+            for offset, before, after in item.problems:
+                self._note(f"{before}{item.first + offset}{after}")
             yield item
-
-    def _count(self, row: PricedTask) -> None:
-        e = row.template
-        if not e.priced:
-            self._note(f"{printable(row.file)}: task {row.task} cannot be priced: {e.reason}")
-            return
-        self.total, self.low, self.high = self.total + e.cost, self.low + e.low, self.high + e.high
-        if self.max_task is not None and e.high > self.max_task:
-            self._note(f"{printable(row.file)}: task {row.task} may cost {e.high:f} {self.currency}, "
-                       f"over --max-task-cost {self.max_task:f}")
 
     def _note(self, problem: str) -> None:
         if len(self._problems) < PROBLEMS_SHOWN:
@@ -113,11 +161,6 @@ def _printable(text: str) -> str:
     return text if text.isascii() and text.isprintable() else printable(text)
 
 
-def task_fields(row: PricedTask) -> dict[str, object]:
-    uuid = None if row.uuid is None else _printable(row.uuid)  # user text: never raw control characters
-    return {"file": printable(row.file), "task": row.task, "taskUUID": uuid, **estimate_fields(row.template)}
-
-
 def estimate_fields(e: Estimate) -> dict[str, object]:
     return {
         "width": e.width, "height": e.height, "resolution": e.resolution, "aspectRatio": e.aspect_ratio,
@@ -126,12 +169,17 @@ def estimate_fields(e: Estimate) -> dict[str, object]:
     }
 
 
-def _json_head(row: PricedTask) -> str:
-    """json.dumps of task_fields up to the estimate's members."""
-    uuid = row.uuid
-    plain = uuid is not None and uuid.isascii() and uuid.isprintable() and '"' not in uuid and "\\" not in uuid
-    quoted = f'"{uuid}"' if plain else json.dumps(None if uuid is None else printable(uuid), ensure_ascii=False)
-    return f'{{"file": {_json_file(row.file)}, "task": {row.task}, "taskUUID": {quoted}, '
+def json_parts() -> Callable[[PricedTask], tuple[str, str]]:
+    """A row of json as json.dumps(task_fields(row)) writes it, around its task index."""
+    tail = _PerEstimate(lambda e: json.dumps(estimate_fields(e), ensure_ascii=False)[1:])
+
+    def parts(row: PricedTask) -> tuple[str, str]:
+        uuid = row.uuid
+        plain = uuid is not None and uuid.isascii() and uuid.isprintable() and '"' not in uuid and "\\" not in uuid
+        quoted = f'"{uuid}"' if plain else json.dumps(None if uuid is None else printable(uuid), ensure_ascii=False)
+        return f'{{"file": {_json_file(row.file)}, "task": ', f', "taskUUID": {quoted}, {tail(row.template)}'
+
+    return parts
 
 
 @lru_cache(maxsize=64)
@@ -140,11 +188,11 @@ def _json_file(file: str) -> str:
 
 
 def stream_json(tally: CostTally) -> Iterator[str]:
-    tail = _PerEstimate(lambda e: json.dumps(estimate_fields(e), ensure_ascii=False)[1:])
     yield '{\n  "currency": ' + json.dumps(tally.currency) + ',\n  "tasks": ['
     separator = "\n"
-    for rows in _blocks(tally):
-        yield separator + ",\n".join(["    " + _json_head(row) + tail(row.template) for row in rows])
+    for block in tally:
+        first = block.first
+        yield separator + ",\n".join([f"    {b}{first + i}{a}" for i, (b, a) in enumerate(block.rows)])
         separator = ",\n"
     closing = {"total": _money(tally.total), "low": _money(tally.low), "high": _money(tally.high),
                "problems": tally.problems}
@@ -162,33 +210,32 @@ def _csv_line(values: Iterable[object]) -> str:
     return out.getvalue()
 
 
-def _csv_head(row: PricedTask) -> str:
-    """The file, task and taskUUID cells of a row, with the comma that follows."""
-    uuid = row.uuid
-    file, uuid = printable(row.file), None if uuid is None else _printable(uuid)
-    if any(c in text for text in (file, uuid or "") for c in ',"\r\n') or file == "" or uuid == "":
-        return _csv_line([file, row.task, uuid])[:-1] + ","
-    return f"{file},{row.task},{uuid or ''},"
+@lru_cache(maxsize=64)
+def _csv_cell(text: str) -> str:
+    """One cell as the csv module writes it in a row of several (quoted only where it must be)."""
+    return _csv_line([text, ""])[:-2]
+
+
+def csv_parts() -> Callable[[PricedTask], tuple[str, str]]:
+    tail = _PerEstimate(lambda e: _csv_line(estimate_fields(e).values()))
+
+    def parts(row: PricedTask) -> tuple[str, str]:
+        uuid = "" if row.uuid is None else _printable(row.uuid)
+        if any(c in uuid for c in ',"\r\n'):
+            uuid = _csv_line([uuid, ""])[:-2]
+        return _csv_cell(printable(row.file)) + ",", f",{uuid},{tail(row.template)}"
+
+    return parts
 
 
 def stream_csv(tally: CostTally) -> Iterator[str]:
-    tail = _PerEstimate(lambda e: _csv_line(estimate_fields(e).values()))
     yield ",".join(CSV_COLUMNS) + "\n"
-    for rows in _blocks(tally):
-        yield "".join([_csv_head(row) + tail(row.template) for row in rows])
-
-
-def _blocks(rows: Iterable[PricedTask], size: int = 512) -> Iterator[list[PricedTask]]:
-    """Rows in lists of ``size``: one write per block, not per task."""
-    rows = iter(rows)
-    return iter(lambda: list(islice(rows, size)), [])
+    for block in tally:
+        first = block.first
+        yield "".join([f"{b}{first + i}{a}" for i, (b, a) in enumerate(block.rows)])
 
 
 TABLE_COLUMNS = ("file", "task", "size", "duration", "n", "cost", "range", "basis")
-
-
-def _cells(row: PricedTask, rest: Callable[[Estimate], tuple[str, ...]] | None = None) -> tuple[str, ...]:
-    return (printable(row.file), str(row.task), *(rest or _estimate_cells)(row.template))
 
 
 def _estimate_cells(e: Estimate) -> tuple[str, ...]:
@@ -205,28 +252,44 @@ def _total_cells(tally: CostTally) -> tuple[str, ...]:
     return ("TOTAL", "", "", "", "", f"{tally.total:f}", span, tally.currency)
 
 
-def stream_table(tally: CostTally) -> Iterator[str]:
+def table_parts() -> Callable[[PricedTask], tuple[str, tuple[str, ...]]]:
     rest = _PerEstimate(_estimate_cells)
-    rows = [TABLE_COLUMNS, *(_cells(r, rest) for r in tally), _total_cells(tally)]
+    return lambda row: (printable(row.file), rest(row.template))
+
+
+def stream_table(tally: CostTally) -> Iterator[str]:
+    rows = [TABLE_COLUMNS]
+    for block in tally:
+        rows += [(file, str(block.first + i), *rest) for i, (file, rest) in enumerate(block.rows)]
+    rows.append(_total_cells(tally))
     widths = [max(len(row[i]) for row in rows) for i in range(len(TABLE_COLUMNS))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     yield "\n".join(lines + tally.problems) + "\n"
 
 
+def markdown_parts() -> Callable[[PricedTask], tuple[str, str]]:
+    rest = _PerEstimate(lambda e: " | ".join(c.replace("|", "\\|") for c in _estimate_cells(e)))
+    return lambda row: (f"| {printable(row.file).replace('|', chr(92) + '|')} | ", f" | {rest(row.template)} |\n")
+
+
 def stream_markdown(tally: CostTally) -> Iterator[str]:
     yield "| " + " | ".join(TABLE_COLUMNS) + " |\n|" + "---|" * len(TABLE_COLUMNS) + "\n"
-    rest = _PerEstimate(lambda e: " | ".join(c.replace("|", "\\|") for c in _estimate_cells(e)))
-    for row in tally:
-        head = " | ".join(c.replace("|", "\\|") for c in (printable(row.file), str(row.task)))
-        yield f"| {head} | {rest(row.template)} |\n"
+    for block in tally:
+        first = block.first
+        yield "".join([f"{b}{first + i}{a}" for i, (b, a) in enumerate(block.rows)])
     total = _total_cells(tally)
     yield f"| **{total[0]}** | | | | | **{total[5]}** | {total[6]} | {total[7]} |\n"
     yield "".join(f"\n> {problem}\n" for problem in tally.problems)
 
 
-COST_REPORTERS: dict[str, Callable[[CostTally], Iterator[str]]] = {
-    "table": stream_table,
-    "markdown": stream_markdown,
-    "csv": stream_csv,
-    "json": stream_json,
+class CostFormat(NamedTuple):
+    parts: Callable[[], Callable[[PricedTask], object]]  # a row renderer, with its own cache, for one run
+    stream: Callable[[CostTally], Iterator[str]]
+
+
+COST_REPORTERS: dict[str, CostFormat] = {
+    "table": CostFormat(table_parts, stream_table),
+    "markdown": CostFormat(markdown_parts, stream_markdown),
+    "csv": CostFormat(csv_parts, stream_csv),
+    "json": CostFormat(json_parts, stream_json),
 }
