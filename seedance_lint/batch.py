@@ -25,8 +25,9 @@ from seedance_lint.rules.secrets import may_hold_secret
 from seedance_lint.sources import Source
 
 #: How much of a file is read per chunk: large enough to make per-chunk work
-#: negligible, small enough that memory stays flat whatever the batch's size.
-CHUNK_BYTES = 1 << 20
+#: negligible, small enough that the chunk's parsed values are still in the CPU
+#: cache when they are checked or priced (1 MB chunks took a quarter longer).
+CHUNK_BYTES = 128 << 10
 #: A small task's size in bytes; see expected_tasks.
 BYTES_PER_TASK = 512
 #: A quote written as an escape: it would make the quote counts below disagree.
@@ -89,7 +90,7 @@ def _values_of(chunk: list[bytes]) -> list[object]:
 
 def value_items_from(lines: list[bytes], first_line: int) -> Iterator[Loaded | ValueRun]:
     """load_values for some lines of a file, from ``first_line`` on; no SDL002 when all are blank."""
-    return _runs([lines], _values_of, lambda number, lines, values: ValueRun(number, values), first_line,
+    return _runs(_slices(lines), _values_of, lambda number, lines, values: ValueRun(number, values), first_line,
                  report_empty=False)
 
 
@@ -113,7 +114,19 @@ def _items(chunks: Iterator[list[bytes]]) -> Iterator[Loaded | AcceptedRun]:
 
 def items_from(lines: list[bytes], first_line: int) -> Iterator[Loaded | AcceptedRun]:
     """load_accepting for some lines of a file, from ``first_line`` on; no SDL002 when all are blank."""
-    return _runs([lines], accept, AcceptedRun, first_line, report_empty=False)
+    return _runs(_slices(lines), accept, AcceptedRun, first_line, report_empty=False)
+
+
+def _slices(lines: list[bytes]) -> Iterator[list[bytes]]:
+    """The lines in chunks of about CHUNK_BYTES, as a file is read."""
+    start, size = 0, 0
+    for end, line in enumerate(lines, 1):
+        size += len(line)
+        if size >= CHUNK_BYTES:
+            yield lines[start:end]
+            start, size = end, 0
+    if start < len(lines):
+        yield lines[start:]
 
 
 def _runs(chunks: Iterator[list[bytes]], judge, make_run, first_line: int = 1,  # noqa: ANN001
