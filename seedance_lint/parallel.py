@@ -16,7 +16,6 @@ start of the workers, linting stays serial.
 from __future__ import annotations
 
 import io
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -53,14 +52,16 @@ def cpu_count() -> int:
 
 
 def applies(source: Source, jobs: int) -> bool:
+    """Whether workers lint or price this file: a large JSON Lines file, more than one job, and fork."""
     if jobs < 2 or source.format != "jsonl" or source.path is None or source.problem is not None:
         return False
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return False
     try:
-        return source.path.stat().st_size >= MIN_BYTES
+        large = source.path.stat().st_size >= MIN_BYTES
     except OSError:
         return False
+    import multiprocessing  # about 10 ms: imported only for a file that may need it
+
+    return large and "fork" in multiprocessing.get_all_start_methods()
 
 
 @dataclass
@@ -150,7 +151,7 @@ def lint_source(linter: Linter, source: Source, file_lint: _FileLint, jobs: int)
     global _JOB
     _JOB = (linter, source, None)
     base, found = 0, False  # tasks of the file before the current block
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+    with _pool(jobs) as pool:
         for (first_line, start, size), result in _in_order(pool, _blocks(source.path), jobs * AHEAD):
             yield from _merge(file_lint, base, first_line, (start, size), result)
             base += result.tasks
@@ -159,6 +160,12 @@ def lint_source(linter: Linter, source: Source, file_lint: _FileLint, jobs: int)
             linter.stats.tasks += result.tasks
     if not found:
         yield from file_lint.document(EMPTY_JSONL)
+
+
+def _pool(jobs: int):  # noqa: ANN202 - a multiprocessing Pool
+    import multiprocessing
+
+    return multiprocessing.get_context("fork").Pool(jobs)
 
 
 def _in_order(pool, blocks: Iterator[tuple[int, int, int]], ahead: int,  # noqa: ANN001
@@ -245,7 +252,7 @@ def cost_blocks(source: Source, jobs: int, fmt: CostFormat, currency: str,
     global _JOB
     _JOB = (None, source, (fmt, currency, max_task))
     base, found = 0, False  # tasks of the file before the current block
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+    with _pool(jobs) as pool:
         for _, (lines_found, *items) in _in_order(pool, _blocks(source.path), jobs * AHEAD, _price_block):
             found = found or lines_found
             for item in items:  # task indices count from the worker's block: from the file's start here
