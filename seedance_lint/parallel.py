@@ -59,9 +59,11 @@ def applies(source: Source, jobs: int) -> bool:
         large = source.path.stat().st_size >= MIN_BYTES
     except OSError:
         return False
+    if not large:
+        return False
     import multiprocessing  # about 10 ms: imported only for a file that may need it
 
-    return large and "fork" in multiprocessing.get_all_start_methods()
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 @dataclass

@@ -11,7 +11,7 @@ PROBE = """
 import sys
 from seedance_lint.cli import main
 code = main(sys.argv[1:])
-heavy = sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'jsonschema', 'yaml'})
+heavy = sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'jsonschema', 'yaml', 'multiprocessing'})
 print(code, ' '.join(heavy))
 """
 
@@ -25,6 +25,11 @@ def _imports(tmp_path, *argv: str) -> tuple[int, list[str]]:
 
 def test_clean_json_file_needs_no_pydantic_jsonschema_or_yaml(tmp_path) -> None:
     assert _imports(tmp_path, "check", str(EXAMPLES_DIR / "text-to-video.json")) == (0, [])
+
+
+def test_small_jsonl_file_starts_no_workers(tmp_path) -> None:
+    """--jobs defaults to every CPU, but a small JSON Lines file is linted here: multiprocessing is not imported."""
+    assert _imports(tmp_path, "check", str(EXAMPLES_DIR / "batch.jsonl")) == (0, [])
 
 
 def test_failing_json_file_needs_no_jsonschema(tmp_path) -> None:
