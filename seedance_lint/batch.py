@@ -144,6 +144,7 @@ def _runs(chunks: Iterator[list[bytes]], judge, make_run, first_line: int = 1,  
         for offset, value in enumerate(verdicts):
             if value is None:
                 if start < offset:
+                    found = True
                     yield make_run(number + start, chunk[start:offset], verdicts[start:offset])
                 start = offset + 1
                 loaded = load_line(chunk[offset], number + offset)

@@ -75,13 +75,17 @@ def _add_config(parser: argparse.ArgumentParser) -> None:
                         help="configuration file (default: the nearest .seedance-lint.toml, .seedance-lint.yaml "
                         "or pyproject.toml [tool.seedance-lint] at or above the working directory)")
     parser.add_argument("--show-config", action="store_true", help="print the merged configuration as JSON and exit")
-    parser.add_argument("--jobs", "-j", type=_jobs, default=0, metavar="N",
-                        help="processes for a large JSON Lines file (default: one per available CPU; 1: no workers)")
+    parser.add_argument("--jobs", "-j", type=_jobs, default=1, metavar="N",
+                        help="worker processes for a JSON Lines file of 8 MB or more: a number, or 'auto' for one "
+                        "per available CPU (default: 1, no workers; each worker adds about 30 MB)")
 
 
 def _jobs(text: str) -> int:
+    """A number of processes; 0 stands for 'auto' (one per available CPU)."""
+    if text == "auto":
+        return 0
     if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of processes (1 or more), got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected a number of processes (1 or more) or 'auto', got {text!r}")
     return int(text)
 
 

@@ -165,9 +165,16 @@ def lint_source(linter: Linter, source: Source, file_lint: _FileLint, jobs: int)
 
 
 def _pool(jobs: int):  # noqa: ANN202 - a multiprocessing Pool
+    """``jobs`` forked workers. The objects loaded so far are frozen out of the garbage collector first,
+    so that a worker's collections do not write to (and copy) the pages it shares with this process."""
+    import gc
     import multiprocessing
 
-    return multiprocessing.get_context("fork").Pool(jobs)
+    gc.freeze()
+    try:
+        return multiprocessing.get_context("fork").Pool(jobs)
+    finally:
+        gc.unfreeze()
 
 
 def _in_order(pool, blocks: Iterator[tuple[int, int, int]], ahead: int,  # noqa: ANN001

@@ -99,3 +99,13 @@ def test_the_accept_path_takes_clean_lines(tmp_path: Path) -> None:
 def test_the_accept_path_knows_every_document_rule() -> None:
     """It skips the document rules on accepted lines because secrets.may_hold_secret clears them all."""
     assert set(DOCUMENT_RULES) == set(secrets.RULES)
+
+
+@pytest.mark.parametrize("command", ["check", "cost"])
+def test_clean_lines_then_a_blank_line_are_not_an_empty_file(run_cli, tmp_path: Path, command: str) -> None:
+    """A regression: a run of accepted lines followed by a blank one once left the file 'empty' (SDL002)."""
+    task = json.loads((Path(__file__).parent.parent / "examples" / "text-to-video.json").read_text())
+    other = dict(task, taskUUID=task["taskUUID"][:-1] + ("0" if task["taskUUID"][-1] != "0" else "1"))
+    (tmp_path / "b.jsonl").write_text(_dumps(task) + "\n" + _dumps(other) + "\n\n")
+    result = run_cli([command, "--format", "json", "b.jsonl"], cwd=tmp_path)
+    assert "empty" not in result.stdout and result.exit == 0, result.stdout

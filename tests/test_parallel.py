@@ -94,3 +94,15 @@ def test_an_empty_file_is_reported_once_by_workers_too(tmp_path: Path, tiny_bloc
     path = tmp_path / "blank.jsonl"
     path.write_text("\n\n   \n")
     assert _lint(path, 2) == _lint(path, 1) and [d.code for d in _lint(path, 1)[0]] == ["SDL002"]
+
+
+def test_jobs_auto_is_one_per_available_cpu(run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from seedance_lint import commands
+
+    seen = []
+    monkeypatch.setattr(parallel, "cpu_count", lambda: 3)
+    monkeypatch.setattr(commands, "Linter", lambda selection, jobs: seen.append(jobs) or Linter(selection, jobs=jobs))
+    (tmp_path / "b.jsonl").write_text("{}\n")
+    run_cli(["check", "--jobs", "auto", "b.jsonl"], cwd=tmp_path)
+    run_cli(["check", "b.jsonl"], cwd=tmp_path)  # the default: no workers
+    assert seen == [3, 1]
