@@ -397,13 +397,13 @@ def section_throughput(report: Report, repeats: int, count: int, has_cost: bool)
             "json.loads per line (this process)": in_process(lambda: _loads_all(path, json.loads)),
             "orjson.loads per line (this process)": in_process(lambda: _loads_all(path, orjson.loads)),
             "seedance-lint check (CLI)": lambda: run_child(ours() + ["check", str(path)]),
-            "seedance-lint check --jobs 1 (CLI)": lambda: run_child(ours() + ["check", "--jobs", "1", str(path)]),
+            "seedance-lint check --jobs 2 (CLI)": lambda: run_child(ours() + ["check", "--jobs", "2", str(path)]),
             "Linter.lint_sources (this process, no startup)": in_process(lambda: _linter_in_process(path)),
         }
         if has_cost:
             contenders["seedance-lint cost (CLI)"] = lambda: run_child(ours() + ["cost", str(path), "--format", "json"])
-            contenders["seedance-lint cost --jobs 1 (CLI)"] = lambda: run_child(
-                ours() + ["cost", "--jobs", "1", str(path), "--format", "json"])
+            contenders["seedance-lint cost --jobs 2 (CLI)"] = lambda: run_child(
+                ours() + ["cost", "--jobs", "2", str(path), "--format", "json"])
         series = alternate(contenders, repeats)
         base = count / series["json.loads per line (this process)"].wall
         entry: dict[str, float] = {"size_mb": size_mb}
@@ -417,7 +417,7 @@ def section_throughput(report: Report, repeats: int, count: int, has_cost: bool)
     for label, entry in found.items():
         base = entry["json.loads per line (this process)"]
         for name in ("seedance-lint check (CLI)", "seedance-lint cost (CLI)",
-                     "seedance-lint check --jobs 1 (CLI)", "seedance-lint cost --jobs 1 (CLI)"):
+                     "seedance-lint check --jobs 2 (CLI)", "seedance-lint cost --jobs 2 (CLI)"):
             if name in entry:
                 ratio = entry[name] / base
                 report.say(f"- {label}: {name} / json.loads = **{ratio:.2f}x** "
@@ -434,9 +434,11 @@ def section_memory(report: Report, sizes: list[int], has_cost: bool, full: bool)
                "sampled every 20 ms, so pages shared after fork count once)")
     report.say()
     # JSON is the format a pipeline keeps, and the one whose whole document used to be built in memory.
-    commands = {"check --format json": ["check", "--format", "json"]}
+    commands = {"check --format json": ["check", "--format", "json"],
+                "check --format json --jobs 2": ["check", "--format", "json", "--jobs", "2"]}
     if has_cost:
         commands["cost --format json"] = ["cost", "--format", "json"]
+        commands["cost --format json --jobs 2"] = ["cost", "--format", "json", "--jobs", "2"]
     corpora = (("90% valid", make_corpus.DEFAULT_INVALID), ("all valid", 0.0))
     rows, found = [], {}
     for name, args in commands.items():

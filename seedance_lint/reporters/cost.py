@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import NamedTuple
@@ -56,37 +55,20 @@ EXACT = Context(prec=100, Emax=MAX_EMAX, Emin=MIN_EMIN)
 
 def render_block(rows: list[PricedTask], parts: Callable[[PricedTask], object], currency: str,
                  max_task: Decimal | None) -> RowBlock:
-    """Consecutive rows of one file for a format, whose ``parts`` renders one row.
-
-    Tasks priced alike share one estimate (costing.price), so the sums are
-    count x value per distinct estimate: in the exact context, the same as
-    adding row by row. Only rows of an unpriced or too costly estimate are
-    looked at one by one.
-    """
-    templates = [row.template for row in rows]
-    estimates = {id(e): e for e in templates}
+    """Consecutive rows of one file for a format, whose ``parts`` renders one row."""
     total = low = high = ZERO
-    with localcontext(EXACT):
-        for key, count in Counter(map(id, templates)).items():
-            e = estimates[key]
-            if e.cost is not None:
-                total, low, high = total + count * e.cost, low + count * e.low, high + count * e.high
-    return RowBlock(rows[0].task, [parts(row) for row in rows], total, low, high,
-                    _problems(rows, estimates, currency, max_task))
-
-
-def _problems(rows: list[PricedTask], estimates: dict[int, Estimate], currency: str,
-              max_task: Decimal | None) -> list[tuple[int, str, str]]:
-    """(row, before its task index, after) of the rows that cannot be priced or cost more than max_task."""
-    bad = {key for key, e in estimates.items() if e.cost is None or (max_task is not None and e.high > max_task)}
     problems = []
-    for offset, row in enumerate(rows) if bad else ():
-        e = row.template
-        if id(e) in bad:
-            after = (f" cannot be priced: {e.reason}" if e.cost is None
-                     else f" may cost {e.high:f} {currency}, over --max-task-cost {max_task:f}")
-            problems.append((offset, f"{printable(row.file)}: task ", after))
-    return problems
+    with localcontext(EXACT):
+        for offset, row in enumerate(rows):
+            e = row.template
+            if e.cost is None:
+                problems.append((offset, f"{printable(row.file)}: task ", f" cannot be priced: {e.reason}"))
+                continue
+            total, low, high = total + e.cost, low + e.low, high + e.high
+            if max_task is not None and e.high > max_task:
+                problems.append((offset, f"{printable(row.file)}: task ",
+                                 f" may cost {e.high:f} {currency}, over --max-task-cost {max_task:f}"))
+    return RowBlock(rows[0].task, [parts(row) for row in rows], total, low, high, problems)
 
 
 class CostTally:
