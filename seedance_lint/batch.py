@@ -95,7 +95,7 @@ def value_items_from(lines: list[bytes], first_line: int) -> Iterator[Loaded | V
 
 
 def expected_tasks(source: Source) -> int:
-    """About how many tasks a JSON Lines file holds at least, from its size (0 for anything else).
+    """About how many tasks a JSON Lines file holds, from its size (0 for anything else).
 
     A high guess of the task size, so that the taskUUID table sized from it
     is rehashed less while the file is read but never made larger than it
