@@ -54,9 +54,14 @@ class Document:
     _positions: Positions | None = None
 
     def positions(self) -> Positions:
-        """Positions, computed on first use by re-parsing the text with positions."""
+        """Positions, computed on first use from the text.
+
+        A document without them was read by orjson (duplicate keys and long
+        integers take the position parser at once), so its text is valid JSON
+        and a scan of its tokens finds them.
+        """
         if self._positions is None:
-            self._positions = jsonpos.parse(self.text or "", self.first_line).positions
+            self._positions = jsonpos.valid_positions(self.text or "", self.first_line)
         return self._positions
 
 

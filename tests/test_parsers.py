@@ -450,3 +450,21 @@ def test_json_positions_agree_with_pyyaml_marks(value: object, indent: int | Non
     yaml_positions = _yaml(text).positions
     assert json_positions.keys == yaml_positions.keys
     assert json_positions.values == yaml_positions.values
+
+
+json_documents = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_documents, st.sampled_from([None, 0, 2]), st.booleans(), st.integers(1, 5))
+def test_valid_positions_equal_the_parsers(value, indent, ascii_only, first_line) -> None:
+    """The token scan used for documents orjson read finds every position the position parser finds."""
+    import json
+
+    text = json.dumps(value, indent=indent, ensure_ascii=ascii_only)
+    parsed = jsonpos.parse(text, first_line).positions
+    assert jsonpos.valid_positions(text, first_line) == parsed

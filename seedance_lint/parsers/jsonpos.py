@@ -208,3 +208,49 @@ class _Parser:
         value, after = self._value(self._skip(after + 1), member, depth)
         members[key] = value
         return after
+
+
+#: The tokens of valid JSON text: a string, a structural character, or a scalar (number, true, false, null).
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+')
+
+
+def valid_positions(text: str, first_line: int = 1) -> Positions:
+    """parse(text).positions for text known to be valid JSON without duplicate keys (orjson read it).
+
+    One regex pass over its tokens instead of a parse: about twice as fast,
+    for the documents of a batch that need positions for their findings.
+    """
+    keys: dict[str, int] = {}
+    values: dict[str, int] = {}
+    parents: list[str] = []  # the pointer of each open container
+    items: list[int] = []  # the index of the current item of each open array; -1 for an object
+    pointer, expect_key = "", False
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        char = token[0]
+        if char == '"' and expect_key:
+            name = token[1:-1] if "\\" not in token else scanstring(token, 1, True)[0]
+            pointer = child_pointer(parents[-1], name)
+            keys[pointer] = match.start()
+            expect_key = False
+        elif char == ",":
+            if items[-1] < 0:
+                expect_key = True
+            else:
+                items[-1] += 1
+                pointer = f"{parents[-1]}/{items[-1]}"
+        elif char == "}" or char == "]":
+            parents.pop()
+            items.pop()
+        elif char != ":":
+            values[pointer] = match.start()
+            if char == "{":
+                parents.append(pointer)
+                items.append(-1)
+                expect_key = True
+            elif char == "[":
+                parents.append(pointer)
+                items.append(0)
+                pointer += "/0"
+    lines = LineIndex(text, first_line)
+    return Positions({p: lines.position(o) for p, o in keys.items()}, {p: lines.position(o) for p, o in values.items()})
