@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from seedance_lint.documents import Document, Problem, load_bytes
@@ -459,7 +459,8 @@ json_documents = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=600, deadline=None)
+@example([{}, ""], None, False, 1)  # an empty object, then a string: not a key
 @given(json_documents, st.sampled_from([None, 0, 2]), st.booleans(), st.integers(1, 5))
 def test_valid_positions_equal_the_parsers(value, indent, ascii_only, first_line) -> None:
     """The token scan used for documents orjson read finds every position the position parser finds."""

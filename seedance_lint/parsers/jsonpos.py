@@ -242,6 +242,7 @@ def valid_positions(text: str, first_line: int = 1) -> Positions:
         elif char == "}" or char == "]":
             parents.pop()
             items.pop()
+            expect_key = False  # "{}" closes without a key
         elif char != ":":
             values[pointer] = match.start()
             if char == "{":
