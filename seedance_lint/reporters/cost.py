@@ -41,8 +41,9 @@ class RowBlock(NamedTuple):
     text is written around its task index, which a worker does not know yet.
     """
 
+    file: str  # printable
     first: int  # the task index of the first row, in its file
-    rows: list  # per row, what its format writes before and after the task index
+    rows: list  # per row, what its format writes around the task index (the table: its other cells)
     total: Decimal
     low: Decimal
     high: Decimal
@@ -68,7 +69,7 @@ def render_block(rows: list[PricedTask], parts: Callable[[PricedTask], object], 
             if max_task is not None and e.high > max_task:
                 problems.append((offset, f"{printable(row.file)}: task ",
                                  f" may cost {e.high:f} {currency}, over --max-task-cost {max_task:f}"))
-    return RowBlock(rows[0].task, [parts(row) for row in rows], total, low, high, problems)
+    return RowBlock(printable(rows[0].file), rows[0].task, [parts(row) for row in rows], total, low, high, problems)
 
 
 class CostTally:
@@ -234,19 +235,33 @@ def _total_cells(tally: CostTally) -> tuple[str, ...]:
     return ("TOTAL", "", "", "", "", f"{tally.total:f}", span, tally.currency)
 
 
-def table_parts() -> Callable[[PricedTask], tuple[str, tuple[str, ...]]]:
+def table_parts() -> Callable[[PricedTask], tuple[str, ...]]:
+    """The cells after the task index: one shared tuple per estimate, so a held row costs a pointer."""
     rest = _PerEstimate(_estimate_cells)
-    return lambda row: (printable(row.file), rest(row.template))
+    return lambda row: rest(row.template)
 
 
 def stream_table(tally: CostTally) -> Iterator[str]:
-    rows = [TABLE_COLUMNS]
-    for block in tally:
-        rows += [(file, str(block.first + i), *rest) for i, (file, rest) in enumerate(block.rows)]
-    rows.append(_total_cells(tally))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(TABLE_COLUMNS))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
-    yield "\n".join(lines + tally.problems) + "\n"
+    """Columns as wide as their widest cell: the blocks are held (a pointer a row) until all are seen."""
+    blocks, widths, seen = [], [len(name) for name in TABLE_COLUMNS], set()
+    for block in tally:  # a held block keeps its cell tuples alive: their ids stay unique
+        blocks.append(block)
+        widths[0] = max(widths[0], len(block.file))
+        widths[1] = max(widths[1], len(str(block.first + len(block.rows) - 1)))
+        for cells in block.rows:
+            if id(cells) not in seen:
+                seen.add(id(cells))
+                widths[2:] = map(max, widths[2:], map(len, cells))
+    total = _total_cells(tally)
+    widths = [max(width, len(cell)) for width, cell in zip(widths, total)]
+
+    def line(cells: Iterable[str]) -> str:
+        return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths)).rstrip() + "\n"
+
+    yield line(TABLE_COLUMNS)
+    for block in blocks:
+        yield "".join([line((block.file, str(block.first + i), *cells)) for i, cells in enumerate(block.rows)])
+    yield line(total) + "".join(f"{problem}\n" for problem in tally.problems)
 
 
 def markdown_parts() -> Callable[[PricedTask], tuple[str, str]]:
