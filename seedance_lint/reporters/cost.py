@@ -242,16 +242,15 @@ def table_parts() -> Callable[[PricedTask], tuple[str, ...]]:
 
 
 def stream_table(tally: CostTally) -> Iterator[str]:
-    """Columns as wide as their widest cell: the blocks are held (a pointer a row) until all are seen."""
-    blocks, widths, seen = [], [len(name) for name in TABLE_COLUMNS], set()
-    for block in tally:  # a held block keeps its cell tuples alive: their ids stay unique
-        blocks.append(block)
+    """Columns as wide as their widest cell: every row is held until all are seen, as a pointer to its
+    cells (equal cells are one tuple), so a million-task batch stays within the memory of the others."""
+    blocks, widths, known = [], [len(name) for name in TABLE_COLUMNS], {}
+    for block in tally:
         widths[0] = max(widths[0], len(block.file))
         widths[1] = max(widths[1], len(str(block.first + len(block.rows) - 1)))
-        for cells in block.rows:
-            if id(cells) not in seen:
-                seen.add(id(cells))
-                widths[2:] = map(max, widths[2:], map(len, cells))
+        blocks.append(block._replace(rows=[known.setdefault(cells, cells) for cells in block.rows]))  # held once
+    for cells in known:
+        widths[2:] = map(max, widths[2:], map(len, cells))
     total = _total_cells(tally)
     widths = [max(width, len(cell)) for width, cell in zip(widths, total)]
 
