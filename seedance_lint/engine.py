@@ -189,7 +189,9 @@ class _FileLint:
         uuids = [task["taskUUID"] for task in run.values]
         for offset in self.linter._uuids.add_run(uuids, self.source.display, first):
             document = Document(run.values[offset], run.first_line + offset, run.text(offset))
-            yield from filter(None, self._duplicate_uuid(TaskRef("", run.values[offset]), first + offset, document))
+            for made in filter(None, self._duplicate_uuid(TaskRef("", run.values[offset]), first + offset, document)):
+                message = printable(redact(made.message, ()))  # as document() does: a file name may hold anything
+                yield made if message == made.message else replace(made, message=message)
 
     def finish(self) -> Iterator[Diagnostic]:
         if not self.recognized:

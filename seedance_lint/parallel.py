@@ -172,9 +172,16 @@ def _pool(jobs: int):  # noqa: ANN202 - a multiprocessing Pool
 
     gc.freeze()
     try:
-        return multiprocessing.get_context("fork").Pool(jobs)
+        return multiprocessing.get_context("fork").Pool(jobs, initializer=_ignore_interrupts)
     finally:
         gc.unfreeze()
+
+
+def _ignore_interrupts() -> None:
+    """Ctrl-C is the main process's to handle (exit 130): workers print no traceback of their own."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _in_order(pool, blocks: Iterator[tuple[int, int, int]], ahead: int,  # noqa: ANN001

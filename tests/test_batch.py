@@ -109,3 +109,11 @@ def test_clean_lines_then_a_blank_line_are_not_an_empty_file(run_cli, tmp_path: 
     (tmp_path / "b.jsonl").write_text(_dumps(task) + "\n" + _dumps(other) + "\n\n")
     result = run_cli([command, "--format", "json", "b.jsonl"], cwd=tmp_path)
     assert "empty" not in result.stdout and result.exit == 0, result.stdout
+
+
+def test_a_repeated_taskuuid_message_names_an_odd_file_name_safely(run_cli, tmp_path: Path) -> None:
+    """SDL401 of accepted lines goes through printable() and redact() like every other message."""
+    task = json.loads((Path(__file__).parent.parent / "examples" / "text-to-video.json").read_text())
+    (tmp_path / "x?token=Hk3Pq9Zs7Lm2Xw5V.jsonl").write_text((_dumps(task) + "\n") * 2)
+    result = run_cli(["check", "x?token=Hk3Pq9Zs7Lm2Xw5V.jsonl"], cwd=tmp_path)
+    assert "SDL401" in result.stdout and "Hk3Pq9Zs7Lm2Xw5V" not in result.stdout.split("SDL401", 1)[1]
