@@ -243,18 +243,12 @@ def _price_block(first_line: int, start: int, size: int) -> list:
     from seedance_lint.reporters.cost import render_block
 
     _, source, (fmt, currency, max_task) = _JOB
-    parts, seen = _parts(fmt), []
+    parts = _parts(fmt)
     lines = io.BytesIO(_read(source.path, start, size)).readlines()
-    documents = _noted(value_items_from(lines, first_line), seen)  # a chunk at a time: priced while in cache
+    documents = value_items_from(lines, first_line)  # a chunk at a time: priced while in cache
     blocks = [rows if isinstance(rows, str) else render_block(rows, parts, currency, max_task)
               for rows in priced_tasks(source, documents)]
-    return [bool(seen), *blocks]
-
-
-def _noted(documents: Iterator, seen: list) -> Iterator:
-    for document in documents:
-        seen.append(True)
-        yield document
+    return [any(line.strip() for line in lines), *blocks]  # a line not blank: the file is not empty
 
 
 @cache  # one renderer (and its cache) per worker and format

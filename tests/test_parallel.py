@@ -71,11 +71,11 @@ def test_jobs_must_be_a_positive_number(run_cli, tmp_path: Path) -> None:
     assert result.exit == 2 and "expected a number of processes" in result.stderr
 
 
-def _price(path: Path, jobs: int, fmt: str = "json") -> tuple[int, str, str]:
+def _price(path: Path, jobs: int, fmt: str = "json") -> int:
+    """The exit code of `cost`; the caller compares what it wrote (capsys)."""
     from seedance_lint.cli import main
 
-    code = main(["cost", "--format", fmt, "--jobs", str(jobs), "--max-task-cost", "0.1", str(path)])
-    return code
+    return main(["cost", "--format", fmt, "--jobs", str(jobs), "--max-task-cost", "0.1", str(path)])
 
 
 @settings(max_examples=30, deadline=None,
