@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import compress
+from itertools import compress, repeat
 
 import orjson
 
 from seedance_lint.documents import EMPTY_JSONL, Loaded, Problem, has_long_integer, load, load_line
 from seedance_lint.fastpath import accepts_all
+from seedance_lint.parsers.jsonpos import MAX_DEPTH
 from seedance_lint.rules.secrets import may_hold_secret
 from seedance_lint.sources import Source
 
@@ -85,7 +86,17 @@ def _value_items(chunks: Iterator[list[bytes]]) -> Iterator[Loaded | ValueRun]:
 
 
 def _values_of(chunk: list[bytes]) -> list[object]:
-    return [None] * len(chunk) if has_long_integer(b"".join(chunk)) else _parse(chunk)
+    if has_long_integer(b"".join(chunk)):
+        return [None] * len(chunk)
+    values = _parse(chunk)
+    if max(map(bytes.count, chunk, repeat(b"{"))) + max(map(bytes.count, chunk, repeat(b"["))) <= MAX_DEPTH:
+        return values  # the usual chunk: no line has brackets enough to nest deeper than the parser allows
+    return [None if _may_nest_too_deep(line) else value for line, value in zip(chunk, values)]
+
+
+def _may_nest_too_deep(line: bytes) -> bool:
+    """Whether orjson (1,024 levels) may have read a line the position parser rejects (MAX_DEPTH levels)."""
+    return line.count(b"{") + line.count(b"[") > MAX_DEPTH
 
 
 def value_items_from(lines: list[bytes], first_line: int) -> Iterator[Loaded | ValueRun]:

@@ -141,16 +141,18 @@ def cost_blocks(sources: list[Source], fmt: CostFormat, currency: str, max_task:
             yield rows if isinstance(rows, str) else render_block(rows, parts, currency, max_task)
 
 
-def priced_tasks(source: Source, documents: Iterable, index: int = 0) -> Iterator[list[PricedTask] | str]:
+def priced_tasks(source: Source, documents: Iterable, index: int = 0,
+                 mentions: bool | None = None) -> Iterator[list[PricedTask] | str]:
     """The tasks of ours in the documents (from batch.load_values), priced, a list at a time; or a problem.
 
-    ``index`` is the task index of the first task in its file.
+    ``index`` is the task index of the first task in its file; ``mentions``,
+    whether the file names our model, when that is known already.
     """
     from seedance_lint.batch import ValueRun
     from seedance_lint.costing import price, price_table
     from seedance_lint.reporters.cost import PricedTask
 
-    spec, table, mentions, file = model_spec(), price_table(), None, source.display
+    spec, table, file = model_spec(), price_table(), source.display
     for loaded in documents:
         if isinstance(loaded, Problem):
             if loaded.code == "SDL001" and not source.explicit:

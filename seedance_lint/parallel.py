@@ -19,6 +19,7 @@ import io
 import os
 from collections import deque
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import TYPE_CHECKING
@@ -26,7 +27,8 @@ from typing import TYPE_CHECKING
 from seedance_lint.batch import AcceptedRun, items_from
 from seedance_lint.diagnostic import Diagnostic
 from seedance_lint.documents import EMPTY_JSONL, Document, Problem, load_line
-from seedance_lint.engine import Linter, _FileLint, pack_uuids
+from seedance_lint.data import model_spec
+from seedance_lint.engine import Linter, _FileLint, mentions_model, pack_uuids
 from seedance_lint.sources import Source
 from seedance_lint.tasks import TaskRef
 
@@ -113,12 +115,12 @@ _JOB: tuple | None = None
 
 
 def _lint_block(first_line: int, start: int, size: int) -> BlockResult:
-    linter, source, _ = _JOB
-    data = _read(source.path, start, size)
+    linter, source, mentions = _JOB
     linter.stats.tasks = 0
     result = BlockResult()
     file_lint = _RecordingFileLint(linter, source, result)
-    for loaded in items_from(io.BytesIO(data).readlines(), first_line):
+    file_lint._mentions = mentions
+    for loaded in items_from(_lines(source.path, start, size), first_line):
         result.found = True
         found = file_lint.accepted(loaded) if isinstance(loaded, AcceptedRun) else file_lint.document(loaded)
         result.diagnostics.extend(found)
@@ -126,17 +128,18 @@ def _lint_block(first_line: int, start: int, size: int) -> BlockResult:
     return result
 
 
-def _read(path: os.PathLike, start: int, size: int) -> bytes:
+def _lines(path: os.PathLike, start: int, size: int) -> list[bytes]:
+    """The whole lines of one block (read here, from the page cache: no block goes through a pipe)."""
     with open(path, "rb") as stream:
         stream.seek(start)
-        return stream.read(size)
+        return io.BytesIO(stream.read(size)).readlines()
 
 
 def _blocks(path: os.PathLike) -> Iterator[tuple[int, int, int]]:
     """(line number of the first line, offset, size) of blocks of whole lines of about BLOCK_BYTES.
 
-    Read here only to count lines: a worker reads its block itself (from the
-    page cache), so no block goes through a pipe.
+    Read here only to count lines: workers need the absolute line numbers of
+    their blocks (a repeated taskUUID's message names the line of its first use).
     """
     line, start = 1, 0
     with open(path, "rb") as stream:
@@ -151,7 +154,7 @@ def _blocks(path: os.PathLike) -> Iterator[tuple[int, int, int]]:
 def lint_source(linter: Linter, source: Source, file_lint: _FileLint, jobs: int) -> Iterator[Diagnostic]:
     """The diagnostics of one JSON Lines file, in the serial order, from ``jobs`` worker processes."""
     global _JOB
-    _JOB = (linter, source, None)
+    _JOB = (linter, source, _mentions(file_lint))
     base, found = 0, False  # tasks of the file before the current block
     with _pool(jobs) as pool:
         for (first_line, start, size), result in _in_order(pool, _blocks(source.path), jobs * AHEAD):
@@ -164,16 +167,24 @@ def lint_source(linter: Linter, source: Source, file_lint: _FileLint, jobs: int)
         yield from file_lint.document(EMPTY_JSONL)
 
 
-def _pool(jobs: int):  # noqa: ANN202 - a multiprocessing Pool
-    """``jobs`` forked workers. The objects loaded so far are frozen out of the garbage collector first,
-    so that a worker's collections do not write to (and copy) the pages it shares with this process."""
+@contextmanager
+def _pool(jobs: int) -> Iterator:
+    """``jobs`` forked workers (a ProcessPoolExecutor: a worker that dies breaks the pool, never hangs it).
+
+    The objects loaded so far are frozen out of the garbage collector while
+    the workers are forked (on the first submit), so that a worker's
+    collections do not write to (and copy) the pages it shares with this process.
+    """
     import gc
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     gc.freeze()
+    pool = ProcessPoolExecutor(jobs, multiprocessing.get_context("fork"), initializer=_ignore_interrupts)
     try:
-        return multiprocessing.get_context("fork").Pool(jobs, initializer=_ignore_interrupts)
+        yield pool
     finally:
+        pool.shutdown(wait=True, cancel_futures=True)
         gc.unfreeze()
 
 
@@ -184,18 +195,62 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+class WorkerError(Exception):
+    """A worker failed: an internal error in it (its trace is the cause), or it died."""
+
+
+class _RemoteTrace(Exception):
+    """A worker's traceback, as text: shown under --traceback as the cause of the WorkerError."""
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """An internal error in a worker, sent back as text: the exception itself may not pickle."""
+
+    description: str
+    trace: str
+
+
+def _guarded(work: Callable, *block: int) -> object:
+    try:
+        return work(*block)
+    except Exception as error:  # sent back as text: the main process reports it as an internal error
+        import traceback
+
+        return _Failure(f"{type(error).__name__}: {error}", traceback.format_exc())
+
+
 def _in_order(pool, blocks: Iterator[tuple[int, int, int]], ahead: int,  # noqa: ANN001
-              work=_lint_block) -> Iterator[tuple[tuple, object]]:  # noqa: ANN001
+              work: Callable = _lint_block) -> Iterator[tuple[tuple, object]]:
     """(block, work(*block)) for each block, in order, with at most ``ahead`` blocks in flight."""
     pending: deque = deque()
     for block in blocks:
-        pending.append((block, pool.apply_async(work, block)))
+        pending.append((block, pool.submit(_guarded, work, *block)))
         if len(pending) >= ahead:
             block, waiting = pending.popleft()
-            yield block, waiting.get()
+            yield block, _result(waiting)
     while pending:
         block, waiting = pending.popleft()
-        yield block, waiting.get()
+        yield block, _result(waiting)
+
+
+def _result(future) -> object:  # noqa: ANN001 - a concurrent.futures.Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        result = future.result()
+    except BrokenProcessPool:
+        raise WorkerError("a --jobs worker process stopped before it finished (killed? out of memory?); "
+                          "--jobs 1 runs without workers") from None
+    if isinstance(result, _Failure):
+        raise WorkerError(f"in a --jobs worker: {result.description}") from _RemoteTrace(result.trace)
+    return result
+
+
+def _mentions(file_lint: _FileLint) -> bool | None:
+    """Whether the file names our model, found once here rather than by each worker that needs it
+    (a broken line in a walk); None when the file was named on the command line (never asked)."""
+    return None if file_lint.source.explicit else file_lint._mentions_model()
 
 
 def _merge(file_lint: _FileLint, base: int, first_line: int, where: tuple[int, int],
@@ -205,7 +260,7 @@ def _merge(file_lint: _FileLint, base: int, first_line: int, where: tuple[int, i
     found = [d if d.task is None else replace(d, task=d.task + base) for d in result.diagnostics]
     if not repeated:
         return found
-    lines = io.BytesIO(_read(file_lint.source.path, *where)).readlines()
+    lines = _lines(file_lint.source.path, *where)
     again = [d for line in sorted(repeated) for d in _relint(file_lint, lines[line - first_line], line,
                                                                base + repeated[line])]
     return sorted([d for d in found if d.line not in repeated] + again, key=lambda d: d.line)  # stable
@@ -242,12 +297,12 @@ def _price_block(first_line: int, start: int, size: int) -> list:
     from seedance_lint.commands import priced_tasks
     from seedance_lint.reporters.cost import render_block
 
-    _, source, (fmt, currency, max_task) = _JOB
+    _, source, (fmt, currency, max_task, mentions) = _JOB
     parts = _parts(fmt)
-    lines = io.BytesIO(_read(source.path, start, size)).readlines()
+    lines = _lines(source.path, start, size)
     documents = value_items_from(lines, first_line)  # a chunk at a time: priced while in cache
     blocks = [rows if isinstance(rows, str) else render_block(rows, parts, currency, max_task)
-              for rows in priced_tasks(source, documents)]
+              for rows in priced_tasks(source, documents, mentions=mentions)]
     return [any(line.strip() for line in lines), *blocks]  # a line not blank: the file is not empty
 
 
@@ -260,7 +315,8 @@ def cost_blocks(source: Source, jobs: int, fmt: CostFormat, currency: str,
                 max_task: Decimal | None) -> Iterator[RowBlock | str]:
     """commands.cost_blocks for a JSON Lines file, from ``jobs`` worker processes, in file order."""
     global _JOB
-    _JOB = (None, source, (fmt, currency, max_task))
+    mentions = None if source.explicit else mentions_model(source, model_spec())  # once, not once per worker
+    _JOB = (None, source, (fmt, currency, max_task, mentions))
     base, found = 0, False  # tasks of the file before the current block
     with _pool(jobs) as pool:
         for _, (lines_found, *items) in _in_order(pool, _blocks(source.path), jobs * AHEAD, _price_block):

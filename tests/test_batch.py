@@ -37,6 +37,7 @@ def _twists(task: dict) -> st.SearchStrategy[str]:
         text[:-1] + ', "mod\\u0065l": "bytedance:2@2"}',  # the same, written with an escape
         text[:-1] + ', "positivePrompt": "say \\u0022hi\\u0022", "positivePrompt": "x y"}',
         text[:-1] + ', "ttl": 18446744073709551616}',  # 2^64: orjson would round it
+        text[:-1] + ', "extra": ' + "[" * 201 + "]" * 201 + "}",  # orjson reads it; our parser stops at 200
         text[:-1] + ', "webhookURL": "https://hooks.example.com/r?token=Hk3Pq9Zs7Lm2Xw5V"}',
         text[:-1] + ', "webhookURL": "https://user:pa55w0rd-long@hooks.example.com/r"}',
         "[" + text + "]",
@@ -84,6 +85,32 @@ def test_accept_path_reports_what_the_per_line_path_reports(tmp_path: Path, monk
     path = tmp_path / "batch.jsonl"
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + "\n".join(chosen).encode() + b"\n")
     assert _lint(path, True, monkeypatch) == _lint(path, False, monkeypatch)
+
+
+def _price(path: Path, values: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> tuple:
+    from seedance_lint.cli import main
+
+    with monkeypatch.context() as patch:
+        patch.setattr(batch, "CHUNK_BYTES", 600)
+        if not values:
+            patch.setattr(batch, "_values_of", lambda chunk: [None] * len(chunk))
+        capsys.readouterr()
+        return main(["cost", "--format", "json", str(path)]), capsys.readouterr()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.data_too_large, HealthCheck.too_slow])
+@given(lines())
+def test_cost_prices_chunks_as_it_prices_each_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str], chosen: list[str]) -> None:
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join(chosen) + "\n")
+    assert _price(path, True, monkeypatch, capsys) == _price(path, False, monkeypatch, capsys)
+
+
+def test_cost_sends_a_line_nested_too_deep_to_the_per_line_path() -> None:
+    task = (Path(__file__).parent.parent / "examples" / "text-to-video.json").read_bytes().replace(b"\n", b" ")
+    deep = task.rstrip()[:-1] + b', "x": ' + b"[" * 201 + b"]" * 201 + b"}"
+    assert batch._values_of([task, deep]) == [json.loads(task), None]
 
 
 def test_the_accept_path_takes_clean_lines(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ spreads over several workers, and repeated taskUUIDs cross block boundaries.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,74 @@ def test_jobs_auto_is_one_per_available_cpu(run_cli, tmp_path: Path, monkeypatch
     run_cli(["check", "--jobs", "auto", "b.jsonl"], cwd=tmp_path)
     run_cli(["check", "b.jsonl"], cwd=tmp_path)  # the default: no workers
     assert seen == [3, 1]
+
+
+class _TwoArgumentError(Exception):
+    """Like JsonSyntaxError: __init__ takes more than the message, so the exception does not unpickle."""
+
+    def __init__(self, message: str, where: int) -> None:
+        super().__init__(message)
+        self.where = where
+
+
+def _fail_in_worker(*_: object) -> None:
+    raise _TwoArgumentError("a bug in a worker", 3)
+
+
+def _die_in_worker(*_: object) -> None:
+    import os
+    import signal
+
+    os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer would
+
+
+@pytest.fixture
+def deadline() -> Iterator[None]:
+    """Fail, not hang, if the main process waits for a worker forever (the bug these tests guard against)."""
+    import signal
+
+    def hung(*_: object) -> None:
+        raise AssertionError("the run hung waiting for a worker")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(60)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("command", ["check", "cost"])
+@pytest.mark.parametrize(("failure", "said"), [(_fail_in_worker, "in a --jobs worker: _TwoArgumentError: a bug"),
+                                               (_die_in_worker, "a --jobs worker process stopped")])
+def test_a_failing_worker_is_an_internal_error_not_a_hang(run_cli, tmp_path: Path, tiny_blocks: None, deadline: None,
+                                                          monkeypatch: pytest.MonkeyPatch, command: str,
+                                                          failure: Callable, said: str) -> None:
+    from seedance_lint import batch
+
+    task = (Path(__file__).parent.parent / "examples" / "text-to-video.json").read_text().replace("\n", " ")
+    (tmp_path / "b.jsonl").write_text((task + "\n") * 4)
+    monkeypatch.setattr(parallel, "items_from", failure)  # the workers, forked after this, run it
+    monkeypatch.setattr(batch, "value_items_from", failure)
+    result = run_cli([command, "--jobs", "2", "b.jsonl"], cwd=tmp_path)
+    assert result.exit == 2 and said in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
+def test_workers_are_told_whether_a_walked_file_names_our_model(tmp_path: Path, tiny_blocks: None,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found once in the main process: a worker with a broken line in a walk does not read the whole file again."""
+    from seedance_lint import engine
+
+    path = tmp_path / "b.jsonl"
+    path.write_text('{"model": "bytedance:2@2", \n' * 8)
+    reads = tmp_path / "reads"  # a file: the workers' calls count too
+
+    def mentions_model(*_: object) -> bool:
+        with reads.open("a") as log:
+            log.write("read\n")
+        return True
+
+    monkeypatch.setattr(engine, "mentions_model", mentions_model)
+    monkeypatch.setattr(parallel, "mentions_model", mentions_model)
+    linter = Linter(jobs=2)
+    found = list(linter.lint_sources([Source(str(path), path, "jsonl", False)]))
+    assert [d.code for d in found] == ["SDL001"] * 8 and reads.read_text() == "read\n"
