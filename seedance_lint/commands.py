@@ -2,17 +2,16 @@
 from __future__ import annotations
 
 import argparse
-import itertools
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from itertools import chain
 from dataclasses import replace
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from seedance_lint.data import ModelSpec, model_spec
 from seedance_lint.diagnostic import Diagnostic
-from seedance_lint.documents import Problem, load
+from seedance_lint.documents import Problem
 from seedance_lint.engine import Linter, mentions_model
 from seedance_lint.errors import UsageError
 from seedance_lint.sources import Source, SourceError, discover
@@ -20,7 +19,6 @@ from seedance_lint.tasks import TaskRef, looks_like_request, select
 
 if TYPE_CHECKING:
     from seedance_lint.config import Config
-    from seedance_lint.costing import Estimate
     from decimal import Decimal
 
     from seedance_lint.reporters.cost import CostFormat, CostTally, PricedTask, RowBlock
