@@ -355,7 +355,7 @@ def test_bom_is_not_a_column(data: bytes, form: str, key: tuple[int, int]) -> No
     documents = list(load_bytes(data, form))
     assert all(isinstance(d, Document) for d in documents), documents
     assert documents[0].value == {"width": 864}
-    assert documents[0].positions().keys["/width"] == key
+    assert documents[0].positions().of_key("/width") == key
 
 
 def test_bom_in_the_middle_is_not_skipped() -> None:
@@ -367,9 +367,9 @@ def test_bom_in_the_middle_is_not_skipped() -> None:
 def test_jsonl_lines_are_positioned_at_their_file_line() -> None:
     data = b'{"a": 1}\r\n\r\n{"b": [1,\n{"c": 2}\n'
     loaded = list(load_bytes(data, "jsonl"))
-    assert isinstance(loaded[0], Document) and loaded[0].positions().keys["/a"] == (1, 2)
+    assert isinstance(loaded[0], Document) and loaded[0].positions().of_key("/a") == (1, 2)
     assert isinstance(loaded[1], Problem) and loaded[1].position == (3, 10)
-    assert isinstance(loaded[2], Document) and loaded[2].positions().keys["/c"] == (4, 2)
+    assert isinstance(loaded[2], Document) and loaded[2].positions().of_key("/c") == (4, 2)
 
 
 def test_jsonl_keeps_unicode_line_separators_inside_strings() -> None:
@@ -468,4 +468,20 @@ def test_valid_positions_equal_the_parsers(value, indent, ascii_only, first_line
 
     text = json.dumps(value, indent=indent, ensure_ascii=ascii_only)
     parsed = jsonpos.parse(text, first_line).positions
-    assert jsonpos.valid_positions(text, first_line) == parsed
+    assert jsonpos.valid_positions(text, first_line).resolved() == parsed
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_documents, st.sampled_from([None, 2]), st.text("ab/~0", max_size=4))
+def test_offset_positions_answer_lookups_as_positions_do(value, indent, missing) -> None:
+    """of_key, of_value and nearest on offsets (0 is an offset, not a miss) equal those on positions."""
+    import json
+
+    text = json.dumps(value, indent=indent)
+    expected = jsonpos.parse(text).positions
+    found = jsonpos.valid_positions(text)
+    pointers = set(expected.keys) | set(expected.values)
+    for pointer in pointers | {p + "/" + missing for p in pointers} | {"/" + missing}:
+        assert found.of_key(pointer) == expected.of_key(pointer), pointer
+        assert found.of_value(pointer) == expected.of_value(pointer), pointer
+        assert found.nearest(pointer) == expected.nearest(pointer), pointer

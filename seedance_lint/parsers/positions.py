@@ -38,6 +38,44 @@ class Positions:
             pointer = pointer.rsplit("/", 1)[0]
 
 
+class OffsetPositions:
+    """Positions kept as character offsets, each turned into (line, column) only when asked.
+
+    A failing task of a batch has a position or two looked up out of dozens
+    found; converting all of them cost more than finding them.
+    """
+
+    def __init__(self, keys: dict[str, int], values: dict[str, int], lines: LineIndex) -> None:
+        self._keys, self._values, self._lines = keys, values, lines
+
+    def of_key(self, pointer: str) -> Position | None:
+        offset = self._keys.get(pointer)
+        return self.of_value(pointer) if offset is None else self._lines.position(offset)
+
+    def of_value(self, pointer: str) -> Position | None:
+        offset = self._values.get(pointer)
+        if offset is None:
+            offset = self._keys.get(pointer)
+        return None if offset is None else self._lines.position(offset)
+
+    def nearest(self, pointer: str) -> Position:
+        """The value position of the pointer or of its closest ancestor."""
+        while pointer and pointer not in self._values:
+            pointer = pointer.rsplit("/", 1)[0]
+        offset = self._values.get(pointer)
+        return (1, 1) if offset is None else self._lines.position(offset)
+
+    def resolved(self) -> Positions:
+        """Every position, converted (for tests that compare with the position parser's)."""
+        position = self._lines.position
+        return Positions({p: position(o) for p, o in self._keys.items()},
+                         {p: position(o) for p, o in self._values.items()})
+
+
+#: What the engine looks positions up in: either kind.
+AnyPositions = Positions | OffsetPositions
+
+
 class LineIndex:
     """Converts character offsets in a text to 1-based (line, column)."""
 

@@ -8,11 +8,10 @@ with our own message. Each rule below covers one family of schema keywords.
 """
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from collections.abc import Iterable, Iterator
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from seedance_lint.data import request_schema
@@ -111,9 +110,8 @@ def findings_by_code(ctx: TaskContext) -> dict[str, list[Finding]]:
     """All schema findings of the task, grouped by rule code (computed once per task)."""
     if ctx._schema_findings is None:
         grouped: dict[str, list[Finding]] = {}
-        if not is_valid_fast(ctx.task):
-            for code, finding in _explain(ctx):
-                grouped.setdefault(code, []).append(finding)
+        for code, finding in _explain(ctx):  # no errors for a valid task: no is_valid first (a failing task pays twice)
+            grouped.setdefault(code, []).append(finding)
         ctx._schema_findings = grouped
     return ctx._schema_findings
 
@@ -248,8 +246,8 @@ def _unknown(error: Any, pointer: str, ctx: TaskContext) -> Iterator[tuple[str, 
     for name in error.instance:
         if name in known:
             continue
-        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-        hint = f"did you mean `{close[0]}`?" if close else f"known parameters here: {', '.join(known)}."
+        close = closest(name, tuple(known), 0.6)
+        hint = f"did you mean `{close}`?" if close else f"known parameters here: {', '.join(known)}."
         yield "SDL102", Finding(
             child_pointer(pointer, name),
             f"unknown parameter `{name}` in {label(pointer)}: the API answers unknownParameter for "
@@ -320,8 +318,17 @@ def _nearest_choice(value: object, allowed: list[object]) -> object | None:
     by_text = {str(a).lower(): a for a in allowed}
     if text in by_text:
         return by_text[text]
-    close = difflib.get_close_matches(text, list(by_text), n=1, cutoff=0.5)
-    return by_text[close[0]] if close else None
+    close = closest(text, tuple(by_text), 0.5)
+    return by_text[close] if close else None
+
+
+@lru_cache(maxsize=4096)
+def closest(word: str, choices: tuple[str, ...], cutoff: float) -> str | None:
+    """difflib's closest match, remembered: a batch repeats its typos, and each lookup costs tens of µs."""
+    import difflib
+
+    found = difflib.get_close_matches(word, choices, n=1, cutoff=cutoff)
+    return found[0] if found else None
 
 
 def _same_but_case(value: object, nearest: object) -> bool:
