@@ -15,7 +15,7 @@ import orjson
 # yamlpos (and PyYAML, ~15 ms to import) is imported by _yaml_documents only:
 # a run over JSON files never pays for it.
 from seedance_lint.parsers import jsonpos
-from seedance_lint.parsers.positions import AnyPositions, Position
+from seedance_lint.parsers.positions import PositionLookup, Position
 from seedance_lint.sources import Source
 
 _BOM = b"\xef\xbb\xbf"
@@ -51,9 +51,9 @@ class Document:
     first_line: int = 1
     text: str | None = None
     notes: list[Problem] = field(default_factory=list)
-    _positions: AnyPositions | None = None
+    _positions: PositionLookup | None = None
 
-    def positions(self) -> AnyPositions:
+    def positions(self) -> PositionLookup:
         """Positions, computed on first use from the text.
 
         A document without them was read by orjson (duplicate keys and long

@@ -15,7 +15,7 @@ from seedance_lint.diagnostic import Diagnostic, Finding, Severity
 from seedance_lint.batch import AcceptedRun, expected_tasks, load_accepting
 from seedance_lint.documents import Document, Problem
 from seedance_lint.fastpath import is_clean
-from seedance_lint.parsers.positions import AnyPositions
+from seedance_lint.parsers.positions import PositionLookup
 from seedance_lint.rules import BY_CODE, DOCUMENT_RULES, TASK_RULES
 from seedance_lint.rules.base import Rule, TaskContext
 from seedance_lint.rules.secrets import redact, secret_parts
@@ -280,7 +280,7 @@ def mentions_model(source: Source, spec: ModelSpec) -> bool:
     return spec.model.encode() in data or spec.task_type.encode() in data
 
 
-def locate(positions: AnyPositions, pointer: str, anchor: str) -> tuple[int, int]:
+def locate(positions: PositionLookup, pointer: str, anchor: str) -> tuple[int, int]:
     if anchor == "key":
         found = positions.of_key(pointer)
     elif anchor == "parent":

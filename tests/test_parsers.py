@@ -471,13 +471,28 @@ def test_valid_positions_equal_the_parsers(value, indent, ascii_only, first_line
     assert jsonpos.valid_positions(text, first_line).resolved() == parsed
 
 
-@settings(max_examples=300, deadline=None)
-@given(json_documents, st.sampled_from([None, 2]), st.text("ab/~0", max_size=4))
-def test_offset_positions_answer_lookups_as_positions_do(value, indent, missing) -> None:
-    """of_key, of_value and nearest on offsets (0 is an offset, not a miss) equal those on positions."""
+#: Few names, so that the same name sits at several depths and inside strings ('"w": 1' as a value).
+_NAMES = st.sampled_from(["w", "h", "a/b", "~", "", 'q"w', "é", "\\", '"w": 1', '\\"w\\": 1'])
+colliding_documents = st.recursive(
+    st.none() | st.integers() | _NAMES,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_NAMES, inner, max_size=4),
+    max_leaves=15,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@example({"a": {"w": 1}, "w": 2}, None, False, "w")  # the nested "w" comes first: the root's is wanted
+@example({"s": '"w": 1', "w": 2}, None, False, "w")  # a string that looks like the member
+@example([{"w": 1}], None, False, "w")  # a root array has no members
+@example({"x": "a\\", "w": 1}, 2, True, "w")  # a string ending in a backslash
+@example({'x"w': 1, "w": 2}, None, False, "w")  # '"w"' in the text, from an escaped quote of another name
+@given(json_documents | colliding_documents, st.sampled_from([None, 2]), st.booleans(), st.text("ab/~0w", max_size=4))
+def test_lazy_positions_answer_lookups_as_positions_do(value, indent, ascii_only, missing) -> None:
+    """of_key, of_value and nearest of the lazy positions (a search for root members, else a token scan;
+    0 is an offset, not a miss) equal those of the position parser."""
     import json
 
-    text = json.dumps(value, indent=indent)
+    text = json.dumps(value, indent=indent, ensure_ascii=ascii_only)
     expected = jsonpos.parse(text).positions
     found = jsonpos.valid_positions(text)
     pointers = set(expected.keys) | set(expected.values)

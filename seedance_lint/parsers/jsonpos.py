@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from json.decoder import JSONDecodeError, scanstring
 
-from seedance_lint.parsers.positions import LineIndex, OffsetPositions, Positions, child_pointer, escape_pointer_token
+from seedance_lint.parsers.positions import LineIndex, Position, Positions, child_pointer, escape_pointer_token
 
 #: Deeper documents are refused (a request is a handful of levels deep); this
 #: keeps the recursive parser far from Python's recursion limit.
@@ -217,13 +217,108 @@ _TOKEN = re.compile(r'("[^"\\]*(?:\\.[^"\\]*)*")([ \t\n\r]*:)?|([^\s{}\[\]:,"]+)
 _NAME, _OBJECT, _ARRAY = 2, 4, 5
 
 
-def valid_positions(text: str, first_line: int = 1) -> OffsetPositions:
-    """parse(text).positions for text known to be valid JSON without duplicate keys (orjson read it).
+def valid_positions(text: str, first_line: int = 1) -> LazyPositions:
+    """parse(text).positions for text known to be valid JSON without duplicate keys (orjson read it)."""
+    return LazyPositions(text, first_line)
 
-    One regex pass over its tokens instead of a parse, for the documents of a
-    batch that need positions for their findings; offsets become line and
-    column only for the pointers looked up.
+
+class LazyPositions:
+    """The positions of valid JSON text, found when first looked up and kept as offsets.
+
+    A failing task of a batch has a position or two looked up out of dozens.
+    A member of the root object (most findings' pointers) is found by a
+    search for its quoted name, checked to be outside any string and one
+    level deep; anything else takes one regex pass over the tokens.
+    Offsets become (line, column) only for the pointers looked up.
     """
+
+    def __init__(self, text: str, first_line: int = 1) -> None:
+        self._text = text
+        self._lines = LineIndex(text, first_line)
+        self._scan: tuple[dict[str, int], dict[str, int]] | None = None
+
+    def of_key(self, pointer: str) -> Position | None:
+        offset = self._offset(pointer, key=True)
+        return None if offset is None else self._lines.position(offset)
+
+    def of_value(self, pointer: str) -> Position | None:
+        offset = self._offset(pointer, key=False)
+        return None if offset is None else self._lines.position(offset)
+
+    def nearest(self, pointer: str) -> Position:
+        """The value position of the pointer or of its closest ancestor."""
+        while True:
+            offset = self._value_offset(pointer)
+            if offset is not None or not pointer:
+                return (1, 1) if offset is None else self._lines.position(offset)
+            pointer = pointer.rsplit("/", 1)[0]
+
+    def resolved(self) -> Positions:
+        """Every position, converted (for tests that compare with the position parser's)."""
+        keys, values = self._scanned()
+        position = self._lines.position
+        return Positions({p: position(o) for p, o in keys.items()}, {p: position(o) for p, o in values.items()})
+
+    def _offset(self, pointer: str, key: bool) -> int | None:
+        """The offset of a member's key (or, where it has none, its value) or of its value (or key)."""
+        if not pointer:
+            return self._value_offset(pointer)
+        member = self._root_member(pointer)
+        if member is not _UNSURE:
+            return None if member is None else member[0] if key else member[1]
+        keys, values = self._scanned()
+        first, second = (keys, values) if key else (values, keys)
+        found = first.get(pointer)
+        return second.get(pointer) if found is None else found
+
+    def _value_offset(self, pointer: str) -> int | None:
+        if not pointer:
+            return len(self._text) - len(self._text.lstrip(" \t\n\r"))
+        member = self._root_member(pointer)
+        if member is not _UNSURE:
+            return None if member is None else member[1]
+        return self._scanned()[1].get(pointer)
+
+    def _root_member(self, pointer: str) -> tuple[int, int] | None | object:
+        """(key offset, value offset) of a member of the root object, found by search; None if there is
+        none; _UNSURE when a search cannot tell (a nested pointer, or a name that may be escaped)."""
+        name = pointer[1:]
+        if pointer[:1] != "/" or not _PLAIN_NAME.fullmatch(name):
+            return _UNSURE  # nested, or a name with a character that a pointer or JSON escapes
+        quoted = f'"{name}"'
+        start = self._text.find(quoted)
+        while start != -1:
+            colon = _COLON.match(self._text, start + len(quoted))
+            if colon and _depth(self._text[:start]) == 1:
+                return start, colon.end()
+            start = self._text.find(quoted, start + 1)
+        # Not found: absent, if the root is an object and no name can be escaped (the text has no backslash).
+        return None if "\\" not in self._text and self._text.lstrip(" \t\n\r")[:1] == "{" else _UNSURE
+
+    def _scanned(self) -> tuple[dict[str, int], dict[str, int]]:
+        if self._scan is None:
+            self._scan = _token_offsets(self._text)
+        return self._scan
+
+
+#: What LazyPositions._root_member answers when a search cannot tell.
+_UNSURE = object()
+#: A member name that is written as itself in JSON and in a pointer (no escapes either way).
+_PLAIN_NAME = re.compile(r'[^"\\/~\x00-\x1f\x7f-\x9f\u2028\u2029]+')
+_COLON = re.compile(r"[ \t\n\r]*:[ \t\n\r]*")
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+
+
+def _depth(prefix: str) -> int:
+    """How many containers are open at the end of ``prefix`` of valid JSON text; -1 if it ends in a string."""
+    outside = _STRING.sub("", prefix)
+    if '"' in outside:
+        return -1
+    return outside.count("{") + outside.count("[") - outside.count("}") - outside.count("]")
+
+
+def _token_offsets(text: str) -> tuple[dict[str, int], dict[str, int]]:
+    """(pointer -> offset of its key, pointer -> offset of its value) of every member and item."""
     keys: dict[str, int] = {}
     values: dict[str, int] = {}
     parents, items = [""], [-1]  # each open container's pointer, and its next index (-1: an object)
@@ -245,7 +340,7 @@ def valid_positions(text: str, first_line: int = 1) -> OffsetPositions:
             if kind == _OBJECT or kind == _ARRAY:
                 parents.append(pointer)
                 items.append(-1 if kind == _OBJECT else 0)
-    return OffsetPositions(keys, values, LineIndex(text, first_line))
+    return keys, values
 
 
 def _pointer_token(quoted: str) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from typing import Protocol
 
 Position = tuple[int, int]  # 1-based line and column (Unicode code points)
 
@@ -38,42 +39,14 @@ class Positions:
             pointer = pointer.rsplit("/", 1)[0]
 
 
-class OffsetPositions:
-    """Positions kept as character offsets, each turned into (line, column) only when asked.
+class PositionLookup(Protocol):
+    """What the engine asks of positions: Positions, or jsonpos.LazyPositions for a document orjson read."""
 
-    A failing task of a batch has a position or two looked up out of dozens
-    found; converting all of them cost more than finding them.
-    """
+    def of_key(self, pointer: str) -> Position | None: ...
 
-    def __init__(self, keys: dict[str, int], values: dict[str, int], lines: LineIndex) -> None:
-        self._keys, self._values, self._lines = keys, values, lines
+    def of_value(self, pointer: str) -> Position | None: ...
 
-    def of_key(self, pointer: str) -> Position | None:
-        offset = self._keys.get(pointer)
-        return self.of_value(pointer) if offset is None else self._lines.position(offset)
-
-    def of_value(self, pointer: str) -> Position | None:
-        offset = self._values.get(pointer)
-        if offset is None:
-            offset = self._keys.get(pointer)
-        return None if offset is None else self._lines.position(offset)
-
-    def nearest(self, pointer: str) -> Position:
-        """The value position of the pointer or of its closest ancestor."""
-        while pointer and pointer not in self._values:
-            pointer = pointer.rsplit("/", 1)[0]
-        offset = self._values.get(pointer)
-        return (1, 1) if offset is None else self._lines.position(offset)
-
-    def resolved(self) -> Positions:
-        """Every position, converted (for tests that compare with the position parser's)."""
-        position = self._lines.position
-        return Positions({p: position(o) for p, o in self._keys.items()},
-                         {p: position(o) for p, o in self._values.items()})
-
-
-#: What the engine looks positions up in: either kind.
-AnyPositions = Positions | OffsetPositions
+    def nearest(self, pointer: str) -> Position: ...
 
 
 class LineIndex:
