@@ -19,7 +19,7 @@ from itertools import compress, repeat
 
 import orjson
 
-from seedance_lint.documents import EMPTY_JSONL, Loaded, Problem, has_long_integer, load, load_line
+from seedance_lint.documents import EMPTY_JSONL, Document, Loaded, Problem, has_long_integer, load, load_line
 from seedance_lint.fastpath import accepts_all
 from seedance_lint.parsers.jsonpos import MAX_DEPTH
 from seedance_lint.rules.secrets import may_hold_secret
@@ -143,23 +143,25 @@ def _slices(lines: list[bytes]) -> Iterator[list[bytes]]:
 
 def _runs(chunks: Iterator[list[bytes]], judge, make_run, first_line: int = 1,  # noqa: ANN001
           report_empty: bool = True) -> Iterator:
-    """Runs of the lines ``judge`` gives a value to (None: the line needs load_line), and the loaded rest."""
+    """Runs of the lines ``judge`` gives a value to, and the loaded rest (None: load_line reads the line; a
+    Parsed line: its value is kept)."""
     number, found = first_line, False  # the line number of the chunk's first line
     for chunk in chunks:
         verdicts = judge(chunk)
-        if None not in verdicts:  # the common case: every line of the chunk passes
+        if None not in verdicts and Parsed not in map(type, verdicts):  # the usual chunk: every line passes
             found = True
             yield make_run(number, chunk, verdicts)
             number += len(chunk)
             continue
         start = 0  # the first line of the current run
         for offset, value in enumerate(verdicts):
-            if value is None:
+            if value is None or type(value) is Parsed:
                 if start < offset:
                     found = True
                     yield make_run(number + start, chunk[start:offset], verdicts[start:offset])
                 start = offset + 1
-                loaded = load_line(chunk[offset], number + offset)
+                line = chunk[offset]
+                loaded = load_line(line, number + offset) if value is None else value.document(line, number + offset)
                 if loaded is not None:
                     found = True
                     yield loaded
@@ -171,16 +173,42 @@ def _runs(chunks: Iterator[list[bytes]], judge, make_run, first_line: int = 1,  
         yield EMPTY_JSONL
 
 
-def accept(lines: list[bytes]) -> list[dict | None]:
-    """Each line's value where the accept path passes it, else None (the line needs the per-line path)."""
+def accept(lines: list[bytes]) -> list[dict | Parsed | None]:
+    """Each line's value where the accept path passes it; else a Parsed line to lint, or None (load_line)."""
     values = _parse(lines)
     clean = accepts_all(values)
     if not any(clean):
-        return [None] * len(lines)
+        return list(map(_parsed, lines, values))
     kept_lines, kept = list(compress(lines, clean)), list(compress(values, clean))
     if _plain(b"".join(kept_lines), kept):
-        return [v if ok else None for v, ok in zip(values, clean)]
-    return [v if ok and _plain(line, [v]) else None for line, v, ok in zip(lines, values, clean)]
+        return [v if ok else _parsed(line, v) for line, v, ok in zip(lines, values, clean)]
+    return [v if ok and _plain(line, [v]) else _parsed(line, v) for line, v, ok in zip(lines, values, clean)]
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A line the accept path rejects, whose value orjson read as the position parser would."""
+
+    value: object
+
+    def document(self, line: bytes, number: int) -> Document:
+        return Document(self.value, number, line.decode("utf-8").rstrip("\r\n"))
+
+
+def _parsed(line: bytes, value: object) -> Parsed | None:
+    """The line's value kept for its rules (load_line would read the same), or None if load_line must read it.
+
+    load_line re-reads a line whose value may not be what the text says (a
+    duplicate key, an integer orjson rounds), or that nests deeper than the
+    position parser allows; as here. The quote counts are those of _plain.
+    """
+    if value is None or _ESCAPED_QUOTE in line or has_long_integer(line) or _may_nest_too_deep(line):
+        return None
+    try:
+        dumped = orjson.dumps(value)
+    except (TypeError, orjson.JSONEncodeError):
+        return None
+    return Parsed(value) if line.count(b'"') == dumped.count(b'"') else None
 
 
 def _parse(lines: list[bytes]) -> list[object]:

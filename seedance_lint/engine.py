@@ -247,6 +247,8 @@ _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 def printable(message: str) -> str:
     """The message on one line, with control characters written as escapes (\\n, \\x1b)."""
+    if message.isprintable():  # the usual message: str.isprintable is false for every character replaced
+        return message
     return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), message)
 
 

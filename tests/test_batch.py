@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 import strategies
 from seedance_lint import batch
+from seedance_lint.documents import load_line
 from seedance_lint.engine import Linter
 from seedance_lint.rules import DOCUMENT_RULES
 from seedance_lint.rules import secrets
@@ -37,6 +38,7 @@ def _twists(task: dict) -> st.SearchStrategy[str]:
         text[:-1] + ', "mod\\u0065l": "bytedance:2@2"}',  # the same, written with an escape
         text[:-1] + ', "positivePrompt": "say \\u0022hi\\u0022", "positivePrompt": "x y"}',
         text[:-1] + ', "ttl": 18446744073709551616}',  # 2^64: orjson would round it
+        text[:-1] + ', "seed": 18446744073709551616}',  # the same, in a value a message quotes
         text[:-1] + ', "extra": ' + "[" * 201 + "]" * 201 + "}",  # orjson reads it; our parser stops at 200
         text[:-1] + ', "webhookURL": "https://hooks.example.com/r?token=Hk3Pq9Zs7Lm2Xw5V"}',
         text[:-1] + ', "webhookURL": "https://user:pa55w0rd-long@hooks.example.com/r"}',
@@ -59,8 +61,9 @@ def lines(draw) -> list[str]:  # noqa: ANN001
         kind = draw(st.sampled_from(["clean", "clean", "twisted", "mutated", "repeat"]))
         if kind == "mutated":
             chosen.append(_dumps(draw(strategies.mutations()).task))
-        elif kind == "twisted":
-            chosen.append(draw(_twists(draw(st.sampled_from(pool)))))
+        elif kind == "twisted":  # a clean task or a failing one (whose value the chunk path may keep), twisted
+            base = draw(st.sampled_from(pool) | strategies.mutations().map(lambda m: m.task))
+            chosen.append(draw(_twists(base) if isinstance(base, dict) else st.just(_dumps(base))))
         elif kind == "repeat" and chosen:
             chosen.append(draw(st.sampled_from(chosen)))
         else:
@@ -120,7 +123,12 @@ def test_the_accept_path_takes_clean_lines(tmp_path: Path) -> None:
     assert batch.accept([clean + b"\n", clean]) == [task, task]
     twisted = [clean[:-1] + b', "model": "bytedance:2@2"}', b"", b"[" + clean + b"]",
                clean[:-1] + b', "webhookURL": "https://h.example.com/?token=Hk3Pq9Zs7Lm2Xw5V"}']
-    assert batch.accept([clean, *twisted]) == [task] + [None] * len(twisted)
+    verdicts = batch.accept([clean, *twisted])
+    assert verdicts[:3] == [task, None, None]  # a duplicate key and a blank line: load_line reads them
+    assert all(isinstance(v, batch.Parsed) for v in verdicts[3:])  # their values are kept for the rules
+    for line, verdict in zip(twisted[2:], verdicts[3:]):
+        kept, loaded = verdict.document(line, 7), load_line(line, 7)
+        assert (kept.value, kept.first_line, kept.text, kept.notes) == (loaded.value, 7, loaded.text, [])
 
 
 def test_the_accept_path_knows_every_document_rule() -> None:

@@ -223,3 +223,13 @@ def test_cli_reports_the_mutated_field_at_its_place_in_the_file(mutation: Mutati
              if d["pointer"] == mutation.pointer and d["severity"] == "error"]
     assert found, (mutation, result.json()["diagnostics"])
     assert set(found) <= places - {None}, (mutation.pointer, found, places)
+
+
+@given(st.text(st.characters(codec=None), max_size=12))
+def test_printable_escapes_every_control_character_and_keeps_the_rest(text: str) -> None:
+    """printable's shortcut (str.isprintable) never lets a control character or line separator through."""
+    from seedance_lint.engine import _UNPRINTABLE, printable
+
+    shown = printable(text)
+    assert not _UNPRINTABLE.search(shown)
+    assert (shown == text) == (not _UNPRINTABLE.search(text))

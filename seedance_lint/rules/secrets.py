@@ -83,8 +83,10 @@ def redact(text: str, known: Collection[str] = ()) -> str:
     quote one whole or cut short (``show`` truncates long values), so any run
     of more than its first VISIBLE_PREFIX characters is masked.
     """
-    text = _QUERY_SECRET.sub(lambda m: m.group(1) + _masked(m.group(2)), text)
-    text = _USERINFO_SECRET.sub(lambda m: m.group(1) + _masked(m.group(2)) + m.group(3), text)
+    if "=" in text:  # each pattern needs its character: most messages skip both searches
+        text = _QUERY_SECRET.sub(lambda m: m.group(1) + _masked(m.group(2)), text)
+    if "@" in text:
+        text = _USERINFO_SECRET.sub(lambda m: m.group(1) + _masked(m.group(2)) + m.group(3), text)
     for secret in known:
         if len(secret) >= MIN_SECRET_LENGTH:
             text = _mask_prefixes(text, secret)
