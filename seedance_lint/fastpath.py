@@ -11,6 +11,7 @@ property test holds it to that.
 from __future__ import annotations
 
 import copy
+import math
 from functools import cache
 from typing import Any
 
@@ -37,6 +38,7 @@ def clean_schema() -> dict:
         {"if": {"required": ["width"]}, "then": {"anyOf": sizes}},  # SDL204
         {"not": disabled_safety},  # SDL501
     ]
+    _integers_first(schema)
     return schema
 
 
@@ -58,6 +60,29 @@ def _bound_every_number(schema: object, bound: int) -> None:
     elif isinstance(schema, list):
         for child in schema:
             _bound_every_number(child, bound)
+
+
+def _integers_first(schema: object) -> None:
+    """Check integers against a fractional minimum or maximum as integers (in place; the same verdicts).
+
+    jsonschema-rs compares an integer with a fractional bound about six times
+    slower than with an integer one (duration's minimum took 0.6 µs of 2.3
+    per task). The bound becomes "an integer within the bound rounded
+    inward, or any number within the bound": the integers of the batch pass
+    the first branch, and no value passes or fails that did not before.
+    """
+    if isinstance(schema, dict):
+        for child in list(schema.values()):
+            _integers_first(child)
+        for keyword, inward in (("minimum", math.ceil), ("maximum", math.floor)):
+            bound = schema.get(keyword)
+            if isinstance(bound, float) and math.isfinite(bound):
+                del schema[keyword]
+                either = {"anyOf": [{"type": "integer", keyword: inward(bound)}, {keyword: bound}]}
+                schema.setdefault("allOf", []).append(either)
+    elif isinstance(schema, list):
+        for child in schema:
+            _integers_first(child)
 
 
 @cache

@@ -1,6 +1,10 @@
 """The compiled accept path never hides a finding: a task it passes is one no task rule reports."""
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -42,6 +46,14 @@ def test_valid_tasks_without_findings_take_the_accept_path(task) -> None:
     assume(all(abs(n) <= model_spec().js_safe_integer_max for n in _numbers(task)))
     if not _findings(task):
         assert is_clean(task)
+
+
+@pytest.mark.parametrize("duration", [1, 1.1, 1.2, 1.5, 1.99, 2, 2.0, 11.9, 12, 12.0, 12.1, 13])
+def test_a_fractional_bound_gives_the_rules_verdict_for_integers_and_fractions(duration) -> None:
+    """fastpath._integers_first rewrites duration's minimum of 1.2 for speed: no verdict may change."""
+    task = dict(json.loads((Path(__file__).parent.parent / "examples" / "text-to-video.json").read_text()),
+                duration=duration)
+    assert is_clean(task) == (not _findings(task))
 
 
 def _numbers(value: object) -> list:
