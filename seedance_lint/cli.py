@@ -75,18 +75,20 @@ def _add_config(parser: argparse.ArgumentParser) -> None:
                         help="configuration file (default: the nearest .seedance-lint.toml, .seedance-lint.yaml "
                         "or pyproject.toml [tool.seedance-lint] at or above the working directory)")
     parser.add_argument("--show-config", action="store_true", help="print the merged configuration as JSON and exit")
-    parser.add_argument("--jobs", "-j", type=_jobs, default=1, metavar="N",
+    parser.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
                         help="worker processes for a JSON Lines file of 8 MB or more: a number, or 'auto' for one "
-                        "per available CPU (default: 1, no workers; each worker adds about 30 MB)")
+                        "per available CPU (default: the config's `jobs`, else 1, no workers; each worker adds "
+                        "about 30 MB)")
 
 
 def _jobs(text: str) -> int:
     """A number of processes; 0 stands for 'auto' (one per available CPU)."""
-    if text == "auto":
-        return 0
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of processes (1 or more) or 'auto', got {text!r}")
-    return int(text)
+    from seedance_lint.config import parse_jobs
+
+    try:
+        return parse_jobs(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _add_skip_non_requests(parser: argparse.ArgumentParser) -> None:

@@ -39,7 +39,7 @@ def run_check(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, 
     if args.show_config:
         return EXIT_OK, config.to_json()
     sources = _sources(args, stdin, config)
-    linter = Linter(config.selection(), jobs=args.jobs or _cpu_count())
+    linter = Linter(config.selection(), jobs=config.jobs or _cpu_count())
     diagnostics: Iterable[Diagnostic] = linter.lint_sources(sources)
     failing = frozenset({"error", "warning"} if config.strict else {"error"})
     if args.diff:
@@ -188,7 +188,7 @@ def run_cost(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, O
         return EXIT_OK, config.to_json()
     sources = _sources(args, stdin, config)
     table, fmt = price_table(), COST_REPORTERS[args.format]
-    blocks = cost_blocks(sources, fmt, table.currency, config.max_task_cost, args.jobs or _cpu_count())
+    blocks = cost_blocks(sources, fmt, table.currency, config.max_task_cost, config.jobs or _cpu_count())
     tally = CostTally(table.currency, blocks, config.budget, table.roundTo)
 
     def exit_code() -> int:  # known once every task has been priced and written

@@ -50,6 +50,8 @@ class Config:
     budget: Decimal | None = None
     max_task_cost: Decimal | None = None
     strict: bool = False
+    #: Worker processes for a large JSON Lines file; 0 is "auto" (one per available CPU).
+    jobs: int = 1
     #: The directory per-file-ignores globs are relative to (the config file's).
     root: str = field(default="", compare=False)
 
@@ -75,6 +77,8 @@ class Config:
             value = getattr(self, item.name)
             if isinstance(value, Decimal):
                 value = f"{value:f}"
+            elif item.name == "jobs" and value == 0:
+                value = "auto"
             elif item.name in ("severity", "per_file_ignores"):
                 value = {key: list(codes) if isinstance(codes, tuple) else codes for key, codes in value}
             elif isinstance(value, tuple):
@@ -178,6 +182,7 @@ def _validate(raw: dict[str, Any], path: Path) -> Config:
         budget=model.budget,
         max_task_cost=model.max_task_cost,
         strict=model.strict,
+        jobs=model.jobs,
         root=str(path.parent.resolve()),
     )
 
@@ -249,8 +254,10 @@ def merge_flags(config: Config, args: argparse.Namespace) -> Config:
     strict = getattr(args, "strict", None)
     budget = _money_flag(getattr(args, "budget", None), "--budget")
     max_task_cost = _money_flag(getattr(args, "max_task_cost", None), "--max-task-cost")
+    flag_jobs = getattr(args, "jobs", None)
     return replace(
         config,
+        jobs=config.jobs if flag_jobs is None else flag_jobs,
         select=select or config.select,
         ignore=tuple(dict.fromkeys(config.ignore + ignore)),
         budget=config.budget if budget is None else budget,
@@ -272,6 +279,17 @@ def _money_flag(value: object, flag: str) -> Decimal | None:
         return money(value)
     except ValueError as error:
         raise UsageError(f"{flag}: {error}") from None
+
+
+def parse_jobs(value: object) -> int:
+    """A number of worker processes (1 or more), or "auto" for one per available CPU (returned as 0)."""
+    if value == "auto" and isinstance(value, str):
+        return 0
+    if isinstance(value, str) and value.isdigit():  # --jobs 2 arrives as text
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"expected a number of processes (1 or more) or \"auto\", got {value!r}")
+    return value
 
 
 def money(value: object) -> Decimal:
@@ -309,5 +327,6 @@ def file_model() -> Any:
         budget: Money | None = None
         max_task_cost: Money | None = Field(default=None, alias="max-task-cost")
         strict: StrictBool = False
+        jobs: Annotated[int, BeforeValidator(parse_jobs)] = 1
 
     return FileConfig

@@ -30,6 +30,13 @@ def test_estimate_returns_decimals_and_a_basis() -> None:
     assert estimate.basis == "interpolated" and estimate.low <= estimate.cost <= estimate.high
 
 
+def test_an_estimate_is_a_named_tuple_as_the_readme_says() -> None:
+    estimate = seedance_lint.estimate({"width": 864, "height": 480, "duration": 6})
+    fields = estimate._asdict()
+    assert fields["cost"] == estimate.cost and fields["basis"] == "interpolated"
+    assert estimate._replace(basis="table").basis == "table" and estimate.basis == "interpolated"
+
+
 def test_a_misspelt_task_type_is_checked_not_skipped() -> None:
     codes = {d.code for d in seedance_lint.lint({**TASK, "taskType": "videoinference"})}
     assert "SDL104" in codes

@@ -115,12 +115,19 @@ def test_show_config_prints_the_merged_settings(run_cli, write_files) -> None:
         "budget": "12.50",  # a decimal string, exactly as written
         "max-task-cost": "0.1",  # a TOML float, read through its shortest repr, not as binary 0.1000000000000000055...
         "strict": True,
+        "jobs": 1,
     }
 
 
 def test_show_config_without_a_file(run_cli, tmp_path: Path) -> None:
     shown = run_cli(["check", "--show-config"], cwd=tmp_path).json()
-    assert shown["config-file"] is None and shown["select"] == [] and shown["budget"] is None
+    assert shown["config-file"] is None and shown["select"] == [] and shown["budget"] is None and shown["jobs"] == 1
+
+
+def test_show_config_spells_jobs_auto_as_written(run_cli, write_files) -> None:
+    root = write_files({".seedance-lint.yaml": "jobs: auto\n"})
+    assert run_cli(["check", "--show-config"], cwd=root).json()["jobs"] == "auto"
+    assert run_cli(["check", "--show-config", "--jobs", "3"], cwd=root).json()["jobs"] == 3
 
 
 def test_budget_is_a_decimal_on_the_config_object(write_files) -> None:
@@ -163,6 +170,9 @@ BAD_CONFIGS = [
     ("bad-toml", ".seedance-lint.toml", "select = [\n", ["not valid TOML"]),
     ("bad-yaml", ".seedance-lint.yaml", "select: [SDL1\nignore: x\n", ["not valid YAML", "line"]),
     ("yaml-list", ".seedance-lint.yaml", "- SDL1\n", ["mapping"]),
+    ("zero-jobs", ".seedance-lint.toml", "jobs = 0\n", ["`jobs`", "auto"]),
+    ("boolean-jobs", ".seedance-lint.yaml", "jobs: true\n", ["`jobs`", "True"]),
+    ("text-jobs", ".seedance-lint.toml", "jobs = 'all'\n", ["`jobs`", "'all'"]),
     ("several-problems", ".seedance-lint.toml", "strict = 'no'\nselect = 1\n", ["`", "more problem"]),
 ]
 

@@ -109,6 +109,22 @@ def test_jobs_auto_is_one_per_available_cpu(run_cli, tmp_path: Path, monkeypatch
     assert seen == [3, 1]
 
 
+def test_jobs_from_the_config_file_and_the_flag_on_top(run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from seedance_lint import commands
+
+    seen = []
+    monkeypatch.setattr(parallel, "cpu_count", lambda: 3)
+    monkeypatch.setattr(commands, "Linter", lambda selection, jobs: seen.append(jobs) or Linter(selection, jobs=jobs))
+    (tmp_path / "b.jsonl").write_text("{}\n")
+    (tmp_path / ".seedance-lint.toml").write_text('jobs = "auto"\n')
+    run_cli(["check", "b.jsonl"], cwd=tmp_path)
+    run_cli(["check", "--jobs", "1", "b.jsonl"], cwd=tmp_path)  # a CI machine's config, one run without workers
+    (tmp_path / ".seedance-lint.toml").write_text("jobs = 2\n")
+    run_cli(["check", "b.jsonl"], cwd=tmp_path)
+    assert seen == [3, 1, 2]
+    assert run_cli(["cost", "--show-config"], cwd=tmp_path).json()["jobs"] == 2
+
+
 class _TwoArgumentError(Exception):
     """Like JsonSyntaxError: __init__ takes more than the message, so the exception does not unpickle."""
 
