@@ -200,15 +200,11 @@ def _parsed(line: bytes, value: object) -> Parsed | None:
 
     load_line re-reads a line whose value may not be what the text says (a
     duplicate key, an integer orjson rounds), or that nests deeper than the
-    position parser allows; as here. The quote counts are those of _plain.
+    position parser allows; so does this.
     """
-    if value is None or _ESCAPED_QUOTE in line or has_long_integer(line) or _may_nest_too_deep(line):
+    if value is None or has_long_integer(line) or _may_nest_too_deep(line):
         return None
-    try:
-        dumped = orjson.dumps(value)
-    except (TypeError, orjson.JSONEncodeError):
-        return None
-    return Parsed(value) if line.count(b'"') == dumped.count(b'"') else None
+    return None if _dump_keeping_quotes(line, [value]) is None else Parsed(value)
 
 
 def _parse(lines: list[bytes]) -> list[object]:
@@ -226,17 +222,23 @@ def _parse_or_none(line: bytes) -> object:
 
 
 def _plain(raw: bytes, values: list[object]) -> bool:
-    """True when the raw lines hold no duplicate key and their values nothing a secret rule could flag.
+    """True when the raw lines hold no duplicate key and their values nothing a secret rule could flag."""
+    dumped = _dump_keeping_quotes(raw, values)
+    return dumped is not None and not may_hold_secret(dumped)
+
+
+def _dump_keeping_quotes(raw: bytes, values: list[object]) -> bytes | None:
+    """orjson's dump of the values read from ``raw``, if it kept every quote of it (no duplicate key); else None.
 
     orjson keeps the last of two equal keys and drops the other member, quotes
     and all; dumping what it kept gives back every other quote of the text
     (an escaped quote \\" stays one quote), unless one was written \\u0022. So
     equal quote counts mean no member was dropped: no duplicate key.
     """
+    if _ESCAPED_QUOTE in raw:
+        return None
     try:
         dumped = orjson.dumps(values)
     except (TypeError, orjson.JSONEncodeError):
-        return False
-    if _ESCAPED_QUOTE in raw or raw.count(b'"') != dumped.count(b'"'):
-        return False
-    return not may_hold_secret(dumped)
+        return None
+    return dumped if raw.count(b'"') == dumped.count(b'"') else None

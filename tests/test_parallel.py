@@ -97,25 +97,27 @@ def test_an_empty_file_is_reported_once_by_workers_too(tmp_path: Path, tiny_bloc
     assert _lint(path, 2) == _lint(path, 1) and [d.code for d in _lint(path, 1)[0]] == ["SDL002"]
 
 
-def test_jobs_auto_is_one_per_available_cpu(run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def jobs_seen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The jobs each `check` run's Linter gets, on a 3-CPU machine; b.jsonl is there to check."""
     from seedance_lint import commands
 
-    seen = []
+    seen: list[int] = []
     monkeypatch.setattr(parallel, "cpu_count", lambda: 3)
     monkeypatch.setattr(commands, "Linter", lambda selection, jobs: seen.append(jobs) or Linter(selection, jobs=jobs))
     (tmp_path / "b.jsonl").write_text("{}\n")
+    return seen
+
+
+def test_jobs_auto_is_one_per_available_cpu(run_cli, tmp_path: Path, jobs_seen: list[int]) -> None:
+    seen = jobs_seen
     run_cli(["check", "--jobs", "auto", "b.jsonl"], cwd=tmp_path)
     run_cli(["check", "b.jsonl"], cwd=tmp_path)  # the default: no workers
     assert seen == [3, 1]
 
 
-def test_jobs_from_the_config_file_and_the_flag_on_top(run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from seedance_lint import commands
-
-    seen = []
-    monkeypatch.setattr(parallel, "cpu_count", lambda: 3)
-    monkeypatch.setattr(commands, "Linter", lambda selection, jobs: seen.append(jobs) or Linter(selection, jobs=jobs))
-    (tmp_path / "b.jsonl").write_text("{}\n")
+def test_jobs_from_the_config_file_and_the_flag_on_top(run_cli, tmp_path: Path, jobs_seen: list[int]) -> None:
+    seen = jobs_seen
     (tmp_path / ".seedance-lint.toml").write_text('jobs = "auto"\n')
     run_cli(["check", "b.jsonl"], cwd=tmp_path)
     run_cli(["check", "--jobs", "1", "b.jsonl"], cwd=tmp_path)  # a CI machine's config, one run without workers
