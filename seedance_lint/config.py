@@ -285,7 +285,7 @@ def parse_jobs(value: object) -> int:
     """A number of worker processes (1 or more), or "auto" for one per available CPU (returned as 0)."""
     if value == "auto" and isinstance(value, str):
         return 0
-    if isinstance(value, str) and value.isdigit():  # --jobs 2 arrives as text
+    if isinstance(value, str) and value.isascii() and value.isdigit():  # --jobs 2 arrives as text
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"expected a number of processes (1 or more) or \"auto\", got {value!r}")

@@ -5,6 +5,7 @@ severity, the file, and the line and column of the pointer.
 """
 from __future__ import annotations
 
+import os
 import re
 from array import array
 from collections.abc import Iterable, Iterator
@@ -275,11 +276,26 @@ def resolve(value: object, pointer: str) -> object:
 
 def mentions_model(source: Source, spec: ModelSpec) -> bool:
     """Whether a file that does not parse names our task type or model anywhere (else: not a request file)."""
+    names = (spec.model.encode(), spec.task_type.encode())
+    if source.data is not None:
+        return any(name in source.data for name in names)
     try:
-        data = source.data if source.data is not None else source.path.read_bytes()
-    except (OSError, AttributeError):
+        return _file_contains(source.path, names)
+    except (OSError, TypeError):
         return True  # unreadable: report it
-    return spec.model.encode() in data or spec.task_type.encode() in data
+
+
+def _file_contains(path: os.PathLike, needles: tuple[bytes, ...]) -> bool:
+    """Whether the file holds any of the needles, read a megabyte at a time (a batch may exceed memory)."""
+    overlap = max(map(len, needles)) - 1  # a needle across two reads is found in the joined window
+    tail = b""
+    with open(path, "rb") as stream:
+        while block := stream.read(1 << 20):
+            window = tail + block
+            if any(needle in window for needle in needles):
+                return True
+            tail = window[-overlap:] if overlap else b""
+    return False
 
 
 def locate(positions: PositionLookup, pointer: str, anchor: str) -> tuple[int, int]:

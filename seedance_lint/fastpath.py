@@ -49,17 +49,13 @@ def _bound_every_number(schema: object, bound: int) -> None:
     trust orjson's values (batch.py) without the long-integer check of
     documents.load_json_text. A task with a larger number takes the rules' path.
     """
-    if isinstance(schema, dict):
-        if schema.get("type") in ("integer", "number"):
-            if "maximum" not in schema and "exclusiveMaximum" not in schema:
-                schema["maximum"] = bound
-            if "minimum" not in schema and "exclusiveMinimum" not in schema:
-                schema["minimum"] = -bound
-        for child in schema.values():
-            _bound_every_number(child, bound)
-    elif isinstance(schema, list):
-        for child in schema:
-            _bound_every_number(child, bound)
+    if isinstance(schema, dict) and schema.get("type") in ("integer", "number"):
+        if "maximum" not in schema and "exclusiveMaximum" not in schema:
+            schema["maximum"] = bound
+        if "minimum" not in schema and "exclusiveMinimum" not in schema:
+            schema["minimum"] = -bound
+    for child in _subschemas(schema):
+        _bound_every_number(child, bound)
 
 
 def _integers_first(schema: object) -> None:
@@ -71,18 +67,36 @@ def _integers_first(schema: object) -> None:
     inward, or any number within the bound": the integers of the batch pass
     the first branch, and no value passes or fails that did not before.
     """
+    for child in _subschemas(schema):
+        _integers_first(child)
     if isinstance(schema, dict):
-        for child in list(schema.values()):
-            _integers_first(child)
         for keyword, inward in (("minimum", math.ceil), ("maximum", math.floor)):
             bound = schema.get(keyword)
             if isinstance(bound, float) and math.isfinite(bound):
                 del schema[keyword]
                 either = {"anyOf": [{"type": "integer", keyword: inward(bound)}, {keyword: bound}]}
                 schema.setdefault("allOf", []).append(either)
-    elif isinstance(schema, list):
-        for child in schema:
-            _integers_first(child)
+
+
+#: Keywords whose values are data (an instance to compare with, an annotation), never subschemas to rewrite.
+_DATA_KEYWORDS = frozenset({"const", "enum", "default", "examples"})
+#: Keywords whose values map names to subschemas (a property may be named "enum").
+_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "dependentSchemas"})
+
+
+def _subschemas(schema: object) -> list[object]:
+    """What the schema walkers above descend into: a list's items; a schema's values but data."""
+    if isinstance(schema, list):
+        return list(schema)
+    if not isinstance(schema, dict):
+        return []
+    found: list[object] = []
+    for keyword, value in schema.items():
+        if keyword in _SCHEMA_MAPS and isinstance(value, dict):
+            found.extend(value.values())
+        elif keyword not in _DATA_KEYWORDS:
+            found.append(value)
+    return found
 
 
 @cache

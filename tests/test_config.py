@@ -173,6 +173,7 @@ BAD_CONFIGS = [
     ("zero-jobs", ".seedance-lint.toml", "jobs = 0\n", ["`jobs`", "auto"]),
     ("boolean-jobs", ".seedance-lint.yaml", "jobs: true\n", ["`jobs`", "True"]),
     ("text-jobs", ".seedance-lint.toml", "jobs = 'all'\n", ["`jobs`", "'all'"]),
+    ("non-ascii-digit-jobs", ".seedance-lint.yaml", "jobs: '\u0663'\n", ["`jobs`", "expected a number"]),
     ("several-problems", ".seedance-lint.toml", "strict = 'no'\nselect = 1\n", ["`", "more problem"]),
 ]
 

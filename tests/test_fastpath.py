@@ -81,3 +81,18 @@ def test_explanations_from_jsonschema_rs_equal_the_reference(task) -> None:
     except (ValueError, TypeError, OverflowError):  # beyond what jsonschema-rs takes: the reference explains
         return
     assert _explained(fast, task) == _explained(reference_validator().iter_errors(task), task)
+
+
+def test_schema_rewrites_leave_data_alone_and_reach_properties_of_any_name() -> None:
+    """const, enum, default and examples hold data; a property may be named like a keyword."""
+    from seedance_lint.fastpath import _bound_every_number, _integers_first
+
+    data = {"minimum": 0.5, "type": "number"}
+    schema = {"properties": {"enum": {"type": "number", "minimum": 0.5}, "x": {"const": dict(data), "default": dict(data),
+                                                                              "enum": [dict(data)], "examples": [dict(data)]}}}
+    _bound_every_number(schema, 7)  # in clean_schema's order
+    _integers_first(schema)
+    x = schema["properties"]["x"]
+    assert x["const"] == x["default"] == x["enum"][0] == x["examples"][0] == data
+    assert schema["properties"]["enum"]["allOf"][0]["anyOf"][0] == {"type": "integer", "minimum": 1}
+    assert schema["properties"]["enum"]["maximum"] == 7

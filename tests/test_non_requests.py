@@ -22,3 +22,25 @@ def test_cost_has_nothing_to_price_in_a_non_request(run_cli, write_files) -> Non
     assert run_cli(["cost", "--skip-non-requests", "tsconfig.json"], cwd=root).exit == 0
     assert run_cli(["cost", "--skip-non-requests", "broken.json"], cwd=root).exit == 1
     assert run_cli(["cost", "tsconfig.json"], cwd=root).exit == 1  # named without the flag: it must be read
+
+
+def test_a_broken_file_is_searched_for_our_model_in_pieces(tmp_path, monkeypatch) -> None:
+    """mentions_model reads a megabyte at a time (a batch may exceed memory): a name across two reads counts."""
+    from pathlib import Path
+
+    from seedance_lint.data import model_spec
+    from seedance_lint.engine import mentions_model
+    from seedance_lint.sources import Source
+
+    spec = model_spec()
+    monkeypatch.setattr(Path, "read_bytes", lambda self: (_ for _ in ()).throw(AssertionError("read whole")))
+    for offset in (0, 3, len(spec.model) - 1):
+        path = tmp_path / f"across-{offset}.jsonl"
+        path.write_bytes(b"x" * ((1 << 20) - offset) + spec.model.encode() + b"\n{")
+        assert mentions_model(Source(str(path), path, "jsonl", False), spec)
+    other = tmp_path / "other.jsonl"
+    other.write_bytes(b'{"model": "other:1@1"}\n' * 100_000 + b"{")
+    assert not mentions_model(Source(str(other), other, "jsonl", False), spec)
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    assert not mentions_model(Source(str(empty), empty, "jsonl", False), spec)

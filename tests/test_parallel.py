@@ -67,9 +67,10 @@ def test_small_files_and_other_formats_stay_serial(tmp_path: Path) -> None:
     assert not parallel.applies(Source(str(small), small, "jsonl", True), 1)
 
 
-def test_jobs_must_be_a_positive_number(run_cli, tmp_path: Path) -> None:
-    result = run_cli(["check", "--jobs", "0", "x.jsonl"], cwd=tmp_path)
-    assert result.exit == 2 and "expected a number of processes" in result.stderr
+@pytest.mark.parametrize("given", ["0", "-1", "two", "\u00b2", "\u0663"])  # superscript two, Arabic-Indic three
+def test_jobs_must_be_a_positive_number(run_cli, tmp_path: Path, given: str) -> None:
+    result = run_cli(["check", "--jobs", given, "x.jsonl"], cwd=tmp_path)
+    assert result.exit == 2 and "expected a number of processes" in result.stderr and result.stderr.count("\n") == 1
 
 
 def _price(path: Path, jobs: int, fmt: str = "json") -> int:

@@ -481,18 +481,24 @@ colliding_documents = st.recursive(
 
 
 @settings(max_examples=500, deadline=None)
-@example({"a": {"w": 1}, "w": 2}, None, False, "w")  # the nested "w" comes first: the root's is wanted
-@example({"s": '"w": 1', "w": 2}, None, False, "w")  # a string that looks like the member
-@example([{"w": 1}], None, False, "w")  # a root array has no members
-@example({"x": "a\\", "w": 1}, 2, True, "w")  # a string ending in a backslash
-@example({'x"w': 1, "w": 2}, None, False, "w")  # '"w"' in the text, from an escaped quote of another name
-@given(json_documents | colliding_documents, st.sampled_from([None, 2]), st.booleans(), st.text("ab/~0w", max_size=4))
-def test_lazy_positions_answer_lookups_as_positions_do(value, indent, ascii_only, missing) -> None:
+@example({"a": {"w": 1}, "w": 2}, None, False, "w", "as is")  # the nested "w" comes first: the root's is wanted
+@example({"s": '"w": 1', "w": 2}, None, False, "w", "as is")  # a string that looks like the member
+@example([{"w": 1}], None, False, "w", "as is")  # a root array has no members
+@example({"x": "a\\", "w": 1}, 2, True, "w", "as is")  # a string ending in a backslash
+@example({'x"w': 1, "w": 2}, None, False, "w", "as is")  # '"w"' in the text, from an escaped quote of another name
+@given(json_documents | colliding_documents, st.sampled_from([None, 2]), st.booleans(), st.text("ab/~0w", max_size=4),
+       st.sampled_from(["as is", "compact", "spaced", "crlf", "escaped slashes"]))
+def test_lazy_positions_answer_lookups_as_positions_do(value, indent, ascii_only, missing, spelling) -> None:
     """of_key, of_value and nearest of the lazy positions (a search for root members, else a token scan;
-    0 is an offset, not a miss) equal those of the position parser."""
+    0 is an offset, not a miss) equal those of the position parser, however the JSON is spaced or escaped."""
     import json
 
-    text = json.dumps(value, indent=indent, ensure_ascii=ascii_only)
+    separators = {"compact": (",", ":"), "spaced": (" ,  ", " \t: ")}.get(spelling)
+    text = json.dumps(value, indent=indent, ensure_ascii=ascii_only, separators=separators)
+    if spelling == "crlf":
+        text = text.replace("\n", "\r\n")
+    elif spelling == "escaped slashes":
+        text = text.replace("/", "\\/")  # JSON may write / as \/: a name with it is escaped in the text
     expected = jsonpos.parse(text).positions
     found = jsonpos.valid_positions(text)
     pointers = set(expected.keys) | set(expected.values)
@@ -500,3 +506,14 @@ def test_lazy_positions_answer_lookups_as_positions_do(value, indent, ascii_only
         assert found.of_key(pointer) == expected.of_key(pointer), pointer
         assert found.of_value(pointer) == expected.of_value(pointer), pointer
         assert found.nearest(pointer) == expected.nearest(pointer), pointer
+
+
+def test_a_root_member_is_looked_up_in_linear_time(monkeypatch) -> None:
+    """The name nested many times before the root's member: one depth check, then one scan (not one per match)."""
+    calls = []
+    monkeypatch.setattr(jsonpos, "_depth", lambda prefix, depth=jsonpos._depth: calls.append(1) or depth(prefix))
+    text = '{"a": [' + ", ".join(['{"seed": 1}'] * 2000) + '], "seed": -5}'
+    positions = jsonpos.valid_positions(text)
+    assert positions.of_key("/seed") == jsonpos.parse(text).positions.of_key("/seed")
+    assert positions.of_value("/missing") is None and positions.of_value("/a/1999/seed") is not None
+    assert len(calls) <= 1

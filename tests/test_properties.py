@@ -233,3 +233,13 @@ def test_printable_escapes_every_control_character_and_keeps_the_rest(text: str)
     shown = printable(text)
     assert not _UNPRINTABLE.search(shown)
     assert (shown == text) == (not _UNPRINTABLE.search(text))
+
+
+def test_only_short_words_are_remembered_by_the_closest_match() -> None:
+    """A batch repeats its typos; a hostile file of long unknown keys must not fill memory through the cache."""
+    from seedance_lint.rules.schema import _remembered_closest, closest
+
+    before = _remembered_closest.cache_info().currsize
+    assert closest("widht" + "x" * 100, ("width", "height"), 0.6) is None
+    assert _remembered_closest.cache_info().currsize == before
+    assert closest("widht", ("width", "height"), 0.6) == "width"

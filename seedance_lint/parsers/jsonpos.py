@@ -287,12 +287,10 @@ class LazyPositions:
             return _UNSURE  # nested, or a name with a character that a pointer or JSON escapes
         quoted = f'"{name}"'
         start = self._text.find(quoted)
-        while start != -1:
+        if start != -1:  # only the first occurrence is tried: trying each would be quadratic in the text
             colon = _COLON.match(self._text, start + len(quoted))
-            if colon and _depth(self._text[:start]) == 1:
-                return start, colon.end()
-            start = self._text.find(quoted, start + 1)
-        # Not found: absent, if the root is an object and no name can be escaped (the text has no backslash).
+            return (start, colon.end()) if colon and _depth(self._text[:start]) == 1 else _UNSURE
+        # Not there: absent, if the root is an object and no name can be escaped (the text has no backslash).
         return None if "\\" not in self._text and self._text.lstrip(" \t\n\r")[:1] == "{" else _UNSURE
 
     def _scanned(self) -> tuple[dict[str, int], dict[str, int]]:

@@ -322,9 +322,18 @@ def _nearest_choice(value: object, allowed: list[object]) -> object | None:
     return by_text[close] if close else None
 
 
-@lru_cache(maxsize=4096)
 def closest(word: str, choices: tuple[str, ...], cutoff: float) -> str | None:
-    """difflib's closest match, remembered: a batch repeats its typos, and each lookup costs tens of µs."""
+    """difflib's closest match, remembered for short words: a batch repeats its typos, and each lookup
+    costs tens of µs; a long word (hostile input) is neither worth keeping nor close to any choice."""
+    return _remembered_closest(word, choices, cutoff) if len(word) <= 64 else _closest(word, choices, cutoff)
+
+
+@lru_cache(maxsize=4096)
+def _remembered_closest(word: str, choices: tuple[str, ...], cutoff: float) -> str | None:
+    return _closest(word, choices, cutoff)
+
+
+def _closest(word: str, choices: tuple[str, ...], cutoff: float) -> str | None:
     import difflib
 
     found = difflib.get_close_matches(word, choices, n=1, cutoff=cutoff)
