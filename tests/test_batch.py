@@ -152,3 +152,20 @@ def test_a_repeated_taskuuid_message_names_an_odd_file_name_safely(run_cli, tmp_
     (tmp_path / "x?token=Hk3Pq9Zs7Lm2Xw5V.jsonl").write_text((_dumps(task) + "\n") * 2)
     result = run_cli(["check", "x?token=Hk3Pq9Zs7Lm2Xw5V.jsonl"], cwd=tmp_path)
     assert "SDL401" in result.stdout and "Hk3Pq9Zs7Lm2Xw5V" not in result.stdout.split("SDL401", 1)[1]
+
+
+def test_the_taskuuid_table_reports_repeats_across_runs_case_and_spellings() -> None:
+    """TaskUuids: packed runs, the per-UUID fallback (a string that does not pack) and setdefault agree."""
+    from seedance_lint.engine import TaskUuids
+
+    table = TaskUuids()
+    first = ["6513270e-269e-4d37-b2a7-4de452e6b438", "11111111-0000-4000-8000-000000000000"]
+    assert table.add_run(first, "a.jsonl", 0) == []
+    again = ["6513270E-269E-4D37-B2A7-4DE452E6B438", "not-a-uuid", "22222222-0000-4000-8000-000000000000", "NOT-A-UUID"]
+    assert table.add_run(again, "b.jsonl", 5) == [0, 3]  # the first in upper case; the fallback's strings too
+    assert table.setdefault("11111111-0000-4000-8000-000000000000", "c.jsonl", 9) == ("a.jsonl", 1)
+    assert table.setdefault("not-a-uuid", "c.jsonl", 10) == ("b.jsonl", 6)
+    for n in range(5000):  # past several rehashes of the table: every earlier UUID is still found
+        table.setdefault(f"{n:08x}-0000-4000-8000-000000000000", "d.jsonl", 100 + n)
+    assert table.setdefault("22222222-0000-4000-8000-000000000000", "e.jsonl", 0) == ("b.jsonl", 7)
+    assert table.add_run([f"{n:08x}-0000-4000-8000-000000000000" for n in (7, 4999)], "e.jsonl", 1) == [0, 1]
