@@ -61,7 +61,7 @@ class Document:
         and a scan of its tokens finds them.
         """
         if self._positions is None:
-            self._positions = jsonpos.valid_positions(self.text or "", self.first_line)
+            self._positions = jsonpos.valid_positions(self.text or "", self.first_line, self.value)
         return self._positions
 
 

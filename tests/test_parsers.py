@@ -481,16 +481,18 @@ colliding_documents = st.recursive(
 
 
 @settings(max_examples=500, deadline=None)
-@example({"a": {"w": 1}, "w": 2}, None, False, "w", "as is")  # the nested "w" comes first: the root's is wanted
-@example({"s": '"w": 1', "w": 2}, None, False, "w", "as is")  # a string that looks like the member
-@example([{"w": 1}], None, False, "w", "as is")  # a root array has no members
-@example({"x": "a\\", "w": 1}, 2, True, "w", "as is")  # a string ending in a backslash
-@example({'x"w': 1, "w": 2}, None, False, "w", "as is")  # '"w"' in the text, from an escaped quote of another name
+@example({"a": {"w": 1}, "w": 2}, None, False, "w", "as is", True, True)  # the nested "w" comes first: the root's is wanted
+@example({"s": '"w": 1', "w": 2}, None, False, "w", "as is", True, True)  # a string that looks like the member
+@example([{"w": 1}], None, False, "w", "as is", True, True)  # a root array has no members
+@example({"x": "a\\", "w": 1}, 2, True, "w", "as is", True, True)  # a string ending in a backslash
+@example({'x"w': 1, "w": 2}, None, False, "w", "as is", False, True)  # '"w"' in the text, from an escaped quote of another name
 @given(json_documents | colliding_documents, st.sampled_from([None, 2]), st.booleans(), st.text("ab/~0w", max_size=4),
-       st.sampled_from(["as is", "compact", "spaced", "crlf", "escaped slashes"]))
-def test_lazy_positions_answer_lookups_as_positions_do(value, indent, ascii_only, missing, spelling) -> None:
-    """of_key, of_value and nearest of the lazy positions (a search for root members, else a token scan;
-    0 is an offset, not a miss) equal those of the position parser, however the JSON is spaced or escaped."""
+       st.sampled_from(["as is", "compact", "spaced", "crlf", "escaped slashes"]), st.booleans(), st.booleans())
+def test_lazy_positions_answer_lookups_as_positions_do(value, indent, ascii_only, missing, spelling, with_root,
+                                                       fresh) -> None:
+    """of_key, of_value and nearest of the lazy positions (a search for root members, a scan of one member,
+    or of the text; told the root's members or not; asked once or after other lookups; 0 is an offset,
+    not a miss) equal those of the position parser, however the JSON is spaced or escaped."""
     import json
 
     separators = {"compact": (",", ":"), "spaced": (" ,  ", " \t: ")}.get(spelling)
@@ -500,9 +502,11 @@ def test_lazy_positions_answer_lookups_as_positions_do(value, indent, ascii_only
     elif spelling == "escaped slashes":
         text = text.replace("/", "\\/")  # JSON may write / as \/: a name with it is escaped in the text
     expected = jsonpos.parse(text).positions
-    found = jsonpos.valid_positions(text)
+    root = json.loads(text) if with_root else None
+    found = jsonpos.valid_positions(text, 1, root)
     pointers = set(expected.keys) | set(expected.values)
     for pointer in pointers | {p + "/" + missing for p in pointers} | {"/" + missing}:
+        found = jsonpos.valid_positions(text, 1, root) if fresh else found
         assert found.of_key(pointer) == expected.of_key(pointer), pointer
         assert found.of_value(pointer) == expected.of_value(pointer), pointer
         assert found.nearest(pointer) == expected.nearest(pointer), pointer
@@ -513,7 +517,8 @@ def test_a_root_member_is_looked_up_in_linear_time(monkeypatch) -> None:
     calls = []
     monkeypatch.setattr(jsonpos, "_depth", lambda prefix, depth=jsonpos._depth: calls.append(1) or depth(prefix))
     text = '{"a": [' + ", ".join(['{"seed": 1}'] * 2000) + '], "seed": -5}'
-    positions = jsonpos.valid_positions(text)
-    assert positions.of_key("/seed") == jsonpos.parse(text).positions.of_key("/seed")
-    assert positions.of_value("/missing") is None and positions.of_value("/a/1999/seed") is not None
-    assert len(calls) <= 1
+    expected = jsonpos.parse(text).positions
+    for pointer in ("/seed", "/missing", "/a/1999/seed"):
+        calls.clear()
+        assert jsonpos.valid_positions(text).of_key(pointer) == expected.of_key(pointer)
+        assert len(calls) <= 1, pointer  # at most one depth check a lookup, whatever the text holds

@@ -217,9 +217,17 @@ _TOKEN = re.compile(r'("[^"\\]*(?:\\.[^"\\]*)*")([ \t\n\r]*:)?|([^\s{}\[\]:,"]+)
 _NAME, _OBJECT, _ARRAY = 2, 4, 5
 
 
-def valid_positions(text: str, first_line: int = 1) -> LazyPositions:
-    """parse(text).positions for text known to be valid JSON without duplicate keys (orjson read it)."""
-    return LazyPositions(text, first_line)
+def valid_positions(text: str, first_line: int = 1, root: object = None) -> LazyPositions:
+    """parse(text).positions for text known to be valid JSON without duplicate keys (orjson read it).
+
+    ``root``, when given, is the value orjson read from the text: it tells
+    which members the root object has without a search.
+    """
+    return LazyPositions(text, first_line, root)
+
+
+#: Offsets of keys and of values, by pointer.
+Offsets = tuple[dict[str, int], dict[str, int]]
 
 
 class LazyPositions:
@@ -227,76 +235,78 @@ class LazyPositions:
 
     A failing task of a batch has a position or two looked up out of dozens.
     A member of the root object (most findings' pointers) is found by a
-    search for its quoted name, checked to be outside any string and one
-    level deep; anything else takes one regex pass over the tokens.
-    Offsets become (line, column) only for the pointers looked up.
+    search for its quoted name; a pointer below one is found by a scan of
+    that member's value only; anything else by one scan of the text. Offsets
+    become (line, column) only for the pointers looked up.
     """
 
-    def __init__(self, text: str, first_line: int = 1) -> None:
+    def __init__(self, text: str, first_line: int = 1, root: object = None) -> None:
         self._text = text
         self._lines = LineIndex(text, first_line)
-        self._scan: tuple[dict[str, int], dict[str, int]] | None = None
+        self._members = root if isinstance(root, dict) else None
+        self._plain = "\\" not in text  # no escape anywhere: every name is spelled as itself
+        self._scans: dict[str | None, Offsets] = {}  # a root member's name (None: the whole text) -> its offsets
 
     def of_key(self, pointer: str) -> Position | None:
-        offset = self._offset(pointer, key=True)
+        keys, values = self._offsets(pointer)
+        offset = keys.get(pointer, values.get(pointer))
         return None if offset is None else self._lines.position(offset)
 
     def of_value(self, pointer: str) -> Position | None:
-        offset = self._offset(pointer, key=False)
+        keys, values = self._offsets(pointer)
+        offset = values.get(pointer, keys.get(pointer))
         return None if offset is None else self._lines.position(offset)
 
     def nearest(self, pointer: str) -> Position:
         """The value position of the pointer or of its closest ancestor."""
         while True:
-            offset = self._value_offset(pointer)
+            offset = self._offsets(pointer)[1].get(pointer)
             if offset is not None or not pointer:
                 return (1, 1) if offset is None else self._lines.position(offset)
             pointer = pointer.rsplit("/", 1)[0]
 
     def resolved(self) -> Positions:
         """Every position, converted (for tests that compare with the position parser's)."""
-        keys, values = self._scanned()
+        keys, values = self._scanned(None)
         position = self._lines.position
         return Positions({p: position(o) for p, o in keys.items()}, {p: position(o) for p, o in values.items()})
 
-    def _offset(self, pointer: str, key: bool) -> int | None:
-        """The offset of a member's key (or, where it has none, its value) or of its value (or key)."""
+    def _offsets(self, pointer: str) -> Offsets:
+        """Offsets that hold the pointer's, if it is in the text: of the member it is in, or of the whole text."""
         if not pointer:
-            return self._value_offset(pointer)
-        member = self._root_member(pointer)
-        if member is not _UNSURE:
-            return None if member is None else member[0] if key else member[1]
-        keys, values = self._scanned()
-        first, second = (keys, values) if key else (values, keys)
-        found = first.get(pointer)
-        return second.get(pointer) if found is None else found
+            return {}, {"": len(self._text) - len(self._text.lstrip(" \t\n\r"))}
+        name = pointer.split("/", 2)[1]
+        member = self._root_member(name) if _PLAIN_NAME.fullmatch(name) else _UNSURE
+        if member is _UNSURE:
+            return self._scanned(None)
+        if member is None:
+            return {}, {}  # the root object has no such member
+        if pointer.count("/") == 1:
+            return {pointer: member[0]}, {pointer: member[1]}
+        return self._scanned(name, member[1])
 
-    def _value_offset(self, pointer: str) -> int | None:
-        if not pointer:
-            return len(self._text) - len(self._text.lstrip(" \t\n\r"))
-        member = self._root_member(pointer)
-        if member is not _UNSURE:
-            return None if member is None else member[1]
-        return self._scanned()[1].get(pointer)
-
-    def _root_member(self, pointer: str) -> tuple[int, int] | None | object:
-        """(key offset, value offset) of a member of the root object, found by search; None if there is
-        none; _UNSURE when a search cannot tell (a nested pointer, or a name that may be escaped)."""
-        name = pointer[1:]
-        if pointer[:1] != "/" or not _PLAIN_NAME.fullmatch(name):
-            return _UNSURE  # nested, or a name with a character that a pointer or JSON escapes
-        quoted = f'"{name}"'
-        start = self._text.find(quoted)
+    def _root_member(self, name: str) -> tuple[int, int] | None | object:
+        """(key offset, value offset) of the root object's member ``name`` (spelled plainly), found by
+        search; None if there is none; _UNSURE when a search cannot tell."""
+        text, quoted = self._text, f'"{name}"'
+        if self._members is not None and self._plain:
+            if name not in self._members:
+                return None
+            start = text.find(quoted)  # without escapes, a name's only spelling is the root's member
+            if text.find(quoted, start + 1) == -1:
+                colon = _COLON.match(text, start + len(quoted))
+                return (start, colon.end()) if colon else _UNSURE
+        start = text.find(quoted)
         if start != -1:  # only the first occurrence is tried: trying each would be quadratic in the text
-            colon = _COLON.match(self._text, start + len(quoted))
-            return (start, colon.end()) if colon and _depth(self._text[:start]) == 1 else _UNSURE
+            colon = _COLON.match(text, start + len(quoted))
+            return (start, colon.end()) if colon and _depth(text[:start]) == 1 else _UNSURE
         # Not there: absent, if the root is an object and no name can be escaped (the text has no backslash).
-        return None if "\\" not in self._text and self._text.lstrip(" \t\n\r")[:1] == "{" else _UNSURE
+        return None if self._plain and text.lstrip(" \t\n\r")[:1] == "{" else _UNSURE
 
-    def _scanned(self) -> tuple[dict[str, int], dict[str, int]]:
-        if self._scan is None:
-            self._scan = _token_offsets(self._text)
-        return self._scan
+    def _scanned(self, name: str | None, start: int = 0) -> Offsets:
+        if name not in self._scans:
+            self._scans[name] = _token_offsets(self._text, start, "" if name is None else f"/{name}")
+        return self._scans[name]
 
 
 #: What LazyPositions._root_member answers when a search cannot tell.
@@ -315,18 +325,20 @@ def _depth(prefix: str) -> int:
     return outside.count("{") + outside.count("[") - outside.count("}") - outside.count("]")
 
 
-def _token_offsets(text: str) -> tuple[dict[str, int], dict[str, int]]:
-    """(pointer -> offset of its key, pointer -> offset of its value) of every member and item."""
+def _token_offsets(text: str, start: int = 0, base: str = "") -> Offsets:
+    """(pointer -> offset of its key, pointer -> offset of its value) of every member and item of the
+    value that begins at ``start``, whose pointer is ``base`` (by default: the whole text)."""
     keys: dict[str, int] = {}
     values: dict[str, int] = {}
     parents, items = [""], [-1]  # each open container's pointer, and its next index (-1: an object)
-    pointer = ""
-    for match in _TOKEN.finditer(text):
+    pointer = base
+    for match in _TOKEN.finditer(text, start):
         kind = match.lastindex
         if kind == _NAME:
             pointer = f"{parents[-1]}/{_pointer_token(match.group(1))}"
             keys[pointer] = match.start()
-        elif kind is None:
+            continue
+        if kind is None:
             parents.pop()
             items.pop()
         else:
@@ -338,6 +350,9 @@ def _token_offsets(text: str) -> tuple[dict[str, int], dict[str, int]]:
             if kind == _OBJECT or kind == _ARRAY:
                 parents.append(pointer)
                 items.append(-1 if kind == _OBJECT else 0)
+                continue
+        if len(parents) == 1:
+            break  # the value at base is complete
     return keys, values
 
 
