@@ -190,9 +190,10 @@ class Parsed:
     """A line the accept path rejects, whose value orjson read as the position parser would."""
 
     value: object
+    secret_free: bool
 
     def document(self, line: bytes, number: int) -> Document:
-        return Document(self.value, number, line.decode("utf-8").rstrip("\r\n"))
+        return Document(self.value, number, line.decode("utf-8").rstrip("\r\n"), secret_free=self.secret_free)
 
 
 def _parsed(line: bytes, value: object) -> Parsed | None:
@@ -204,7 +205,8 @@ def _parsed(line: bytes, value: object) -> Parsed | None:
     """
     if value is None or has_long_integer(line) or _may_nest_too_deep(line):
         return None
-    return None if _dump_keeping_quotes(line, [value]) is None else Parsed(value)
+    dumped = _dump_keeping_quotes(line, [value])
+    return None if dumped is None else Parsed(value, not may_hold_secret(dumped))  # its prefilter, as _plain's
 
 
 def _parse(lines: list[bytes]) -> list[object]:

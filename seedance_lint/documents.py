@@ -52,6 +52,8 @@ class Document:
     text: str | None = None
     notes: list[Problem] = field(default_factory=list)
     _positions: PositionLookup | None = None
+    #: The secret prefilter (rules.secrets.may_hold_secret) cleared the value: no document rule can flag it.
+    secret_free: bool = False
 
     def positions(self) -> PositionLookup:
         """Positions, computed on first use from the text.

@@ -143,7 +143,8 @@ class _FileLint:
     def document(self, loaded: Document | Problem) -> Iterator[Diagnostic]:
         """Every diagnostic of one document, with any credential masked (rules may echo values)."""
         self._task_pointers = {}
-        found = check_task(loaded.value, self.linter._document_rules) if isinstance(loaded, Document) else []
+        scanned = isinstance(loaded, Document) and not loaded.secret_free  # cleared by the prefilter: nothing to find
+        found = check_task(loaded.value, self.linter._document_rules) if scanned else []
         known = _quoted_secrets(loaded, found)
         for diagnostic in self._document(loaded, found):
             message = printable(redact(diagnostic.message, known))
