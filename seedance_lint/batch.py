@@ -178,11 +178,11 @@ def accept(lines: list[bytes]) -> list[dict | Parsed | None]:
     values = _parse(lines)
     clean = accepts_all(values)
     if not any(clean):
-        return list(map(_parsed, lines, values))
+        return list(map(_parsed, lines, values, clean))
     kept_lines, kept = list(compress(lines, clean)), list(compress(values, clean))
     if _plain(b"".join(kept_lines), kept):
-        return [v if ok else _parsed(line, v) for line, v, ok in zip(lines, values, clean)]
-    return [v if ok and _plain(line, [v]) else _parsed(line, v) for line, v, ok in zip(lines, values, clean)]
+        return [v if ok else _parsed(line, v, ok) for line, v, ok in zip(lines, values, clean)]
+    return [v if ok and _plain(line, [v]) else _parsed(line, v, ok) for line, v, ok in zip(lines, values, clean)]
 
 
 @dataclass(frozen=True)
@@ -190,13 +190,15 @@ class Parsed:
     """A line the accept path rejects, whose value orjson read as the position parser would."""
 
     value: object
-    secret_free: bool
+    secret_free: bool  # the secret prefilter cleared its dump
+    unclean: bool  # the accept path's validator rejected it
 
     def document(self, line: bytes, number: int) -> Document:
-        return Document(self.value, number, line.decode("utf-8").rstrip("\r\n"), secret_free=self.secret_free)
+        return Document(self.value, number, line.decode("utf-8").rstrip("\r\n"), secret_free=self.secret_free,
+                        unclean=self.unclean)
 
 
-def _parsed(line: bytes, value: object) -> Parsed | None:
+def _parsed(line: bytes, value: object, clean: bool) -> Parsed | None:
     """The line's value kept for its rules (load_line would read the same), or None if load_line must read it.
 
     load_line re-reads a line whose value may not be what the text says (a
@@ -206,7 +208,7 @@ def _parsed(line: bytes, value: object) -> Parsed | None:
     if value is None or has_long_integer(line) or _may_nest_too_deep(line):
         return None
     dumped = _dump_keeping_quotes(line, [value])
-    return None if dumped is None else Parsed(value, not may_hold_secret(dumped))  # its prefilter, as _plain's
+    return None if dumped is None else Parsed(value, not may_hold_secret(dumped), not clean)  # _plain's prefilter
 
 
 def _parse(lines: list[bytes]) -> list[object]:

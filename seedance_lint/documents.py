@@ -54,6 +54,8 @@ class Document:
     _positions: PositionLookup | None = None
     #: The secret prefilter (rules.secrets.may_hold_secret) cleared the value: no document rule can flag it.
     secret_free: bool = False
+    #: The accept path's validator (fastpath) rejected the value: as a task, it goes straight to its rules.
+    unclean: bool = False
 
     def positions(self) -> PositionLookup:
         """Positions, computed on first use from the text.

@@ -36,6 +36,7 @@ class Selection:
     #: The directory the globs are relative to (the config file's); "" means as given.
     root: str = ""
     _ignored: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    _severities: dict[str, Severity] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def enabled(self, code: str) -> bool:
         chosen = not self.select or any(code.startswith(p) for p in self.select)
@@ -54,7 +55,9 @@ class Selection:
         return self._ignored[file]
 
     def severity_of(self, rule: Rule) -> Severity:
-        return dict(self.severity).get(rule.code, rule.severity)
+        if "" not in self._severities:  # built once ("" marks it built): a batch asks once per diagnostic
+            self._severities.update(self.severity, **{"": "error"})
+        return self._severities.get(rule.code, rule.severity)
 
 
 def check_task(task: object, rules: Iterable[Rule] = TASK_RULES) -> list[tuple[Rule, Finding]]:
@@ -219,7 +222,8 @@ class _FileLint:
         self.task_index += 1
         self._task_pointers[item.pointer] = index
         self.linter.stats.tasks += 1
-        found = lint_task(item.value, self.linter._rules)
+        # A line the accept path rejected is not asked again (only a task at the root is what it checked).
+        found = (check_task if document.unclean and not item.pointer else lint_task)(item.value, self.linter._rules)
         diagnostics = [self._stamp(rule, f, item.pointer, index, document) for rule, f in found]
         diagnostics += self._duplicate_uuid(item, index, document)
         yield from sorted(d for d in diagnostics if d)

@@ -20,7 +20,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -257,13 +257,18 @@ def _merge(file_lint: _FileLint, base: int, first_line: int, where: tuple[int, i
            result: BlockResult) -> list[Diagnostic]:
     """The block's diagnostics in the run's terms: task indices of the file, repeated taskUUIDs reported."""
     repeated = _register(file_lint, base, result)
-    found = [d if d.task is None else replace(d, task=d.task + base) for d in result.diagnostics]
+    found = [d if d.task is None else _moved(d, d.task + base) for d in result.diagnostics]
     if not repeated:
         return found
     lines = _lines(file_lint.source.path, *where)
     again = [d for line in sorted(repeated) for d in _relint(file_lint, lines[line - first_line], line,
                                                                base + repeated[line])]
     return sorted([d for d in found if d.line not in repeated] + again, key=lambda d: d.line)  # stable
+
+
+def _moved(d: Diagnostic, task: int) -> Diagnostic:
+    """The diagnostic with another task index (dataclasses.replace, at a fraction of its cost)."""
+    return Diagnostic(d.file, d.line, d.column, d.code, d.name, d.severity, d.message, d.pointer, task, d.fix)
 
 
 def _register(file_lint: _FileLint, base: int, result: BlockResult) -> dict[int, int]:

@@ -31,7 +31,8 @@ def _dumps(task: object) -> str:
 def _twists(task: dict) -> st.SearchStrategy[str]:
     """Ways to write a clean task that the accept path must not take at face value."""
     text = _dumps(task)
-    uuid = task.get("taskUUID", "")
+    uuid = task.get("taskUUID")
+    uuid = uuid if isinstance(uuid, str) else ""  # a mutated task may hold any value there
     return st.sampled_from([
         text,
         text[:-1] + ', "model": "bytedance:2@2"}',  # a duplicate key

@@ -197,3 +197,13 @@ def test_workers_are_told_whether_a_walked_file_names_our_model(tmp_path: Path, 
     linter = Linter(jobs=2)
     found = list(linter.lint_sources([Source(str(path), path, "jsonl", False)]))
     assert [d.code for d in found] == ["SDL001"] * 8 and reads.read_text() == "read\n"
+
+
+def test_a_moved_diagnostic_keeps_every_field_but_its_task() -> None:
+    """parallel._moved builds the diagnostic field by field: a field added to Diagnostic must be carried too."""
+    from dataclasses import astuple, replace
+
+    from seedance_lint.diagnostic import Diagnostic, Fix
+
+    d = Diagnostic("f.jsonl", 3, 4, "SDL204", "unsupported-dimensions", "error", "m", "/width", 1, Fix("/width", 864))
+    assert astuple(parallel._moved(d, 9)) == astuple(replace(d, task=9))

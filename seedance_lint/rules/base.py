@@ -64,6 +64,9 @@ class TaskContext:
 
 def show(value: object, limit: int = 60) -> str:
     """A short, printable JSON rendering of a value for messages."""
+    if type(value) is int:  # the usual value shown (a size, a duration): json.dumps writes an int as repr does
+        text = repr(value)
+        return text if len(text) <= limit else text[: limit - 3] + "..."
     try:
         text = json.dumps(value, ensure_ascii=False, default=str)
     except (ValueError, TypeError):
