@@ -13,7 +13,7 @@ test lints the same lines both ways.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import compress, repeat
 
@@ -89,9 +89,14 @@ def _values_of(chunk: list[bytes]) -> list[object]:
     if has_long_integer(b"".join(chunk)):
         return [None] * len(chunk)
     values = _parse(chunk)
-    if max(map(bytes.count, chunk, repeat(b"{"))) + max(map(bytes.count, chunk, repeat(b"["))) <= MAX_DEPTH:
-        return values  # the usual chunk: no line has brackets enough to nest deeper than the parser allows
+    if not _may_nest_too_deep_any(chunk):
+        return values  # the usual chunk
     return [None if _may_nest_too_deep(line) else value for line, value in zip(chunk, values)]
+
+
+def _may_nest_too_deep_any(lines: list[bytes]) -> bool:
+    """Whether any line may nest deeper than the position parser allows (no line has brackets enough, usually)."""
+    return max(map(bytes.count, lines, repeat(b"{"))) + max(map(bytes.count, lines, repeat(b"["))) > MAX_DEPTH
 
 
 def _may_nest_too_deep(line: bytes) -> bool:
@@ -177,12 +182,47 @@ def accept(lines: list[bytes]) -> list[dict | Parsed | None]:
     """Each line's value where the accept path passes it; else a Parsed line to lint, or None (load_line)."""
     values = _parse(lines)
     clean = accepts_all(values)
+    taken = _taken(lines, values, clean)
+    if all(taken):
+        return values
+    rest = [offset for offset, ok in enumerate(taken) if not ok]
+    verdicts: list[dict | Parsed | None] = [v if ok else None for v, ok in zip(values, taken)]
+    for offset, verdict in zip(rest, _kept([lines[o] for o in rest], [values[o] for o in rest],
+                                           [clean[o] for o in rest])):
+        verdicts[offset] = verdict
+    return verdicts
+
+
+def _taken(lines: list[bytes], values: list[object], clean: list[bool]) -> list[bool]:
+    """Which lines are accepted: clean, and plain (no duplicate key, nothing for the secret rules)."""
     if not any(clean):
-        return list(map(_parsed, lines, values, clean))
+        return clean
     kept_lines, kept = list(compress(lines, clean)), list(compress(values, clean))
     if _plain(b"".join(kept_lines), kept):
-        return [v if ok else _parsed(line, v, ok) for line, v, ok in zip(lines, values, clean)]
-    return [v if ok and _plain(line, [v]) else _parsed(line, v, ok) for line, v, ok in zip(lines, values, clean)]
+        return clean
+    return [ok and _plain(line, [v]) for line, v, ok in zip(lines, values, clean)]
+
+
+def _kept(lines: list[bytes], values: list[object], clean: list[bool]) -> list[Parsed | None]:
+    """_parsed of each line, each check run once over all the lines it passes (most of them)."""
+    suspect = _each_or_none(lines, has_long_integer(b"".join(lines)), has_long_integer)
+    suspect = _each_or_none(lines, _may_nest_too_deep_any(lines), _may_nest_too_deep, suspect)
+    fit = [value is not None and not bad for value, bad in zip(values, suspect)]
+    fit_lines, fit_values = list(compress(lines, fit)), list(compress(values, fit))
+    dumped = _dump_keeping_quotes(b"".join(fit_lines), fit_values)  # equal totals: equal on every line (see there)
+    if dumped is None:
+        return list(map(_parsed, lines, values, clean))
+    free = not may_hold_secret(dumped)
+    found = iter([Parsed(v, free or not may_hold_secret(orjson.dumps([v])), not ok)
+                  for v, ok in zip(fit_values, compress(clean, fit))])
+    return [next(found) if ok else None for ok in fit]
+
+
+def _each_or_none(lines: list[bytes], any_line: bool, test: Callable[[bytes], bool],
+                  before: list[bool] | None = None) -> list[bool]:
+    """The test of each line (or of none, when no line can pass it), or'ed with an earlier list."""
+    found = list(map(test, lines)) if any_line else [False] * len(lines)
+    return found if before is None else [a or b for a, b in zip(before, found)]
 
 
 @dataclass(frozen=True)
