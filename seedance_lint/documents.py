@@ -28,7 +28,8 @@ _KEY_LIKE = re.compile(rb'"\s*:')
 #: [0-9]{19}, at a fifth of its cost (re retries every start inside a run of digits).
 _DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
 _LONG_INTEGER = b"0" * 19
-_JSON_ERROR_CODES = {"syntax": "SDL001", "empty": "SDL002", "non-finite": "SDL008", "too-deep": "SDL009"}
+_JSON_ERROR_CODES = {"syntax": "SDL001", "empty": "SDL002", "non-finite": "SDL008", "too-deep": "SDL009",
+                     "too-large": "SDL009"}
 _YAML_NOTE_CODES = {"duplicate-key": "SDL003", "yaml11": "SDL010", "tag": "SDL011", "non-finite": "SDL008"}
 _YAML_ERROR_CODES = {"syntax": "SDL001", "too-deep": "SDL009", "too-large": "SDL009"}
 

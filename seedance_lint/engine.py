@@ -35,8 +35,10 @@ class Selection:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     #: The directory the globs are relative to (the config file's); "" means as given.
     root: str = ""
-    _ignored: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, hash=False, repr=False)
-    _severities: dict[str, Severity] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    # Caches, never copied by dataclasses.replace (init=False): a replaced selection starts afresh.
+    _ignored: dict[str, tuple[str, ...]] = field(default_factory=dict, init=False, compare=False, hash=False,
+                                                 repr=False)
+    _severities: dict[str, Severity] = field(default_factory=dict, init=False, compare=False, hash=False, repr=False)
 
     def enabled(self, code: str) -> bool:
         chosen = not self.select or any(code.startswith(p) for p in self.select)

@@ -243,3 +243,15 @@ def test_only_short_words_are_remembered_by_the_closest_match() -> None:
     assert closest("widht" + "x" * 100, ("width", "height"), 0.6) is None
     assert _remembered_closest.cache_info().currsize == before
     assert closest("widht", ("width", "height"), 0.6) == "width"
+
+
+def test_a_replaced_selection_does_not_keep_the_caches_of_the_old_one() -> None:
+    from dataclasses import replace
+
+    from seedance_lint.engine import Selection
+    from seedance_lint.rules import BY_CODE
+
+    before = Selection(per_file_ignores=(("a.json", ("SDL204",)),))
+    assert before.severity_of(BY_CODE["SDL204"]) == "error" and not before.enabled_in("SDL204", "a.json")
+    after = replace(before, severity=(("SDL204", "info"),), per_file_ignores=())
+    assert after.severity_of(BY_CODE["SDL204"]) == "info" and after.enabled_in("SDL204", "a.json")

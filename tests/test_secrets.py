@@ -297,3 +297,19 @@ def test_python_api_reports_and_masks_secrets_too() -> None:
     diagnostics = seedance_lint.lint(body)
     assert {"SDL601", "SDL602", "SDL603"} <= {d.code for d in diagnostics}
     assert _leaks(" ".join(d.message for d in diagnostics)) == []
+
+
+def test_the_prefilter_lets_through_an_api_key_named_with_the_kelvin_sign() -> None:
+    """str.lower() makes U+212A a "k" (the rule reads the name so); bytes.lower() does not: the prefilter must
+    not clear a document the rule would flag (U+212A is the only non-ASCII character lowered to an ASCII letter)."""
+    import orjson
+
+    from seedance_lint.engine import check_task
+    from seedance_lint.rules import DOCUMENT_RULES
+    from seedance_lint.rules.secrets import may_hold_secret
+
+    document = [{"taskType": "authentication", "api\u212aey": "Zq4Xw8Ve2Rt6Yu0Io3Pa7Sd1Fg5Hj9Kl"}]
+    assert [rule.code for rule, _ in check_task(document, DOCUMENT_RULES)] == ["SDL601"]
+    assert may_hold_secret(orjson.dumps(document))
+    assert [chr(c) for c in range(0x80, 0x110000)
+            if len(chr(c).lower()) == 1 and chr(c).lower().isascii() and chr(c).lower().isalpha()] == ["\u212a"]

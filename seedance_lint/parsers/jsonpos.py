@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass, field
 from json.decoder import JSONDecodeError, scanstring
 
-from seedance_lint.parsers.positions import LineIndex, Position, Positions, child_pointer, escape_pointer_token
+from seedance_lint.parsers.positions import (LineIndex, Position, Positions, child_pointer, escape_pointer_token,
+                                              too_many_digits)
 
 #: Deeper documents are refused (a request is a handful of levels deep); this
 #: keeps the recursive parser far from Python's recursion limit.
@@ -143,7 +144,10 @@ class _Parser:
 
     def _number(self, match: re.Match[str]) -> int | float:
         if not match.group(1) and not match.group(2):
-            return int(match.group())
+            try:
+                return int(match.group())
+            except ValueError:  # past Python's digit limit (4,300): refused, as a hostile file is
+                raise JsonSyntaxError(too_many_digits(match.group()), match.start(), "too-large") from None
         value = float(match.group())
         if not math.isfinite(value):
             raise JsonSyntaxError("number is too large to represent", match.start(), "non-finite")
@@ -275,6 +279,8 @@ class LazyPositions:
         """Offsets that hold the pointer's, if it is in the text: of the member it is in, or of the whole text."""
         if not pointer:
             return {}, {"": len(self._text) - len(self._text.lstrip(" \t\n\r"))}
+        if pointer[0] != "/":
+            return self._scanned(None)  # not a pointer: the scan does not hold it either
         name = pointer.split("/", 2)[1]
         member = self._root_member(name) if _PLAIN_NAME.fullmatch(name) else _UNSURE
         if member is _UNSURE:

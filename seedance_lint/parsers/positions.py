@@ -63,3 +63,12 @@ class LineIndex:
     def position(self, offset: int) -> Position:
         row = bisect_right(self._starts, offset) - 1
         return row + self._first_line, offset - self._starts[row] + 1
+
+
+def too_many_digits(number: str) -> str:
+    """Why an integer literal is refused: Python converts at most sys.get_int_max_str_digits() digits."""
+    import sys
+
+    digits = sum(c.isdigit() for c in number)
+    return (f"an integer of {digits:,} digits is longer than the {sys.get_int_max_str_digits():,} digits Python "
+            "converts; no request needs one")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from seedance_lint.parsers.positions import Position, Positions, child_pointer
+from seedance_lint.parsers.positions import Position, Positions, child_pointer, too_many_digits
 
 try:  # the C composer is several times faster where libyaml is available
     _Loader = yaml.CSafeLoader
@@ -159,6 +159,14 @@ class _Builder:
     def _scalar(self, node: yaml.ScalarNode, pointer: str) -> object:
         if node.style:  # quoted and block scalars are strings in every YAML version
             return node.value
+        try:
+            return self._plain_scalar(node, pointer)
+        except ValueError as error:  # an integer past Python's digit limit (4,300): refused, as a hostile file is
+            if isinstance(error, YamlSyntaxError):
+                raise
+            raise YamlSyntaxError(too_many_digits(node.value), _mark(node), "too-large") from None
+
+    def _plain_scalar(self, node: yaml.ScalarNode, pointer: str) -> object:
         implicit_tag = _resolve11(node.value)
         if node.tag != implicit_tag:  # an explicit tag such as !!str or !!int
             return _explicit_scalar(node)

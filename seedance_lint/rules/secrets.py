@@ -127,6 +127,8 @@ def _mask_prefixes(text: str, secret: str) -> str:
 
 
 _API_KEY_MEMBER = re.compile(rb'"api[_-]?key":')
+#: U+212A, which str.lower() (the rules') makes "k" but bytes.lower() (the prefilter's) leaves: "api\u212aey".
+_KELVIN_SIGN = "\u212a".encode()
 #: A URL-like string with a "?" or "@" before its closing quote, or whose closing quote
 #: cannot be told from an escaped one (then the strings are walked to be sure).
 _URL_WITH_QUERY_OR_USER = re.compile(rb'://[^"?@]*+(?:[?@]|(?<=\\)"|\Z)')
@@ -139,7 +141,7 @@ def _suspect(text: bytes) -> bool:
     scan stays off the fast path (two regex searches at C speed; a plain
     substring test for "api" first is slower than the search itself).
     """
-    return bool(_API_KEY_MEMBER.search(text) or _URL_WITH_QUERY_OR_USER.search(text))
+    return bool(_API_KEY_MEMBER.search(text) or _URL_WITH_QUERY_OR_USER.search(text) or _KELVIN_SIGN in text)
 
 
 def may_hold_secret(dumped: bytes) -> bool:
