@@ -126,9 +126,9 @@ def _mask_prefixes(text: str, secret: str) -> str:
     return text
 
 
-_API_KEY_MEMBER = re.compile(rb'"api[_-]?key":')
-#: U+212A, which str.lower() (the rules') makes "k" but bytes.lower() (the prefilter's) leaves: "api\u212aey".
-_KELVIN_SIGN = "\u212a".encode()
+#: An api-key member in lower-cased JSON. The k may also be U+212A (UTF-8 e2 84 aa), the Kelvin sign, which
+#: str.lower() (the rules') makes "k" but bytes.lower() (this prefilter's) leaves as it is.
+_API_KEY_MEMBER = re.compile(rb'"api[_-]?(?:k|\xe2\x84\xaa)ey":')
 #: A URL-like string with a "?" or "@" before its closing quote, or whose closing quote
 #: cannot be told from an escaped one (then the strings are walked to be sure).
 _URL_WITH_QUERY_OR_USER = re.compile(rb'://[^"?@]*+(?:[?@]|(?<=\\)"|\Z)')
@@ -141,7 +141,7 @@ def _suspect(text: bytes) -> bool:
     scan stays off the fast path (two regex searches at C speed; a plain
     substring test for "api" first is slower than the search itself).
     """
-    return bool(_API_KEY_MEMBER.search(text) or _URL_WITH_QUERY_OR_USER.search(text) or _KELVIN_SIGN in text)
+    return bool(_API_KEY_MEMBER.search(text) or _URL_WITH_QUERY_OR_USER.search(text))
 
 
 def may_hold_secret(dumped: bytes) -> bool:
