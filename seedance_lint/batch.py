@@ -13,7 +13,7 @@ test lints the same lines both ways.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import compress, repeat
 
@@ -86,12 +86,18 @@ def _value_items(chunks: Iterator[list[bytes]]) -> Iterator[Loaded | ValueRun]:
 
 
 def _values_of(chunk: list[bytes]) -> list[object]:
-    if has_long_integer(b"".join(chunk)):
-        return [None] * len(chunk)
     values = _parse(chunk)
-    if not _may_nest_too_deep_any(chunk):
-        return values  # the usual chunk
-    return [None if _may_nest_too_deep(line) else value for line, value in zip(chunk, values)]
+    return [value if ok else None for value, ok in zip(values, _read_alike(chunk, values))]
+
+
+def _read_alike(lines: list[bytes], values: list[object]) -> list[bool]:
+    """Per line, whether orjson read a value and load_line would read the same: no integer of 19 digits
+    or more (orjson rounds past 64 bits), no nesting past the position parser's MAX_DEPTH. Each test
+    runs line by line only when the lines joined may fail it (rarely)."""
+    long = map(has_long_integer, lines) if has_long_integer(b"".join(lines)) else repeat(False)
+    deep = map(_may_nest_too_deep, lines) if _may_nest_too_deep_any(lines) else repeat(False)
+    return [value is not None and not too_long and not too_deep
+            for value, too_long, too_deep in zip(values, long, deep)]
 
 
 def _may_nest_too_deep_any(lines: list[bytes]) -> bool:
@@ -185,12 +191,10 @@ def accept(lines: list[bytes]) -> list[dict | Parsed | None]:
     taken = _taken(lines, values, clean)
     if all(taken):
         return values
-    rest = [offset for offset, ok in enumerate(taken) if not ok]
-    verdicts: list[dict | Parsed | None] = [v if ok else None for v, ok in zip(values, taken)]
-    for offset, verdict in zip(rest, _kept([lines[o] for o in rest], [values[o] for o in rest],
-                                           [clean[o] for o in rest])):
-        verdicts[offset] = verdict
-    return verdicts
+    rejected = [not ok for ok in taken]
+    kept = iter(_kept(list(compress(lines, rejected)), list(compress(values, rejected)),
+                      list(compress(clean, rejected))))
+    return [value if ok else next(kept) for value, ok in zip(values, taken)]
 
 
 def _taken(lines: list[bytes], values: list[object], clean: list[bool]) -> list[bool]:
@@ -204,25 +208,19 @@ def _taken(lines: list[bytes], values: list[object], clean: list[bool]) -> list[
 
 
 def _kept(lines: list[bytes], values: list[object], clean: list[bool]) -> list[Parsed | None]:
-    """_parsed of each line, each check run once over all the lines it passes (most of them)."""
-    suspect = _each_or_none(lines, has_long_integer(b"".join(lines)), has_long_integer)
-    suspect = _each_or_none(lines, _may_nest_too_deep_any(lines), _may_nest_too_deep, suspect)
-    fit = [value is not None and not bad for value, bad in zip(values, suspect)]
-    fit_lines, fit_values = list(compress(lines, fit)), list(compress(values, fit))
-    dumped = _dump_keeping_quotes(b"".join(fit_lines), fit_values)  # equal totals: equal on every line (see there)
-    if dumped is None:
-        return list(map(_parsed, lines, values, clean))
+    """For rejected lines, a Parsed line where orjson's value is what load_line would read, else None.
+
+    The checks run over all the lines joined, and line by line only where that fails.
+    """
+    fit = _read_alike(lines, values)
+    dumped = _dump_keeping_quotes(b"".join(compress(lines, fit)), list(compress(values, fit)))
+    if dumped is None:  # a line lost a member to a duplicate key: find which
+        fit = [ok and _dump_keeping_quotes(line, [v]) is not None for line, v, ok in zip(lines, values, fit)]
+        dumped = orjson.dumps(list(compress(values, fit)))
     free = not may_hold_secret(dumped)
     found = iter([Parsed(v, free or not may_hold_secret(orjson.dumps([v])), not ok)
-                  for v, ok in zip(fit_values, compress(clean, fit))])
+                  for v, ok in zip(compress(values, fit), compress(clean, fit))])
     return [next(found) if ok else None for ok in fit]
-
-
-def _each_or_none(lines: list[bytes], any_line: bool, test: Callable[[bytes], bool],
-                  before: list[bool] | None = None) -> list[bool]:
-    """The test of each line (or of none, when no line can pass it), or'ed with an earlier list."""
-    found = list(map(test, lines)) if any_line else [False] * len(lines)
-    return found if before is None else [a or b for a, b in zip(before, found)]
 
 
 @dataclass(frozen=True)
@@ -236,19 +234,6 @@ class Parsed:
     def document(self, line: bytes, number: int) -> Document:
         return Document(self.value, number, line.decode("utf-8").rstrip("\r\n"), secret_free=self.secret_free,
                         unclean=self.unclean)
-
-
-def _parsed(line: bytes, value: object, clean: bool) -> Parsed | None:
-    """The line's value kept for its rules (load_line would read the same), or None if load_line must read it.
-
-    load_line re-reads a line whose value may not be what the text says (a
-    duplicate key, an integer orjson rounds), or that nests deeper than the
-    position parser allows; so does this.
-    """
-    if value is None or has_long_integer(line) or _may_nest_too_deep(line):
-        return None
-    dumped = _dump_keeping_quotes(line, [value])
-    return None if dumped is None else Parsed(value, not may_hold_secret(dumped), not clean)  # _plain's prefilter
 
 
 def _parse(lines: list[bytes]) -> list[object]:

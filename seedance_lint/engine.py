@@ -10,6 +10,7 @@ import re
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from seedance_lint.data import ModelSpec, model_spec
 from seedance_lint.diagnostic import Diagnostic, Finding, Severity
@@ -35,10 +36,9 @@ class Selection:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     #: The directory the globs are relative to (the config file's); "" means as given.
     root: str = ""
-    # Caches, never copied by dataclasses.replace (init=False): a replaced selection starts afresh.
+    # A cache, never copied by dataclasses.replace (init=False): a replaced selection starts afresh.
     _ignored: dict[str, tuple[str, ...]] = field(default_factory=dict, init=False, compare=False, hash=False,
                                                  repr=False)
-    _severities: dict[str, Severity] = field(default_factory=dict, init=False, compare=False, hash=False, repr=False)
 
     def enabled(self, code: str) -> bool:
         chosen = not self.select or any(code.startswith(p) for p in self.select)
@@ -57,9 +57,12 @@ class Selection:
         return self._ignored[file]
 
     def severity_of(self, rule: Rule) -> Severity:
-        if "" not in self._severities:  # built once ("" marks it built): a batch asks once per diagnostic
-            self._severities.update(self.severity, **{"": "error"})
         return self._severities.get(rule.code, rule.severity)
+
+    @cached_property
+    def _severities(self) -> dict[str, Severity]:
+        """self.severity as a dict, built once: a batch asks once per diagnostic."""
+        return dict(self.severity)
 
 
 def check_task(task: object, rules: Iterable[Rule] = TASK_RULES) -> list[tuple[Rule, Finding]]:

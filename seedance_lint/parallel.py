@@ -154,7 +154,8 @@ def _blocks(path: os.PathLike) -> Iterator[tuple[int, int, int]]:
 def lint_source(linter: Linter, source: Source, file_lint: _FileLint, jobs: int) -> Iterator[Diagnostic]:
     """The diagnostics of one JSON Lines file, in the serial order, from ``jobs`` worker processes."""
     global _JOB
-    _JOB = (linter, source, _mentions(file_lint))
+    file_lint._mentions = _mentions(source)  # as the workers are told: found once, in this process
+    _JOB = (linter, source, file_lint._mentions)
     base, found = 0, False  # tasks of the file before the current block
     with _pool(jobs) as pool:
         for (first_line, start, size), result in _in_order(pool, _blocks(source.path), jobs * AHEAD):
@@ -247,10 +248,10 @@ def _result(future) -> object:  # noqa: ANN001 - a concurrent.futures.Future
     return result
 
 
-def _mentions(file_lint: _FileLint) -> bool | None:
+def _mentions(source: Source) -> bool | None:
     """Whether the file names our model, found once here rather than by each worker that needs it
     (a broken line in a walk); None when the file was named on the command line (never asked)."""
-    return None if file_lint.source.explicit else file_lint._mentions_model()
+    return None if source.explicit else mentions_model(source, model_spec())
 
 
 def _merge(file_lint: _FileLint, base: int, first_line: int, where: tuple[int, int],
@@ -320,8 +321,7 @@ def cost_blocks(source: Source, jobs: int, fmt: CostFormat, currency: str,
                 max_task: Decimal | None) -> Iterator[RowBlock | str]:
     """commands.cost_blocks for a JSON Lines file, from ``jobs`` worker processes, in file order."""
     global _JOB
-    mentions = None if source.explicit else mentions_model(source, model_spec())  # once, not once per worker
-    _JOB = (None, source, (fmt, currency, max_task, mentions))
+    _JOB = (None, source, (fmt, currency, max_task, _mentions(source)))
     base, found = 0, False  # tasks of the file before the current block
     with _pool(jobs) as pool:
         for _, (lines_found, *items) in _in_order(pool, _blocks(source.path), jobs * AHEAD, _price_block):

@@ -217,7 +217,8 @@ class _Parser:
 #: The tokens of valid JSON text that carry a position: a member name with its colon (group 2 is the
 #: colon), a string or scalar value (1 or 3), an opening brace (4) or bracket (5), or a closing one
 #: (no group). Commas and colons are skipped: an array's index is counted from its values.
-_TOKEN = re.compile(r'("[^"\\]*(?:\\.[^"\\]*)*")([ \t\n\r]*:)?|([^\s{}\[\]:,"]+)|(\{)|(\[)|[}\]]')
+_STRING_PATTERN = r'"[^"\\]*(?:\\.[^"\\]*)*"'
+_TOKEN = re.compile(rf'({_STRING_PATTERN})([ \t\n\r]*:)?|([^\s{{}}\[\]:,"]+)|(\{{)|(\[)|[}}\]]')
 _NAME, _OBJECT, _ARRAY = 2, 4, 5
 
 
@@ -320,7 +321,7 @@ _UNSURE = object()
 #: A member name that is written as itself in JSON and in a pointer (no escapes either way).
 _PLAIN_NAME = re.compile(r'[^"\\/~\x00-\x1f\x7f-\x9f\u2028\u2029]+')
 _COLON = re.compile(r"[ \t\n\r]*:[ \t\n\r]*")
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_STRING = re.compile(_STRING_PATTERN)
 
 
 def _depth(prefix: str) -> int:

@@ -99,13 +99,6 @@ def _ecma_pattern_keyword(validator: Any, pattern: str, instance: object, schema
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-def is_valid_fast(task: object) -> bool:
-    try:
-        return bool(fast_validator().is_valid(task))
-    except (ValueError, TypeError, OverflowError):  # e.g. an int beyond 64 bits: explain instead
-        return False
-
-
 def findings_by_code(ctx: TaskContext) -> dict[str, list[Finding]]:
     """All schema findings of the task, grouped by rule code (computed once per task)."""
     if ctx._schema_findings is None:
