@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from seedance_lint.config import Config
     from decimal import Decimal
 
-    from seedance_lint.reporters.cost import CostFormat, CostTally, PricedTask, RowBlock
+    from seedance_lint.reporters.cost import CostFormat, CostTally, PricedRun, RowBlock
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
 #: What a command prints: all at once, or in pieces as it goes (a stream of a large batch).
@@ -130,25 +130,25 @@ def cost_blocks(sources: list[Source], fmt: CostFormat, currency: str, max_task:
     from seedance_lint.batch import load_values
     from seedance_lint.reporters.cost import render_block
 
-    parts = fmt.parts()
+    render = fmt.renderer()
     for source in sources:
         if parallel.applies(source, jobs):
             yield from parallel.cost_blocks(source, jobs, fmt, currency, max_task)
             continue
-        for rows in priced_tasks(source, load_values(source)):
-            yield rows if isinstance(rows, str) else render_block(rows, parts, currency, max_task)
+        for run in priced_tasks(source, load_values(source)):
+            yield run if isinstance(run, str) else render_block(run, render, currency, max_task)
 
 
 def priced_tasks(source: Source, documents: Iterable, index: int = 0,
-                 mentions: bool | None = None) -> Iterator[list[PricedTask] | str]:
-    """The tasks of ours in the documents (from batch.load_values), priced, a list at a time; or a problem.
+                 mentions: bool | None = None) -> Iterator[PricedRun | str]:
+    """The tasks of ours in the documents (from batch.load_values), priced, a run at a time; or a problem.
 
     ``index`` is the task index of the first task in its file; ``mentions``,
     whether the file names our model, when that is known already.
     """
     from seedance_lint.batch import ValueRun
-    from seedance_lint.costing import price, price_table
-    from seedance_lint.reporters.cost import PricedTask
+    from seedance_lint.costing import price_many, price_table
+    from seedance_lint.reporters.cost import PricedRun
 
     spec, table, file = model_spec(), price_table(), source.display
     for loaded in documents:
@@ -165,7 +165,7 @@ def priced_tasks(source: Source, documents: Iterable, index: int = 0,
         if not all(type(v) is dict and v.get("model") == model for v in values):  # one task a line: the usual
             values = [task for value in values for task in _tasks_in(source, value, spec)]
         if values:
-            yield [PricedTask(file, i, *price(task, spec, table)) for i, task in enumerate(values, index)]
+            yield PricedRun(file, index, *price_many(values, spec, table))
             index += len(values)
 
 

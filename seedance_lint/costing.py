@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache, cached_property, lru_cache
+from functools import cache, cached_property
 from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -190,8 +190,8 @@ def _cell_price(cell: Cell, duration: Decimal, table: PriceTable) -> CellPrice |
 def estimate_task(task: object, spec: ModelSpec | None = None, table: PriceTable | None = None) -> Estimate:
     """Price one task; never raises, whatever the task holds.
 
-    Memoised by what the price depends on (_price_key): a batch repeats a few
-    sizes, durations and counts, and only the taskUUID differs between them.
+    Memoised by what the price depends on (see price_many): a batch repeats a
+    few sizes, durations and counts, and only the taskUUID differs between them.
     """
     uuid, template = price(task, spec or model_spec(), table or price_table())
     return template if uuid is None else Estimate(uuid, *template[1:])
@@ -199,17 +199,8 @@ def estimate_task(task: object, spec: ModelSpec | None = None, table: PriceTable
 
 def price(task: object, spec: ModelSpec, table: PriceTable) -> tuple[str | None, Estimate]:
     """(taskUUID, the estimate without it): tasks with the same price key share one estimate object."""
-    uuid = task.get("taskUUID") if isinstance(task, dict) else None
-    uuid = uuid if isinstance(uuid, str) else None
-    key = _price_key(task, spec)
-    if key is None:
-        return uuid, _estimate(task, None, spec, table)
-    known = table.memo.get(key)
-    if known is None:
-        known = _estimate(task, None, spec, table)
-        if known.priced:  # an unpriced reason quotes the value as written: -0.0 is not 0.0
-            _remember(table, key, known)
-    return uuid, known
+    (uuid,), (estimate,) = price_many([task], spec, table)
+    return uuid, estimate
 
 
 #: What a missing member is in a price key (None is a value a member may hold).
@@ -217,19 +208,38 @@ _MISSING = object()
 _SCALARS = frozenset({int, float, str, bool, type(None), object})
 
 
-def _price_key(task: object, spec: ModelSpec) -> tuple | None:
-    """The members that decide a task's price, with their types (5 and 5.0 print differently); None if not plain."""
-    if not isinstance(task, dict):
-        return None
-    get = task.get
-    values = (get("width", _MISSING), get("height", _MISSING), get("resolution", _MISSING),
-              get("duration", _MISSING), get("numberResults", _MISSING))
-    types = tuple(map(type, values))
-    if not _SCALARS.issuperset(types):
-        return None
-    if (types[0] is int and types[1] is int) or (is_int(values[0]) and is_int(values[1])):
-        return values + types
-    return values + types + (bool(_frame_images(task)), _image_aspect_ratio(task, spec))
+def price_many(tasks: list[object], spec: ModelSpec, table: PriceTable) -> tuple[list[str | None], list[Estimate]]:
+    """price() of each task, in one loop: a batch is priced a chunk of lines at a time.
+
+    The memo key is what the price depends on, with the types (5 and 5.0
+    print differently); a task whose members are not plain is priced afresh.
+    """
+    memo, uuids, estimates = table.memo, [], []
+    for task in tasks:
+        if not isinstance(task, dict):
+            uuids.append(None)
+            estimates.append(_estimate(task, None, spec, table))
+            continue
+        get = task.get
+        uuid = get("taskUUID")
+        uuids.append(uuid if isinstance(uuid, str) else None)
+        key = (get("width", _MISSING), get("height", _MISSING), get("resolution", _MISSING),
+               get("duration", _MISSING), get("numberResults", _MISSING))
+        types = tuple(map(type, key))
+        if not _SCALARS.issuperset(types):
+            estimates.append(_estimate(task, None, spec, table))
+            continue
+        key += types
+        if not ((types[0] is int and types[1] is int) or (is_int(key[0]) and is_int(key[1]))):
+            images = _frame_images(task)  # the size comes from elsewhere: the frame images may tell
+            key += (bool(images), _first_image_ratio(images, spec))
+        known = memo.get(key)
+        if known is None:
+            known = _estimate(task, None, spec, table)
+            if known.priced:  # an unpriced reason quotes the value as written: -0.0 is not 0.0
+                _remember(table, key, known)
+        estimates.append(known)
+    return uuids, estimates
 
 
 def _remember(table: PriceTable, key: tuple, value: object) -> None:
@@ -259,6 +269,7 @@ def _unpriced(uuid: str | None, reason: str, duration: Decimal | None = None, co
     return Estimate(uuid, None, None, None, None, duration, count, None, None, None, "unpriced", reason)
 
 
+@cache
 def _defaults() -> dict:
     properties = request_schema()["properties"]
     return {"duration": properties["duration"]["default"], "numberResults": properties["numberResults"]["default"]}
@@ -318,16 +329,23 @@ def _frame_images(task: dict) -> list:
 
 def _image_aspect_ratio(task: dict, spec: ModelSpec) -> str | None:
     """The documented aspect ratio nearest the first frame image, when readable offline."""
-    images = _frame_images(task)
+    return _first_image_ratio(_frame_images(task), spec)
+
+
+def _first_image_ratio(images: list, spec: ModelSpec) -> str | None:
     first = images[0] if images else None
     image = first.get("image") if isinstance(first, dict) else first
     size = inline_image_size(image) if isinstance(image, str) else None
-    return _nearest_aspect_ratio(spec.sizes, *size) if size else None
+    return _nearest_aspect_ratio(spec, *size) if size else None
 
 
-@lru_cache(maxsize=1024)  # a batch reuses a few image sizes
-def _nearest_aspect_ratio(sizes: tuple, width: int, height: int) -> str:
-    return nearest_sizes(sizes, width, height)[0].aspect_ratio
+def _nearest_aspect_ratio(spec: ModelSpec, width: int, height: int) -> str:
+    key = ("nearest aspect ratio", width, height)  # memoised on the spec: hashing its sizes costs more than this
+    if key not in spec.memo:
+        if len(spec.memo) >= MEMO_LIMIT:
+            spec.memo.clear()
+        spec.memo[key] = nearest_sizes(spec.sizes, width, height)[0].aspect_ratio
+    return spec.memo[key]
 
 
 def _combine(uuid: str | None, cells: list[Cell], duration: Decimal, count: int, table: PriceTable) -> Estimate:
@@ -337,16 +355,18 @@ def _combine(uuid: str | None, cells: list[Cell], duration: Decimal, count: int,
     def money(value: Decimal) -> Decimal:
         return (value * count).quantize(quantum, ROUND_HALF_UP)
 
-    lows = [money(p.value) for _, p in priced]
-    highs = [money(p.value * (1 + margin)) if p.basis != "table" else money(p.value) for _, p in priced]
+    values = [p.value for _, p in priced]
+    tops = [p.value * (1 + margin) if p.basis != "table" else p.value for _, p in priced]
     if len(priced) == 1:
         (cell, price), = priced
+        low = money(values[0])
         return Estimate(uuid, cell.width, cell.height, cell.resolution, cell.aspect_ratio, duration, count,
-                        lows[0], lows[0], highs[0], price.basis)
+                        low, low, money(tops[0]), price.basis)
     resolutions = {c.resolution for c in cells}
     ratios = {c.aspect_ratio for c in cells}
+    # money() never decreases as its argument grows: the money of the largest value is the largest money
     return Estimate(uuid, None, None, _only(resolutions), _only(ratios), duration, count,
-                    max(lows), min(lows), max(highs), "range",
+                    money(max(values)), money(min(values)), money(max(tops)), "range",
                     f"{len(cells)} possible sizes; the cost is the most expensive one (conservative)")
 
 

@@ -5,7 +5,7 @@ Nothing in the code repeats a number from the API page: it is all read here.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -42,6 +42,8 @@ class ModelSpec:
     js_safe_integer_max: int
     safety_mode_disabled: str
     safety_modes: tuple[str, ...]
+    #: Results derived from this spec, kept for the run (a batch asks about the same few image sizes).
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def sizes_for(self, resolution: str) -> tuple[Size, ...]:
         return tuple(size for size in self.sizes if size.resolution == resolution)

@@ -19,7 +19,7 @@ _JPEG_FRAMES = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 
 def inline_image_size(image: str) -> tuple[int, int] | None:
     """(width, height) of a data URI or base64 image, or None when it cannot be known."""
-    payload = _DATA_URI.sub("", image, count=1)
+    payload = _DATA_URI.sub("", image, count=1) if image.startswith("data:") else image  # a URL is not: no regex
     if payload is image and not _BASE64.match(image[:256]):
         return None
     head = payload[: _PREFIX_CHARS - _PREFIX_CHARS % 4]

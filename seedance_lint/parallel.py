@@ -304,17 +304,17 @@ def _price_block(first_line: int, start: int, size: int) -> list:
     from seedance_lint.reporters.cost import render_block
 
     _, source, (fmt, currency, max_task, mentions) = _JOB
-    parts = _parts(fmt)
+    render = _renderer(fmt)
     lines = _lines(source.path, start, size)
     documents = value_items_from(lines, first_line)  # a chunk at a time: priced while in cache
-    blocks = [rows if isinstance(rows, str) else render_block(rows, parts, currency, max_task)
-              for rows in priced_tasks(source, documents, mentions=mentions)]
+    blocks = [run if isinstance(run, str) else render_block(run, render, currency, max_task)
+              for run in priced_tasks(source, documents, mentions=mentions)]
     return [any(line.strip() for line in lines), *blocks]  # a line not blank: the file is not empty
 
 
 @cache  # one renderer (and its cache) per worker and format
-def _parts(fmt: CostFormat) -> Callable:
-    return fmt.parts()
+def _renderer(fmt: CostFormat) -> Callable:
+    return fmt.renderer()
 
 
 def cost_blocks(source: Source, jobs: int, fmt: CostFormat, currency: str,

@@ -181,3 +181,28 @@ def test_memoised_estimates_equal_fresh_ones(tasks, uuids) -> None:
     fresh = [costing._estimate(t, t.get("taskUUID") if isinstance(t, dict) and isinstance(t.get("taskUUID"), str)
                                else None, SPEC, costing.price_table()) for t in tasks]
     assert [repr(m) for m in memoised] == [repr(f) for f in fresh]
+
+
+def _priced_cells() -> list:
+    from seedance_lint.costing import Cell, cell_price
+
+    ratios = [*TABLE.aspect_ratios(), *(d.aspectRatio for d in TABLE.derivedAspectRatios)]
+    cells = [Cell(resolution, ratio) for resolution in TABLE.resolutions() for ratio in ratios]
+    return [cell for cell in cells if cell_price(cell, Decimal(1), TABLE) is not None]
+
+
+ALL_CELLS = _priced_cells()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(ALL_CELLS), min_size=2, max_size=8, unique=True),
+       st.decimals(min_value=Decimal("0.1"), max_value=Decimal(100), places=3), st.integers(1, 10**6))
+def test_a_range_is_the_extremes_of_its_cells(cells, duration, count) -> None:
+    """A range's cost, low and high are the largest, smallest and largest high of its cells priced one by one."""
+    from seedance_lint.costing import _combine
+
+    singles = [_combine(None, [cell], duration, count, TABLE) for cell in cells]
+    both = _combine(None, cells, duration, count, TABLE)
+    assert (both.cost, both.low, both.high) == (max(s.cost for s in singles), min(s.low for s in singles),
+                                                max(s.high for s in singles))
+    assert str(both.cost) == str(max(s.cost for s in singles))  # the same digits, not only the same value

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from operator import attrgetter
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import NamedTuple
@@ -20,30 +21,31 @@ from seedance_lint.engine import printable
 PROBLEMS_SHOWN = 100
 
 
-class PricedTask(NamedTuple):  # one per task of a batch: a tuple is the cheapest to build
-    """A priced task: its taskUUID, and its estimate without it (shared by the tasks priced alike)."""
+class PricedRun(NamedTuple):
+    """Consecutive tasks of one file, priced: per task its taskUUID and its estimate without it.
+
+    Tasks priced alike share one estimate object (costing.price_many), so a
+    run is rendered, summed and checked once per distinct estimate.
+    """
 
     file: str
-    task: int
-    uuid: str | None
-    template: Estimate
-
-    @property
-    def estimate(self) -> Estimate:
-        return self.template if self.uuid is None else self.template._replace(task_uuid=self.uuid)
+    first: int  # the task index of the first task, in its file
+    uuids: list[str | None]
+    estimates: list[Estimate]
 
 
 class RowBlock(NamedTuple):
     """Consecutive priced tasks of one file, rendered for one format, with their sums and problems.
 
-    The unit of work of `cost`: made here from PricedTasks (render_block), or
+    The unit of work of `cost`: made here from a PricedRun (render_block), or
     by a worker process (parallel.py) for a block of a large batch. A row's
     text is written around its task index, which a worker does not know yet.
     """
 
     file: str  # printable
     first: int  # the task index of the first row, in its file
-    rows: list  # per row, what its format writes around the task index (the table: its other cells)
+    head: str  # what every row of the block writes before its task index
+    rows: list  # per row, what its format writes after the task index (the table: its other cells)
     total: Decimal
     low: Decimal
     high: Decimal
@@ -52,24 +54,35 @@ class RowBlock(NamedTuple):
 
 #: Sums of money are exact whatever their size: a block's sum then adds up the same way as row by row.
 EXACT = Context(prec=100, Emax=MAX_EMAX, Emin=MIN_EMIN)
+#: What a format makes of a run: the text before each row's task index, and per row what follows it.
+Render = Callable[[PricedRun], tuple[str, list]]
 
 
-def render_block(rows: list[PricedTask], parts: Callable[[PricedTask], object], currency: str,
-                 max_task: Decimal | None) -> RowBlock:
-    """Consecutive rows of one file for a format, whose ``parts`` renders one row."""
-    total = low = high = ZERO
-    problems = []
-    with localcontext(EXACT):
-        for offset, row in enumerate(rows):
-            e = row.template
-            if e.cost is None:
-                problems.append((offset, f"{printable(row.file)}: task ", f" cannot be priced: {e.reason}"))
-                continue
-            total, low, high = total + e.cost, low + e.low, high + e.high
-            if max_task is not None and e.high > max_task:
-                problems.append((offset, f"{printable(row.file)}: task ",
-                                 f" may cost {e.high:f} {currency}, over --max-task-cost {max_task:f}"))
-    return RowBlock(printable(rows[0].file), rows[0].task, [parts(row) for row in rows], total, low, high, problems)
+def render_block(run: PricedRun, render: Render, currency: str, max_task: Decimal | None) -> RowBlock:
+    """A run of one file rendered by a format's ``render``, with its sums and problems."""
+    costs, lows, highs = (list(map(attrgetter(name), run.estimates)) for name in ("cost", "low", "high"))
+    unpriced = [offset for offset, cost in enumerate(costs) if cost is None] if None in costs else []
+    priced = [offset for offset, cost in enumerate(costs) if cost is not None] if unpriced else None
+    if priced is not None:
+        costs, lows, highs = ([column[i] for i in priced] for column in (costs, lows, highs))
+    with localcontext(EXACT):  # sums in C: most rows are priced
+        total, low, high = sum(costs, ZERO), sum(lows, ZERO), sum(highs, ZERO)
+    over = [] if max_task is None or max(highs, default=ZERO) <= max_task else _over(run, max_task)
+    file = printable(run.file)
+    problems = [(offset, f"{file}: task ", _problem(run.estimates[offset], currency, max_task))
+                for offset in sorted(unpriced + over)]
+    return RowBlock(file, run.first, *render(run), total, low, high, problems)
+
+
+def _over(run: PricedRun, max_task: Decimal) -> list[int]:
+    return [offset for offset, e in enumerate(run.estimates) if e.high is not None and e.high > max_task]
+
+
+def _problem(e: Estimate, currency: str, max_task: Decimal | None) -> str:
+    """What a problem says of a task after its index: it has no price, or may cost more than allowed."""
+    if e.cost is None:
+        return f" cannot be priced: {e.reason}"
+    return f" may cost {e.high:f} {currency}, over --max-task-cost {max_task:f}"
 
 
 class CostTally:
@@ -120,24 +133,33 @@ def _money(value: Decimal | None) -> str | None:
 class _PerEstimate:
     """What a format renders of an estimate, made once per estimate object.
 
-    Tasks priced alike share one estimate object (costing.price), so a batch
-    renders a few; the file, task index and taskUUID are rendered per row.
-    Entries hold their estimate, so an id is never reused while cached.
+    Tasks priced alike share one estimate object (costing.price_many), so a
+    batch renders a few; the file, task index and taskUUID are rendered per row.
+    Entries hold their estimate (in _held), so an id is never reused while cached.
     """
 
     LIMIT = 16384  # as costing.MEMO_LIMIT
 
     def __init__(self, render: Callable[[Estimate], object]) -> None:
         self._render = render
-        self._done: dict[int, tuple[Estimate, object]] = {}
+        self._held: dict[int, Estimate] = {}
+        self._text: dict[int, object] = {}
 
     def __call__(self, estimate: Estimate) -> object:
-        found = self._done.get(id(estimate))
-        if found is None:
-            if len(self._done) >= self.LIMIT:
-                self._done.clear()
-            found = self._done[id(estimate)] = (estimate, self._render(estimate))
-        return found[1]
+        key = id(estimate)
+        if key not in self._text:
+            if len(self._text) >= self.LIMIT:
+                self._held.clear()
+                self._text.clear()
+            self._held[key], self._text[key] = estimate, self._render(estimate)
+        return self._text[key]
+
+    def each(self, estimates: list[Estimate]) -> list:
+        """The rendering of each estimate (rendered once per distinct one; equal ones share it)."""
+        found = list(map(self._text.get, map(id, estimates)))  # looked up in C: most were rendered before
+        if None in found:
+            found = [self(e) if text is None else text for text, e in zip(found, estimates)]
+        return found
 
 
 def _printable(text: str) -> str:
@@ -152,17 +174,29 @@ def estimate_fields(e: Estimate) -> dict[str, object]:
     }
 
 
-def json_parts() -> Callable[[PricedTask], tuple[str, str]]:
-    """A row of json as json.dumps(task_fields(row)) writes it, around its task index."""
+def _plain(text: str) -> bool:
+    """Whether a text is written as it is between JSON quotes (true of texts joined when true of each)."""
+    return text.isascii() and text.isprintable() and '"' not in text and "\\" not in text
+
+
+def json_rows() -> Render:
+    """Rows of json as json.dumps(task_fields(row)) writes them, around their task indices."""
     tail = _PerEstimate(lambda e: json.dumps(estimate_fields(e), ensure_ascii=False)[1:])
 
-    def parts(row: PricedTask) -> tuple[str, str]:
-        uuid = row.uuid
-        plain = uuid is not None and uuid.isascii() and uuid.isprintable() and '"' not in uuid and "\\" not in uuid
-        quoted = f'"{uuid}"' if plain else json.dumps(None if uuid is None else printable(uuid), ensure_ascii=False)
-        return f'{{"file": {_json_file(row.file)}, "task": ', f', "taskUUID": {quoted}, {tail(row.template)}'
+    def render(run: PricedRun) -> tuple[str, list[str]]:
+        tails, uuids = tail.each(run.estimates), run.uuids
+        head = f'{{"file": {_json_file(run.file)}, "task": '
+        if None not in uuids and _plain("".join(uuids)):  # the usual run: each taskUUID as it is
+            return head, [f', "taskUUID": "{u}", {t}' for u, t in zip(uuids, tails)]
+        return head, [f', "taskUUID": {_json_uuid(u)}, {t}' for u, t in zip(uuids, tails)]
 
-    return parts
+    return render
+
+
+def _json_uuid(uuid: str | None) -> str:
+    if uuid is not None and _plain(uuid):
+        return f'"{uuid}"'
+    return json.dumps(None if uuid is None else printable(uuid), ensure_ascii=False)
 
 
 @lru_cache(maxsize=64)
@@ -175,7 +209,8 @@ def stream_json(tally: CostTally) -> Iterator[str]:
     separator = "\n"
     for block in tally:
         first = block.first
-        yield separator + ",\n".join([f"    {b}{first + i}{a}" for i, (b, a) in enumerate(block.rows)])
+        head = block.head
+        yield separator + ",\n".join([f"    {head}{first + i}{a}" for i, a in enumerate(block.rows)])
         separator = ",\n"
     closing = {"total": _money(tally.total), "low": _money(tally.low), "high": _money(tally.high),
                "problems": tally.problems}
@@ -199,23 +234,34 @@ def _csv_cell(text: str) -> str:
     return _csv_line([text, ""])[:-2]
 
 
-def csv_parts() -> Callable[[PricedTask], tuple[str, str]]:
+def csv_rows() -> Render:
     tail = _PerEstimate(lambda e: _csv_line(estimate_fields(e).values()))
 
-    def parts(row: PricedTask) -> tuple[str, str]:
-        uuid = "" if row.uuid is None else _printable(row.uuid)
-        if any(c in uuid for c in ',"\r\n'):
-            uuid = _csv_line([uuid, ""])[:-2]
-        return _csv_cell(printable(row.file)) + ",", f",{uuid},{tail(row.template)}"
+    def render(run: PricedRun) -> tuple[str, list[str]]:
+        tails = tail.each(run.estimates)
+        uuids = ["" if u is None else u for u in run.uuids]
+        if not _csv_plain("".join(uuids)):  # else the usual run: each taskUUID as it is
+            uuids = [_csv_uuid(u) for u in uuids]
+        return _csv_cell(printable(run.file)) + ",", [f",{u},{t}" for u, t in zip(uuids, tails)]
 
-    return parts
+    return render
+
+
+def _csv_plain(text: str) -> bool:
+    """Whether a text is a csv cell as it is (true of texts joined when true of each)."""
+    return text.isascii() and text.isprintable() and "," not in text and '"' not in text
+
+
+def _csv_uuid(uuid: str) -> str:
+    uuid = _printable(uuid)
+    return _csv_line([uuid, ""])[:-2] if any(c in uuid for c in ',"\r\n') else uuid
 
 
 def stream_csv(tally: CostTally) -> Iterator[str]:
     yield ",".join(CSV_COLUMNS) + "\n"
     for block in tally:
-        first = block.first
-        yield "".join([f"{b}{first + i}{a}" for i, (b, a) in enumerate(block.rows)])
+        first, head = block.first, block.head
+        yield "".join([f"{head}{first + i}{a}" for i, a in enumerate(block.rows)])
 
 
 TABLE_COLUMNS = ("file", "task", "size", "duration", "n", "cost", "range", "basis")
@@ -235,10 +281,10 @@ def _total_cells(tally: CostTally) -> tuple[str, ...]:
     return ("TOTAL", "", "", "", "", f"{tally.total:f}", span, tally.currency)
 
 
-def table_parts() -> Callable[[PricedTask], tuple[str, ...]]:
+def table_rows() -> Render:
     """The cells after the task index: one shared tuple per estimate, so a held row costs a pointer."""
     rest = _PerEstimate(_estimate_cells)
-    return lambda row: rest(row.template)
+    return lambda run: ("", rest.each(run.estimates))
 
 
 def stream_table(tally: CostTally) -> Iterator[str]:
@@ -263,29 +309,29 @@ def stream_table(tally: CostTally) -> Iterator[str]:
     yield line(total) + "".join(f"{problem}\n" for problem in tally.problems)
 
 
-def markdown_parts() -> Callable[[PricedTask], tuple[str, str]]:
-    rest = _PerEstimate(lambda e: " | ".join(c.replace("|", "\\|") for c in _estimate_cells(e)))
-    return lambda row: (f"| {printable(row.file).replace('|', chr(92) + '|')} | ", f" | {rest(row.template)} |\n")
+def markdown_rows() -> Render:
+    rest = _PerEstimate(lambda e: " | " + " | ".join(c.replace("|", "\\|") for c in _estimate_cells(e)) + " |\n")
+    return lambda run: (f"| {printable(run.file).replace('|', chr(92) + '|')} | ", rest.each(run.estimates))
 
 
 def stream_markdown(tally: CostTally) -> Iterator[str]:
     yield "| " + " | ".join(TABLE_COLUMNS) + " |\n|" + "---|" * len(TABLE_COLUMNS) + "\n"
     for block in tally:
-        first = block.first
-        yield "".join([f"{b}{first + i}{a}" for i, (b, a) in enumerate(block.rows)])
+        first, head = block.first, block.head
+        yield "".join([f"{head}{first + i}{a}" for i, a in enumerate(block.rows)])
     total = _total_cells(tally)
     yield f"| **{total[0]}** | | | | | **{total[5]}** | {total[6]} | {total[7]} |\n"
     yield "".join(f"\n> {problem}\n" for problem in tally.problems)
 
 
 class CostFormat(NamedTuple):
-    parts: Callable[[], Callable[[PricedTask], object]]  # a row renderer, with its own cache, for one run
+    renderer: Callable[[], Render]  # a renderer, with its own cache, for one run of the command
     stream: Callable[[CostTally], Iterator[str]]
 
 
 COST_REPORTERS: dict[str, CostFormat] = {
-    "table": CostFormat(table_parts, stream_table),
-    "markdown": CostFormat(markdown_parts, stream_markdown),
-    "csv": CostFormat(csv_parts, stream_csv),
-    "json": CostFormat(json_parts, stream_json),
+    "table": CostFormat(table_rows, stream_table),
+    "markdown": CostFormat(markdown_rows, stream_markdown),
+    "csv": CostFormat(csv_rows, stream_csv),
+    "json": CostFormat(json_rows, stream_json),
 }

@@ -1,0 +1,86 @@
+"""A priced run rendered a block at a time says what rendering and summing it row by row says."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal, localcontext
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from seedance_lint.costing import price_many, price_table
+from seedance_lint.data import model_spec
+from seedance_lint.engine import printable
+from seedance_lint.reporters import cost
+from seedance_lint.reporters.cost import COST_REPORTERS, EXACT, PricedRun, estimate_fields, render_block
+
+SPEC, TABLE = model_spec(), price_table()
+SIZES = [(s.width, s.height) for s in SPEC.sizes]
+
+#: Tasks priced alike (shared estimates), unpriced, and with every kind of taskUUID a row must quote.
+tasks = st.fixed_dictionaries(
+    {"width": st.sampled_from([w for w, _ in SIZES[:3]] + [1, 864.0]),
+     "height": st.sampled_from([h for _, h in SIZES[:3]])},
+    optional={"duration": st.sampled_from([5, 5.0, 7.5, 12, -1, "5"]), "numberResults": st.integers(0, 3),
+              "taskUUID": st.text(max_size=6) | st.sampled_from(["a,b", 'q"', "b\\s", "\x1b[2J", "\u2028"])
+              | st.integers()},
+) | st.sampled_from([[], "text", None])
+max_costs = st.none() | st.sampled_from([Decimal(0), Decimal("0.03"), Decimal("0.1")])
+
+
+def _run(values: list, file: str = "d,i\"r|/b\n.jsonl", first: int = 7) -> PricedRun:
+    return PricedRun(file, first, *price_many(values, SPEC, TABLE))
+
+
+def _rows(block: cost.RowBlock) -> list[str]:
+    return [f"{block.head}{block.first + i}{after}" for i, after in enumerate(block.rows)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(tasks, min_size=1, max_size=12), max_costs)
+def test_sums_and_problems_are_those_of_each_row(values, max_task) -> None:
+    run = _run(values)
+    block = render_block(run, COST_REPORTERS["json"].renderer(), "USD", max_task)
+    priced = [e for e in run.estimates if e.cost is not None]
+    with localcontext(EXACT):
+        assert block.total == sum((e.cost for e in priced), Decimal(0))
+        assert (block.low, block.high) == (sum((e.low for e in priced), Decimal(0)),
+                                           sum((e.high for e in priced), Decimal(0)))
+    expected = [(i, f"{printable(run.file)}: task ", f" cannot be priced: {e.reason}") if e.cost is None else
+                (i, f"{printable(run.file)}: task ", f" may cost {e.high:f} USD, over --max-task-cost {max_task:f}")
+                for i, e in enumerate(run.estimates) if e.cost is None or (max_task is not None and e.high > max_task)]
+    assert block.problems == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(tasks, min_size=1, max_size=12))
+def test_json_rows_are_json_dumps_of_each_row(values) -> None:
+    run = _run(values)
+    rows = _rows(render_block(run, COST_REPORTERS["json"].renderer(), "USD", None))
+    for i, (row, uuid, e) in enumerate(zip(rows, run.uuids, run.estimates)):
+        fields = {"file": printable(run.file), "task": run.first + i,
+                  "taskUUID": None if uuid is None else printable(uuid), **estimate_fields(e)}
+        assert row == json.dumps(fields, ensure_ascii=False)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(tasks, min_size=1, max_size=12))
+def test_csv_rows_are_what_the_csv_module_writes(values) -> None:
+    run = _run(values)
+    rows = _rows(render_block(run, COST_REPORTERS["csv"].renderer(), "USD", None))
+    for i, (row, uuid, e) in enumerate(zip(rows, run.uuids, run.estimates)):
+        out = io.StringIO()
+        uuid = "" if uuid is None else printable(uuid)
+        csv.writer(out, lineterminator="\n").writerow([printable(run.file), run.first + i, uuid,
+                                                       *estimate_fields(e).values()])
+        assert row == out.getvalue()
+
+
+@pytest.mark.parametrize("fmt", sorted(COST_REPORTERS))
+def test_rows_are_the_same_when_the_render_cache_is_cleared_midway(fmt, monkeypatch) -> None:
+    values = [{"width": w, "height": h, "duration": d} for w, h in SIZES[:4] for d in (5, 6, 7)] * 2
+    expected = render_block(_run(values), COST_REPORTERS[fmt].renderer(), "USD", None)
+    monkeypatch.setattr(cost._PerEstimate, "LIMIT", 2)
+    assert render_block(_run(values), COST_REPORTERS[fmt].renderer(), "USD", None) == expected
