@@ -14,15 +14,12 @@ from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from seedance_lint.data import ModelSpec, model_spec, price_document, request_schema
+from seedance_lint.data import MEMO_LIMIT, ModelSpec, model_spec, price_document, request_schema
 from seedance_lint.imagesize import inline_image_size
 from seedance_lint.rules.base import is_int
-from seedance_lint.rules.dimensions import nearest_sizes
+from seedance_lint.rules.dimensions import nearest_documented
 
 ZERO = Decimal(0)
-#: Memoised prices kept at most: a batch repeats a few sizes, durations and counts
-#: (the 100k-task benchmark corpus has about 9,000 combinations; 16k entries take a few MB).
-MEMO_LIMIT = 16384
 
 
 class _Strict(BaseModel):
@@ -340,12 +337,7 @@ def _first_image_ratio(images: list, spec: ModelSpec) -> str | None:
 
 
 def _nearest_aspect_ratio(spec: ModelSpec, width: int, height: int) -> str:
-    key = ("nearest aspect ratio", width, height)  # memoised on the spec: hashing its sizes costs more than this
-    if key not in spec.memo:
-        if len(spec.memo) >= MEMO_LIMIT:
-            spec.memo.clear()
-        spec.memo[key] = nearest_sizes(spec.sizes, width, height)[0].aspect_ratio
-    return spec.memo[key]
+    return nearest_documented(spec, width, height)[0].aspect_ratio
 
 
 def _combine(uuid: str | None, cells: list[Cell], duration: Decimal, count: int, table: PriceTable) -> Estimate:

@@ -92,6 +92,8 @@ class Linter:
     #: Processes for a large JSON Lines file (parallel.py); 1 lints everything here.
     jobs: int = 1
     _uuids: TaskUuids = field(default_factory=lambda: TaskUuids())  # (defined at the end of this module)
+    _stamps_file: str | None = field(default=None, init=False, repr=False)
+    _stamps: dict[str, tuple[str, Severity] | None] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._rules = tuple(r for r in TASK_RULES if self.selection.enabled(r.code))
@@ -122,12 +124,21 @@ class Linter:
 
     def make(self, code: str, file: str, where: tuple[int, int], message: str, pointer: str = "",
              task: int | None = None, finding: Finding | None = None) -> Diagnostic | None:
-        if not self.selection.enabled_in(code, file):
+        stamp = self._stamp(code, file)
+        if stamp is None:
             return None
-        rule = BY_CODE[code]
-        fix = finding.fix if finding else None
-        return Diagnostic(file, where[0], where[1], code, rule.name, self.selection.severity_of(rule),
-                          message, pointer, task, fix)
+        return Diagnostic(file, where[0], where[1], code, stamp[0], stamp[1], message, pointer, task,
+                          finding.fix if finding else None)
+
+    def _stamp(self, code: str, file: str) -> tuple[str, Severity] | None:
+        """(name, severity) of a code reported in a file, None if it is not; worked out once per file."""
+        if file != self._stamps_file:  # files come one after the other: what is kept is the current one's
+            self._stamps_file, self._stamps = file, {}
+        if code not in self._stamps:
+            rule = BY_CODE[code]
+            enabled = self.selection.enabled_in(code, file)
+            self._stamps[code] = (rule.name, self.selection.severity_of(rule)) if enabled else None
+        return self._stamps[code]
 
     def remember_uuid(self, task: dict, file: str, index: int) -> tuple[str, int] | None:
         uuid = task.get("taskUUID")

@@ -15,6 +15,7 @@ from typing import NamedTuple
 from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal, localcontext
 
 from seedance_lint.costing import ZERO, Estimate
+from seedance_lint.data import MEMO_LIMIT
 from seedance_lint.engine import printable
 
 #: Problems listed one by one; past this many a batch reports only how many more there are.
@@ -138,7 +139,7 @@ class _PerEstimate:
     Entries hold their estimate (in _held), so an id is never reused while cached.
     """
 
-    LIMIT = 16384  # as costing.MEMO_LIMIT
+    LIMIT = MEMO_LIMIT
 
     def __init__(self, render: Callable[[Estimate], object]) -> None:
         self._render = render

@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator
 
-from seedance_lint.data import Size
+from seedance_lint.data import ModelSpec, Size
 from seedance_lint.diagnostic import Edit, Finding, Fix
 from seedance_lint.rules.base import TaskContext, is_int, rule, show
 
@@ -30,6 +30,11 @@ def nearest_sizes(sizes: Iterable[Size], width: float, height: float) -> list[Si
         return round(ratio, 3), area
 
     return sorted(sizes, key=distance)
+
+
+def nearest_documented(spec: ModelSpec, width: float, height: float) -> tuple[Size, ...]:
+    """nearest_sizes of the documented sizes, remembered for the run: a batch repeats its wrong sizes."""
+    return spec.remember(("nearest sizes", width, height), lambda: tuple(nearest_sizes(spec.sizes, width, height)))
 
 
 def _class_ratio(size: Size) -> float:
@@ -122,7 +127,7 @@ def unsupported_dimensions(ctx: TaskContext) -> Iterator[Finding]:
         yield Finding("/width", f"{show(width)}x{show(height)} is not a supported size for {ctx.spec.model}: "
                       f"use a documented combination such as {ctx.spec.sizes[0].label}.", "key")
         return
-    nearest = nearest_sizes(ctx.spec.sizes, width, height)
+    nearest = nearest_documented(ctx.spec, width, height)
     best = nearest[0]
     safe = _close(best, int(width), int(height))
     others = ", ".join(s.label for s in nearest[1:3])
