@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -48,7 +49,7 @@ def test_valid_tasks_without_findings_take_the_accept_path(task) -> None:
         assert is_clean(task)
 
 
-@pytest.mark.parametrize("duration", [1, 1.1, 1.2, 1.5, 1.99, 2, 2.0, 11.9, 12, 12.0, 12.1, 13])
+@pytest.mark.parametrize("duration", [1, 1.1, 1.19999, 1.2, 1.2000001, 1.5, 1.99, 2, 2.0, 11.9, 12, 12.0, 12.1, 13])
 def test_a_fractional_bound_gives_the_rules_verdict_for_integers_and_fractions(duration) -> None:
     """fastpath._integers_first rewrites duration's minimum of 1.2 for speed: no verdict may change."""
     task = dict(json.loads((Path(__file__).parent.parent / "examples" / "text-to-video.json").read_text()),
@@ -94,5 +95,24 @@ def test_schema_rewrites_leave_data_alone_and_reach_properties_of_any_name() -> 
     _integers_first(schema)
     x = schema["properties"]["x"]
     assert x["const"] == x["default"] == x["enum"][0] == x["examples"][0] == data
-    assert schema["properties"]["enum"]["allOf"][0]["anyOf"][0] == {"type": "integer", "minimum": 1}
+    assert schema["properties"]["enum"]["allOf"][0]["anyOf"][0] == {"minimum": 1}
     assert schema["properties"]["enum"]["maximum"] == 7
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(-1e6, 1e6).filter(lambda b: not b.is_integer()), st.sampled_from(["minimum", "maximum"]),
+       st.lists(st.integers(-10**7, 10**7) | st.floats(-1e7, 1e7) | st.sampled_from(["1", None, [], True]),
+                min_size=1, max_size=20))
+def test_a_rewritten_fractional_bound_gives_the_same_verdicts(bound, keyword, values) -> None:
+    import jsonschema_rs
+
+    from seedance_lint.fastpath import _integers_first
+
+    rewritten = {keyword: bound}
+    _integers_first(rewritten)
+    assert keyword not in rewritten  # rewritten, not left as it was
+    original, fast = jsonschema_rs.validator_for({keyword: bound}), jsonschema_rs.validator_for(rewritten)
+    near = [bound, math.nextafter(bound, math.inf), math.nextafter(bound, -math.inf), math.floor(bound),
+            math.ceil(bound), float(math.floor(bound)), float(math.ceil(bound))]
+    for value in values + near:
+        assert fast.is_valid(value) == original.is_valid(value), value

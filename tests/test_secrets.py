@@ -265,7 +265,8 @@ _SECRETISH = st.lists(_URL_PARTS | st.text(max_size=6), max_size=8).map("".join)
 _DOCS = st.recursive(
     st.none() | st.integers() | _SECRETISH,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-        st.sampled_from(["apiKey", "api_key", "Api-Key", "webhookURL", "image", "x"]) | st.text(max_size=5),
+        st.sampled_from(["apiKey", "api_key", "Api-Key", "APIKEY", "api-KEY", "apikEy", "API_KeY", "api\u212aey",
+                         "webhookURL", "image", "x", "key", "monkey"]) | st.text(max_size=5),
         inner, max_size=4),
     max_leaves=12,
 )
