@@ -76,7 +76,7 @@ def _lint(path: Path, accepting: bool, monkeypatch: pytest.MonkeyPatch) -> list:
     with monkeypatch.context() as patch:
         patch.setattr(batch, "CHUNK_BYTES", 600)  # several chunks even for a few lines
         if not accepting:
-            patch.setattr(batch, "accept", lambda chunk: [None] * len(chunk))
+            patch.setattr(batch, "accept", lambda chunk, raw=None: [None] * len(chunk))
         linter = Linter()
         found = list(linter.lint_sources([Source(str(path), path, "jsonl", True)]))
         return [found, linter.stats]
@@ -97,7 +97,7 @@ def _price(path: Path, values: bool, monkeypatch: pytest.MonkeyPatch, capsys: py
     with monkeypatch.context() as patch:
         patch.setattr(batch, "CHUNK_BYTES", 600)
         if not values:
-            patch.setattr(batch, "_values_of", lambda chunk: [None] * len(chunk))
+            patch.setattr(batch, "_values_of", lambda chunk, raw=None: [None] * len(chunk))
         capsys.readouterr()
         return main(["cost", "--format", "json", str(path)]), capsys.readouterr()
 
@@ -170,3 +170,16 @@ def test_the_taskuuid_table_reports_repeats_across_runs_case_and_spellings() -> 
         table.setdefault(f"{n:08x}-0000-4000-8000-000000000000", "d.jsonl", 100 + n)
     assert table.setdefault("22222222-0000-4000-8000-000000000000", "e.jsonl", 0) == ("b.jsonl", 7)
     assert table.add_run([f"{n:08x}-0000-4000-8000-000000000000" for n in (7, 4999)], "e.jsonl", 1) == [0, 1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.binary(max_size=40) | st.sampled_from([b"\n", b"\r", b"\r\n", b"\x0b", b"\x1c", b"\xe2\x80\xa8"]),
+                max_size=30).map(b"".join), st.integers(1, 64))
+def test_chunks_hold_the_lines_readlines_gives_and_their_bytes(data: bytes, size: int) -> None:
+    import io
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(batch, "CHUNK_BYTES", size)
+        chunks = list(batch._read_chunks(io.BytesIO(data)))
+    assert [line for _, lines in chunks for line in lines] == io.BytesIO(data).readlines()
+    assert all(raw == b"".join(lines) and lines for raw, lines in chunks)
