@@ -33,6 +33,8 @@ from seedance_lint.sources import Source
 CHUNK_BYTES = 128 << 10
 #: A large task's size in bytes (the benchmark's average 740); see expected_tasks.
 BYTES_PER_TASK = 1024
+#: Every byte but an opening bracket and the line feed (deleted to count a line's opening brackets).
+_NOT_OPENING = bytes(sorted(set(range(256)) - set(b"{[\n")))
 #: A quote written as an escape: it would make the quote counts below disagree.
 _ESCAPED_QUOTE = b"\\u0022"
 
@@ -108,15 +110,17 @@ def _read_alike(lines: list[bytes], values: list[object], raw: bytes | None = No
     """Per line, whether orjson read a value and load_line would read the same: no integer of 19 digits
     or more (orjson rounds past 64 bits), no nesting past the position parser's MAX_DEPTH. Each test
     runs line by line only when the lines joined may fail it (rarely)."""
-    long = map(has_long_integer, lines) if has_long_integer(b"".join(lines) if raw is None else raw) else repeat(False)
-    deep = map(_may_nest_too_deep, lines) if _may_nest_too_deep_any(lines) else repeat(False)
+    raw = b"".join(lines) if raw is None else raw
+    long = map(has_long_integer, lines) if has_long_integer(raw) else repeat(False)
+    deep = map(_may_nest_too_deep, lines) if _may_nest_too_deep_any(raw) else repeat(False)
     return [value is not None and not too_long and not too_deep
             for value, too_long, too_deep in zip(values, long, deep)]
 
 
-def _may_nest_too_deep_any(lines: list[bytes]) -> bool:
-    """Whether any line may nest deeper than the position parser allows (no line has brackets enough, usually)."""
-    return max(map(bytes.count, lines, repeat(b"{"))) + max(map(bytes.count, lines, repeat(b"["))) > MAX_DEPTH
+def _may_nest_too_deep_any(raw: bytes) -> bool:
+    """Whether any line of ``raw`` may nest deeper than the position parser allows (no line has brackets
+    enough, usually): the lines' opening brackets, the rest deleted, counted at C speed."""
+    return max(map(len, raw.translate(None, _NOT_OPENING).split(b"\n"))) > MAX_DEPTH
 
 
 def _may_nest_too_deep(line: bytes) -> bool:

@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache, cached_property
+from itertools import repeat
 from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -203,40 +204,61 @@ def price(task: object, spec: ModelSpec, table: PriceTable) -> tuple[str | None,
 #: What a missing member is in a price key (None is a value a member may hold).
 _MISSING = object()
 _SCALARS = frozenset({int, float, str, bool, type(None), object})
+#: The members a price depends on (with the frame images, when they give the size).
+_PRICE_MEMBERS = ("width", "height", "resolution", "duration", "numberResults")
 
 
 def price_many(tasks: list[object], spec: ModelSpec, table: PriceTable) -> tuple[list[str | None], list[Estimate]]:
-    """price() of each task, in one loop: a batch is priced a chunk of lines at a time.
+    """price() of each task: a batch is priced a chunk of lines at a time.
 
     The memo key is what the price depends on, with the types (5 and 5.0
-    print differently); a task whose members are not plain is priced afresh.
+    print differently); a task that is not an object, or whose members are
+    not plain, is priced afresh.
     """
-    memo, uuids, estimates = table.memo, [], []
+    if set(map(type, tasks)) == {dict}:  # the usual chunk
+        priced = _price_plain(tasks, spec, table)
+        if priced is not None:
+            return priced
+    uuids, estimates = [], []
     for task in tasks:
-        if not isinstance(task, dict):
-            uuids.append(None)
-            estimates.append(_estimate(task, None, spec, table))
-            continue
-        get = task.get
-        uuid = get("taskUUID")
-        uuids.append(uuid if isinstance(uuid, str) else None)
-        key = (get("width", _MISSING), get("height", _MISSING), get("resolution", _MISSING),
-               get("duration", _MISSING), get("numberResults", _MISSING))
-        types = tuple(map(type, key))
-        if not _SCALARS.issuperset(types):
-            estimates.append(_estimate(task, None, spec, table))
-            continue
-        key += types
-        if not ((types[0] is int and types[1] is int) or (is_int(key[0]) and is_int(key[1]))):
-            images = _frame_images(task)  # the size comes from elsewhere: the frame images may tell
-            key += (bool(images), _first_image_ratio(images, spec))
-        known = memo.get(key)
-        if known is None:
-            known = _estimate(task, None, spec, table)
-            if known.priced:  # an unpriced reason quotes the value as written: -0.0 is not 0.0
-                _remember(table, key, known)
-        estimates.append(known)
+        priced = _price_plain([task], spec, table) if type(task) is dict else None
+        uuid = task.get("taskUUID") if isinstance(task, dict) else None
+        uuids.append(priced[0][0] if priced else uuid if isinstance(uuid, str) else None)
+        estimates.append(priced[1][0] if priced else _estimate(task, None, spec, table))
     return uuids, estimates
+
+
+def _price_plain(tasks: list[dict], spec: ModelSpec, table: PriceTable) -> tuple[list, list[Estimate]] | None:
+    """price_many of objects, their keys made and looked up in C (maps over the chunk); None if a member is
+    not plain."""
+    count = len(tasks)
+    columns = [list(map(dict.get, tasks, repeat(name, count), repeat(_MISSING, count))) for name in _PRICE_MEMBERS]
+    types = [list(map(type, column)) for column in columns]
+    if not all(map(_SCALARS.issuperset, types)):
+        return None
+    keys = list(zip(*columns, *types))
+    for i in [i for i, (w, h) in enumerate(zip(types[0], types[1])) if w is not int or h is not int]:
+        if not (is_int(columns[0][i]) and is_int(columns[1][i])):  # the size comes from elsewhere: the images may tell
+            images = _frame_images(tasks[i])
+            keys[i] += (bool(images), _first_image_ratio(images, spec))
+    estimates = list(map(table.memo.get, keys))
+    if None in estimates:
+        estimates = [_priced(tasks[i], keys[i], spec, table) if e is None else e for i, e in enumerate(estimates)]
+    uuids = list(map(dict.get, tasks, repeat("taskUUID", count)))
+    if not set(map(type, uuids)) <= {str}:
+        uuids = [uuid if isinstance(uuid, str) else None for uuid in uuids]
+    return uuids, estimates
+
+
+def _priced(task: dict, key: tuple, spec: ModelSpec, table: PriceTable) -> Estimate:
+    """A task's estimate, remembered under its key (an unpriced reason quotes the value as written: -0.0 is
+    not 0.0, so it is not remembered)."""
+    known = table.memo.get(key)  # an earlier task of the chunk may have had the same key
+    if known is None:
+        known = _estimate(task, None, spec, table)
+        if known.priced:
+            _remember(table, key, known)
+    return known
 
 
 def _remember(table: PriceTable, key: tuple, value: object) -> None:

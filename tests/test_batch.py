@@ -183,3 +183,11 @@ def test_chunks_hold_the_lines_readlines_gives_and_their_bytes(data: bytes, size
         chunks = list(batch._read_chunks(io.BytesIO(data)))
     assert [line for _, lines in chunks for line in lines] == io.BytesIO(data).readlines()
     assert all(raw == b"".join(lines) and lines for raw, lines in chunks)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from([b"{", b"[", b"}", b"]", b'"a":', b"1", b"{" * 100, b"[" * 99]),
+                         max_size=6).map(b"".join), min_size=1, max_size=5))
+def test_the_chunk_nesting_test_is_the_lines_test(lines: list[bytes]) -> None:
+    raw = b"\n".join(lines) + b"\n"
+    assert batch._may_nest_too_deep_any(raw) == any(map(batch._may_nest_too_deep, raw.splitlines(keepends=True)))
