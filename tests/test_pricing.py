@@ -206,3 +206,19 @@ def test_a_range_is_the_extremes_of_its_cells(cells, duration, count) -> None:
     assert (both.cost, both.low, both.high) == (max(s.cost for s in singles), min(s.low for s in singles),
                                                 max(s.high for s in singles))
     assert str(both.cost) == str(max(s.cost for s in singles))  # the same digits, not only the same value
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(near_twins | task_like | json_values, max_size=10), st.lists(st.text(max_size=4) | st.integers(),
+                                                                            max_size=10))
+def test_a_chunk_is_priced_as_each_of_its_tasks(tasks, uuids) -> None:
+    """price_many over a chunk (keys made by maps over it) gives what pricing each task alone gives."""
+    from seedance_lint import costing
+
+    tasks = [dict(t, taskUUID=u) if isinstance(t, dict) else t for t, u in zip(tasks, uuids)] + tasks[len(uuids):]
+    table = costing.PriceTable.model_validate(price_table().model_dump(by_alias=True))  # an empty memo
+    chunk_uuids, chunk = costing.price_many(tasks, SPEC, table)
+    alone = [costing.price(t, SPEC, costing.PriceTable.model_validate(price_table().model_dump(by_alias=True)))
+             for t in tasks]
+    assert chunk_uuids == [uuid for uuid, _ in alone]
+    assert [repr(e) for e in chunk] == [repr(e) for _, e in alone]
