@@ -128,9 +128,10 @@ def _may_nest_too_deep(line: bytes) -> bool:
     return line.count(b"{") + line.count(b"[") > MAX_DEPTH
 
 
-def value_items_from(lines: list[bytes], first_line: int) -> Iterator[Loaded | ValueRun]:
-    """load_values for some lines of a file, from ``first_line`` on; no SDL002 when all are blank."""
-    return _runs(_slices(lines), _values_of, lambda number, lines, values: ValueRun(number, values), first_line,
+def value_items_from(lines: list[bytes], first_line: int, data: bytes | None = None) -> Iterator[Loaded | ValueRun]:
+    """load_values for some lines of a file (``data``: them joined, if at hand), from ``first_line`` on; no
+    SDL002 when all are blank."""
+    return _runs(_slices(lines, data), _values_of, lambda number, lines, values: ValueRun(number, values), first_line,
                  report_empty=False)
 
 
@@ -153,21 +154,23 @@ def _items(chunks: Iterator[Chunk]) -> Iterator[Loaded | AcceptedRun]:
     return _runs(chunks, accept, AcceptedRun)
 
 
-def items_from(lines: list[bytes], first_line: int) -> Iterator[Loaded | AcceptedRun]:
-    """load_accepting for some lines of a file, from ``first_line`` on; no SDL002 when all are blank."""
-    return _runs(_slices(lines), accept, AcceptedRun, first_line, report_empty=False)
+def items_from(lines: list[bytes], first_line: int, data: bytes | None = None) -> Iterator[Loaded | AcceptedRun]:
+    """load_accepting for some lines of a file (``data``: them joined, if at hand), from ``first_line`` on;
+    no SDL002 when all are blank."""
+    return _runs(_slices(lines, data), accept, AcceptedRun, first_line, report_empty=False)
 
 
-def _slices(lines: list[bytes]) -> Iterator[Chunk]:
-    """The lines in chunks of about CHUNK_BYTES, as a file is read."""
-    start, size = 0, 0
+def _slices(lines: list[bytes], data: bytes | None = None) -> Iterator[Chunk]:
+    """The lines in chunks of about CHUNK_BYTES, as a file is read; with their bytes, sliced from ``data``
+    (the lines joined), when given."""
+    start, size, offset = 0, 0, 0  # offset: where the chunk starts in data
     for end, line in enumerate(lines, 1):
         size += len(line)
         if size >= CHUNK_BYTES:
-            yield None, lines[start:end]
-            start, size = end, 0
+            yield None if data is None else data[offset : offset + size], lines[start:end]
+            start, offset, size = end, offset + size, 0
     if start < len(lines):
-        yield None, lines[start:]
+        yield None if data is None else data[offset:], lines[start:]
 
 
 def _runs(chunks: Iterator[Chunk], judge, make_run, first_line: int = 1,  # noqa: ANN001

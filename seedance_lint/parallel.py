@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import io
 import os
+from array import array
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING
+from itertools import accumulate
+from typing import TYPE_CHECKING, BinaryIO
 
 from seedance_lint.batch import AcceptedRun, items_from
 from seedance_lint.diagnostic import Diagnostic
@@ -81,6 +83,9 @@ class BlockResult:
     uuids: list[tuple[int, int, str | bytes | list[str]]] = field(default_factory=list)
     #: line -> index of the first task of its document, for lines with a taskUUID.
     first_task_of_line: dict[int, int] = field(default_factory=dict)
+    #: Where each line of the block starts, from the block's start, and where the last one ends (an
+    #: array("Q") as bytes): the main process reads again only the lines it lints again.
+    line_starts: bytes = b""
 
 
 class _RecordingFileLint(_FileLint):
@@ -120,7 +125,9 @@ def _lint_block(first_line: int, start: int, size: int) -> BlockResult:
     result = BlockResult()
     file_lint = _RecordingFileLint(linter, source, result)
     file_lint._mentions = mentions
-    for loaded in items_from(_lines(source.path, start, size), first_line):
+    data, lines = _lines(source.path, start, size)
+    result.line_starts = array("Q", accumulate(map(len, lines), initial=0)).tobytes()
+    for loaded in items_from(lines, first_line, data):
         result.found = True
         found = file_lint.accepted(loaded) if isinstance(loaded, AcceptedRun) else file_lint.document(loaded)
         result.diagnostics.extend(found)
@@ -128,11 +135,13 @@ def _lint_block(first_line: int, start: int, size: int) -> BlockResult:
     return result
 
 
-def _lines(path: os.PathLike, start: int, size: int) -> list[bytes]:
-    """The whole lines of one block (read here, from the page cache: no block goes through a pipe)."""
+def _lines(path: os.PathLike, start: int, size: int) -> tuple[bytes, list[bytes]]:
+    """The bytes of one block and its whole lines (read here, from the page cache: no block goes through a
+    pipe)."""
     with open(path, "rb") as stream:
         stream.seek(start)
-        return io.BytesIO(stream.read(size)).readlines()
+        data = stream.read(size)
+    return data, io.BytesIO(data).readlines()
 
 
 def _blocks(path: os.PathLike) -> Iterator[tuple[int, int, int]]:
@@ -261,10 +270,18 @@ def _merge(file_lint: _FileLint, base: int, first_line: int, where: tuple[int, i
     found = [d if d.task is None else _moved(d, d.task + base) for d in result.diagnostics]
     if not repeated:
         return found
-    lines = _lines(file_lint.source.path, *where)
-    again = [d for line in sorted(repeated) for d in _relint(file_lint, lines[line - first_line], line,
-                                                               base + repeated[line])]
+    starts = array("Q", result.line_starts)
+    with open(file_lint.source.path, "rb") as stream:
+        again = [d for line in sorted(repeated) for d in _relint(file_lint, _line(stream, where[0], starts,
+                                                                                   line - first_line),
+                                                                   line, base + repeated[line])]
     return sorted([d for d in found if d.line not in repeated] + again, key=lambda d: d.line)  # stable
+
+
+def _line(stream: BinaryIO, block_start: int, starts: array, index: int) -> bytes:
+    """The line at ``index`` of the block that starts at ``block_start`` in the file."""
+    stream.seek(block_start + starts[index])
+    return stream.read(starts[index + 1] - starts[index])
 
 
 def _moved(d: Diagnostic, task: int) -> Diagnostic:
@@ -305,8 +322,8 @@ def _price_block(first_line: int, start: int, size: int) -> list:
 
     _, source, (fmt, currency, max_task, mentions) = _JOB
     render = _renderer(fmt)
-    lines = _lines(source.path, start, size)
-    documents = value_items_from(lines, first_line)  # a chunk at a time: priced while in cache
+    data, lines = _lines(source.path, start, size)
+    documents = value_items_from(lines, first_line, data)  # a chunk at a time: priced while in cache
     blocks = [run if isinstance(run, str) else render_block(run, render, currency, max_task)
               for run in priced_tasks(source, documents, mentions=mentions)]
     return [any(line.strip() for line in lines), *blocks]  # a line not blank: the file is not empty
