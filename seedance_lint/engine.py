@@ -276,7 +276,7 @@ def printable(message: str) -> str:
 
 def _quoted_secrets(loaded: Document | Problem, found: list[tuple[Rule, Finding]]) -> tuple[str, ...]:
     """The credentials in flagged values, which no message may quote (of a URL, only its secret parts)."""
-    if not isinstance(loaded, Document):
+    if not found or not isinstance(loaded, Document):  # nothing flagged: the usual document
         return ()
     values = (resolve(loaded.value, finding.pointer) for _, finding in found)
     return tuple(part for v in values if isinstance(v, str) for part in secret_parts(v))
