@@ -313,21 +313,25 @@ def candidate_cells(task: dict, spec: ModelSpec, table: PriceTable) -> tuple[lis
         size = spec.by_dimensions.get((int(width), int(height)))
         if size is None:
             return [], f"{width}x{height} is not a documented size, so it has no price"
-        return [Cell(size.resolution, size.aspect_ratio, size.width, size.height)], ""
+        return spec.remember(("cells", size.width, size.height),
+                             lambda: [Cell(size.resolution, size.aspect_ratio, size.width, size.height)]), ""
     if isinstance(resolution, str):
         if resolution not in spec.resolutions and resolution not in table.resolutions():
             return [], f"resolution {resolution!r} has no documented price"
         return _cells_for(resolution, _image_aspect_ratio(task, spec), spec, table), ""
     if _frame_images(task):
         ratio = _image_aspect_ratio(task, spec)
-        return [c for res in spec.resolutions for c in _cells_for(res, ratio, spec, table)], ""
+        return _cells_for(None, ratio, spec, table), ""
     return [], "the task gives no output size (width/height, resolution or inputs.frameImages)"
 
 
-def _cells_for(resolution: str, ratio: str | None, spec: ModelSpec, table: PriceTable) -> list[Cell]:
+def _cells_for(resolution: str | None, ratio: str | None, spec: ModelSpec, table: PriceTable) -> list[Cell]:
+    """The priced cells of a resolution (None: of every resolution), of one aspect ratio if known (remembered)."""
     key = ("cells", resolution, ratio, spec.model)
     if key not in table.memo:
-        _remember(table, key, _priced_cells(resolution, ratio, spec, table))
+        cells = [c for res in spec.resolutions for c in _cells_for(res, ratio, spec, table)] if resolution is None \
+            else _priced_cells(resolution, ratio, spec, table)
+        _remember(table, key, cells)
     return table.memo[key]
 
 
@@ -363,14 +367,12 @@ def _nearest_aspect_ratio(spec: ModelSpec, width: int, height: int) -> str:
 
 
 def _combine(uuid: str | None, cells: list[Cell], duration: Decimal, count: int, table: PriceTable) -> Estimate:
-    priced = [(cell, cell_price(cell, duration, table)) for cell in cells]
-    quantum, margin = table.roundTo, table.estimateMargin.high
+    priced, values, tops = _unit_prices(cells, duration, table)
+    quantum = table.roundTo
 
     def money(value: Decimal) -> Decimal:
         return (value * count).quantize(quantum, ROUND_HALF_UP)
 
-    values = [p.value for _, p in priced]
-    tops = [p.value * (1 + margin) if p.basis != "table" else p.value for _, p in priced]
     if len(priced) == 1:
         (cell, price), = priced
         low = money(values[0])
@@ -382,6 +384,25 @@ def _combine(uuid: str | None, cells: list[Cell], duration: Decimal, count: int,
     return Estimate(uuid, None, None, _only(resolutions), _only(ratios), duration, count,
                     money(max(values)), money(min(values)), money(max(tops)), "range",
                     f"{len(cells)} possible sizes; the cost is the most expensive one (conservative)")
+
+
+def _unit_prices(cells: list[Cell], duration: Decimal, table: PriceTable) -> tuple[list, list, list]:
+    """Each cell with its price for one result, that price, and its high end (the same with no margin on a
+    documented point). Remembered for the run: tasks that differ only in numberResults share them.
+
+    Keyed by the cells list itself (lists of cells are remembered too), which the entry holds, so that
+    its id cannot be taken by another list while the entry lives.
+    """
+    key = ("unit prices", id(cells), duration)
+    found = table.memo.get(key)
+    if found is None or found[0] is not cells:
+        priced = [(cell, cell_price(cell, duration, table)) for cell in cells]
+        margin = table.estimateMargin.high
+        values = [p.value for _, p in priced]
+        tops = [p.value * (1 + margin) if p.basis != "table" else p.value for _, p in priced]
+        found = (cells, priced, values, tops)
+        _remember(table, key, found)
+    return found[1:]
 
 
 def _only(values: set[str]) -> str | None:

@@ -222,3 +222,14 @@ def test_a_chunk_is_priced_as_each_of_its_tasks(tasks, uuids) -> None:
              for t in tasks]
     assert chunk_uuids == [uuid for uuid, _ in alone]
     assert [repr(e) for e in chunk] == [repr(e) for _, e in alone]
+
+
+def test_unit_prices_are_remembered_for_their_own_cells_only() -> None:
+    """The memo is keyed by the cells list's id: an entry left by another list with that id is not used."""
+    from seedance_lint import costing
+
+    table = costing.PriceTable.model_validate(price_table().model_dump(by_alias=True))  # an empty memo
+    cells = ALL_CELLS[:2]
+    fresh = costing._unit_prices(cells, Decimal(5), table)
+    table.memo[("unit prices", id(cells), Decimal(5))] = (list(cells), [], [Decimal(1)], [Decimal(1)])  # a stale entry
+    assert costing._unit_prices(cells, Decimal(5), table) == fresh
