@@ -54,28 +54,27 @@ def test_sums_and_problems_are_those_of_each_row(values, max_task) -> None:
     assert block.problems == expected
 
 
-@settings(max_examples=150, deadline=None)
-@given(st.lists(tasks, min_size=1, max_size=12))
-def test_json_rows_are_json_dumps_of_each_row(values) -> None:
-    run = _run(values)
-    rows = _rows(render_block(run, COST_REPORTERS["json"].renderer(), "USD", None))
-    for i, (row, uuid, e) in enumerate(zip(rows, run.uuids, run.estimates)):
-        fields = {"file": printable(run.file), "task": run.first + i,
-                  "taskUUID": None if uuid is None else printable(uuid), **estimate_fields(e)}
-        assert row == json.dumps(fields, ensure_ascii=False)
+def _json_row(file: str, index: int, uuid: str | None, e) -> str:  # noqa: ANN001 - an Estimate
+    fields = {"file": printable(file), "task": index, "taskUUID": None if uuid is None else printable(uuid),
+              **estimate_fields(e)}
+    return json.dumps(fields, ensure_ascii=False)
+
+
+def _csv_row(file: str, index: int, uuid: str | None, e) -> str:  # noqa: ANN001 - an Estimate
+    out = io.StringIO()
+    cells = [printable(file), index, "" if uuid is None else printable(uuid), *estimate_fields(e).values()]
+    csv.writer(out, lineterminator="\n").writerow(cells)
+    return out.getvalue()
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(tasks, min_size=1, max_size=12))
-def test_csv_rows_are_what_the_csv_module_writes(values) -> None:
+@given(st.lists(tasks, min_size=1, max_size=12), st.sampled_from([("json", _json_row), ("csv", _csv_row)]))
+def test_rows_are_what_json_dumps_and_the_csv_module_write(values, format_and_reference) -> None:
+    fmt, reference = format_and_reference
     run = _run(values)
-    rows = _rows(render_block(run, COST_REPORTERS["csv"].renderer(), "USD", None))
-    for i, (row, uuid, e) in enumerate(zip(rows, run.uuids, run.estimates)):
-        out = io.StringIO()
-        uuid = "" if uuid is None else printable(uuid)
-        csv.writer(out, lineterminator="\n").writerow([printable(run.file), run.first + i, uuid,
-                                                       *estimate_fields(e).values()])
-        assert row == out.getvalue()
+    rows = _rows(render_block(run, COST_REPORTERS[fmt].renderer(), "USD", None))
+    assert rows == [reference(run.file, run.first + i, uuid, e)
+                    for i, (uuid, e) in enumerate(zip(run.uuids, run.estimates))]
 
 
 @pytest.mark.parametrize("fmt", sorted(COST_REPORTERS))
