@@ -26,7 +26,7 @@ class PricedRun(NamedTuple):
     """Consecutive tasks of one file, priced: per task its taskUUID and its estimate without it.
 
     Tasks priced alike share one estimate object (costing.price_many), so a
-    run is rendered, summed and checked once per distinct estimate.
+    format renders a run once per distinct estimate.
     """
 
     file: str
