@@ -1,23 +1,30 @@
-"""Where the time of `check` goes on a JSONL batch, stage by stage, without a profiler's overhead.
+"""Where the time of `check` and `cost` goes on a JSON Lines batch, stage by stage, without a profiler.
 
     python bench/components.py [bench/corpus/tasks-100000.jsonl] [--repeats 3]
 
-Each stage runs over every line of the file in this process (imports and data
-loading done beforehand) and prints µs per task, median of the repeats. The
-stages are cumulative slices of the pipeline, so differences between rows are
-what each step costs:
+Each stage is timed alone, chunk by chunk, over the whole file in this process
+(imports and data loading done beforehand), on the chunks the pipeline itself
+reads (batch.py); it prints µs per task, median of the repeats. The stages of
+`check` (the accept path) and of `cost`:
 
-  read lines                      the file, line by line (bytes)
-  json.loads / orjson.loads       parse only
-  documents.load                  decode + orjson + duplicate-key guard (_may_repeat_keys)
-  + accept path                   fastpath.is_clean: the one compiled schema that passes clean tasks
-  + task rules                    engine.lint_task: the accept path, then every task rule for the tasks it does not pass
-  + document rules                the whole-document rules (secret scan)
-  Linter (everything)             the real engine: positions, stamping, taskUUID registry, redaction
+  json.loads per line              the baseline of issue 6 (nothing but parsing)
+  read chunks                      the file in blocks of whole lines (batch._read_chunks)
+  orjson parse                     every line of a chunk (batch._parse)
+  accept-path validator            jsonschema-rs over the chunk's values (fastpath.accepts_all)
+  duplicate keys, secrets          the chunk dumped again, quotes counted, the secret prefilter (batch._taken)
+  taskUUID registry                registering the chunk's UUIDs (engine.TaskUuids.add_run)
+  check, everything                Linter.lint_sources: the rows above, rejected lines and their rules
+  cost: price                      costing.price_many over parsed chunks, the memo emptied first (as in a run)
+  cost: render json                reporters.cost.render_block for json, its cache new (as in a run)
+  cost, everything                 the priced blocks streamed as json (no start-up, no writing)
+
+The rows are parts of one pipeline, not cumulative: "everything" is more than
+their sum (generators, runs of accepted lines, failing tasks).
 """
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import statistics
 import sys
@@ -29,106 +36,169 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import make_corpus  # noqa: E402
+import run  # noqa: E402  (its baseline: json.loads over the lines, none kept)
 
 
-def stages(path: Path) -> dict[str, Callable[[], int]]:
-    import orjson
+def _chunks(path: Path) -> list:
+    from seedance_lint import batch
 
-    from seedance_lint import engine, rules
-    from seedance_lint.documents import Document, load
-    from seedance_lint.sources import Source
+    with open(path, "rb") as stream:
+        return list(batch._read_chunks(stream))
 
-    source = Source(str(path), path, "jsonl", True)
-    task_rules = rules.TASK_RULES
-    document_rules = getattr(rules, "DOCUMENT_RULES", ())
 
-    def read() -> int:
-        with open(path, "rb") as stream:
-            return sum(1 for _ in stream)
+def _per_chunk(path: Path, stage: Callable[[bytes, list[bytes]], object]) -> Callable[[], float]:
+    """Seconds spent in ``stage`` over every chunk of the file (only the stage is timed)."""
+    chunks = _chunks(path)
 
-    def json_loads() -> int:
-        with open(path, "rb") as stream:
-            return sum(1 for line in stream if json.loads(line) is not None)
+    def timed() -> float:
+        spent = 0.0
+        for raw, lines in chunks:
+            start = time.perf_counter()
+            stage(raw, lines)
+            spent += time.perf_counter() - start
+        return spent
 
-    def orjson_loads() -> int:
-        with open(path, "rb") as stream:
-            return sum(1 for line in stream if orjson.loads(line) is not None)
+    return timed
 
-    def documents() -> int:
-        return sum(1 for _ in load(source))
 
-    # engine.lint_task (accept path first) exists since e4c1c8f; before it every task ran the rules.
-    lint_task = getattr(engine, "lint_task", engine.check_task)
+def _whole(run: Callable[[], object]) -> Callable[[], float]:
+    def timed() -> float:
+        start = time.perf_counter()
+        run()
+        return time.perf_counter() - start
 
-    def with_accept_path() -> int:
-        from seedance_lint.fastpath import is_clean
+    return timed
 
-        return sum(1 for loaded in load(source) if isinstance(loaded, Document) and (is_clean(loaded.value) or True))
 
-    def with_task_rules() -> int:
-        count = 0
-        for loaded in load(source):
-            if isinstance(loaded, Document):
-                lint_task(loaded.value, task_rules)
-                count += 1
-        return count
+def stages(path: Path) -> dict[str, Callable[[], Callable[[], float]]]:
+    """Label -> a factory of the timed stage (made just before it is timed: what it holds is not held
+    while the others run)."""
+    from seedance_lint import batch, engine
+    from seedance_lint.costing import price_table
+    from seedance_lint.data import model_spec
+    from seedance_lint.fastpath import accepts_all
 
-    def with_document_rules() -> int:
-        count = 0
-        for loaded in load(source):
-            if isinstance(loaded, Document):
-                lint_task(loaded.value, task_rules)
-                engine.check_task(loaded.value, document_rules)
-                count += 1
-        return count
+    spec, table = model_spec(), price_table()
 
-    def linter() -> int:
-        run = engine.Linter()
-        for _ in run.lint_sources([source]):
-            pass
-        return run.stats.tasks
+    def forget_prices() -> None:
+        table.memo.clear()
+        spec.memo.clear()
 
-    found = {
-        "read lines": read,
-        "json.loads": json_loads,
-        "orjson.loads": orjson_loads,
-        "documents.load": documents,
+    return {
+        "json.loads per line": lambda: _whole(lambda: run._loads_all(path, json.loads)),
+        "read chunks": lambda: _whole(lambda: _chunks(path)),
+        "orjson parse": lambda: _per_chunk(path, lambda raw, lines: batch._parse(lines)),
+        "accept-path validator": lambda: _per_chunk_values(path, lambda raw, lines, values, clean: accepts_all(values)),
+        "duplicate keys, secrets": lambda: _per_chunk_values(path, lambda raw, lines, values, clean:
+                                                             batch._taken(lines, values, clean, raw)),
+        "taskUUID registry": lambda: _registry(path),
+        "check, everything": lambda: _whole(lambda: list(engine.Linter().lint_sources(_sources(path)))),
+        "cost: price": lambda: _fresh(forget_prices, _per_chunk_values(path, _price)),
+        "cost: render json": lambda: _render(path),
+        "cost, everything": lambda: _fresh(forget_prices, _whole(lambda: _cost(path))),
     }
-    if hasattr(engine, "lint_task"):
-        found["+ accept path"] = with_accept_path
-    found |= {
-        "+ task rules": with_task_rules,
-    }
-    if document_rules:
-        found["+ document rules"] = with_document_rules
-    found["Linter (everything)"] = linter
-    return found
+
+
+def _price(raw: bytes, lines: list[bytes], values: list, clean: list[bool]) -> None:
+    from seedance_lint.costing import price_many, price_table
+    from seedance_lint.data import model_spec
+
+    price_many(values, model_spec(), price_table())
+
+
+def _registry(path: Path) -> Callable[[], float]:
+    from seedance_lint import batch, engine
+
+    uuids = [[v.get("taskUUID") for v in batch._parse(lines) if isinstance(v, dict)] for _, lines in _chunks(path)]
+
+    def timed() -> float:
+        registry = engine.TaskUuids()
+        start = time.perf_counter()
+        for index, chunk in enumerate(uuids):
+            registry.add_run(chunk, "f", index)
+        return time.perf_counter() - start
+
+    return timed
+
+
+def _per_chunk_values(path: Path, stage: Callable[[bytes, list[bytes], list, list[bool]], object]) -> Callable[[], float]:
+    """A stage that takes a chunk's bytes, lines, values and accept-path verdicts (made beforehand, not timed)."""
+    from seedance_lint import batch
+    from seedance_lint.fastpath import accepts_all
+
+    parsed = [(raw, lines, values, accepts_all(values)) for raw, lines in _chunks(path)
+              for values in [batch._parse(lines)]]
+
+    def timed() -> float:
+        spent = 0.0
+        for chunk in parsed:
+            start = time.perf_counter()
+            stage(*chunk)
+            spent += time.perf_counter() - start
+        return spent
+
+    return timed
+
+
+def _fresh(reset: Callable[[], object], timed: Callable[[], float]) -> Callable[[], float]:
+    def run() -> float:
+        reset()
+        return timed()
+
+    return run
+
+
+def _render(path: Path) -> Callable[[], float]:
+    from seedance_lint import batch
+    from seedance_lint.costing import price_many, price_table
+    from seedance_lint.data import model_spec
+    from seedance_lint.reporters.cost import COST_REPORTERS, PricedRun, render_block
+
+    spec, table = model_spec(), price_table()
+    priced = [PricedRun("f", 0, *price_many(batch._parse(lines), spec, table)) for _, lines in _chunks(path)]
+
+    def timed() -> float:
+        render = COST_REPORTERS["json"].renderer()
+        start = time.perf_counter()
+        for chunk in priced:
+            render_block(chunk, render, "USD", None)
+        return time.perf_counter() - start
+
+    return timed
+
+
+def _sources(path: Path) -> list:
+    from seedance_lint.sources import discover
+
+    return list(discover([str(path)]))
+
+
+def _cost(path: Path) -> None:
+    from seedance_lint.commands import cost_blocks
+    from seedance_lint.reporters.cost import COST_REPORTERS, CostTally
+
+    fmt = COST_REPORTERS["json"]
+    for _ in fmt.stream(CostTally("USD", cost_blocks(_sources(path), fmt, "USD", None))):
+        pass
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("path", type=Path, nargs="?", default=make_corpus.jsonl_path(100_000))
+    parser.add_argument("path", nargs="?", type=Path, default=HERE / "corpus" / "tasks-100000.jsonl")
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
     if not args.path.exists():
-        print(f"missing {args.path}: python bench/make_corpus.py jsonl 100000", file=sys.stderr)
-        return 2
-    measured = stages(args.path)
-    for measure in measured.values():  # warm-up: imports, validators, file cache
-        measure()
-    times: dict[str, list[float]] = {name: [] for name in measured}
-    counts: dict[str, int] = {}
-    for _ in range(args.repeats):
-        for name, measure in measured.items():
-            start = time.perf_counter()
-            counts[name] = measure()
-            times[name].append(time.perf_counter() - start)
-    lines = counts["read lines"]
-    print(f"{args.path} ({lines:,} lines), median of {args.repeats}")
-    print(f"{'stage':<24} {'µs/task':>9} {'tasks/s':>10}")
-    for name, walls in times.items():
-        wall = statistics.median(walls)
-        print(f"{name:<24} {wall / lines * 1e6:9.1f} {lines / wall:10,.0f}")
+        make_corpus.write_jsonl(args.path, 100_000)
+    tasks = sum(1 for _ in open(args.path, "rb"))
+    print(f"{args.path} ({tasks:,} lines), µs per task, median of {args.repeats}:\n")
+    for label, make in stages(args.path).items():
+        timed = make()
+        gc.collect()
+        gc.freeze()  # what the stage holds beforehand is not walked by the collections it triggers
+        seconds = statistics.median(timed() for _ in range(args.repeats))
+        gc.unfreeze()
+        del timed
+        print(f"  {label:<30} {seconds * 1e6 / tasks:7.2f}", flush=True)
     return 0
 
 
