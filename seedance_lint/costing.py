@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from seedance_lint.data import MEMO_LIMIT, ModelSpec, model_spec, price_document, request_schema
+from seedance_lint.data import ModelSpec, keep, model_spec, price_document, remember, request_schema
 from seedance_lint.imagesize import inline_image_size
 from seedance_lint.rules.base import is_int
 from seedance_lint.rules.dimensions import nearest_documented
@@ -166,10 +166,8 @@ def _segment(points: tuple[tuple[Decimal, Decimal], ...], duration: Decimal) -> 
 
 def cell_price(cell: Cell, duration: Decimal, table: PriceTable) -> CellPrice | None:
     """The price of a cell at a duration (memoised: a batch asks for the same few again and again)."""
-    key = (cell.resolution, cell.aspect_ratio, duration)
-    if key not in table.memo:
-        _remember(table, key, _cell_price(cell, duration, table))
-    return table.memo[key]
+    return remember(table.memo, (cell.resolution, cell.aspect_ratio, duration),
+                    lambda: _cell_price(cell, duration, table))
 
 
 def _cell_price(cell: Cell, duration: Decimal, table: PriceTable) -> CellPrice | None:
@@ -257,14 +255,8 @@ def _priced(task: dict, key: tuple, spec: ModelSpec, table: PriceTable) -> Estim
     if known is None:
         known = _estimate(task, None, spec, table)
         if known.priced:
-            _remember(table, key, known)
+            keep(table.memo, key, known)
     return known
-
-
-def _remember(table: PriceTable, key: tuple, value: object) -> None:
-    if len(table.memo) >= MEMO_LIMIT:  # a batch of endless distinct durations must not grow memory
-        table.memo.clear()
-    table.memo[key] = value
 
 
 def _estimate(task: object, uuid: str | None, spec: ModelSpec, table: PriceTable) -> Estimate:
@@ -327,12 +319,12 @@ def candidate_cells(task: dict, spec: ModelSpec, table: PriceTable) -> tuple[lis
 
 def _cells_for(resolution: str | None, ratio: str | None, spec: ModelSpec, table: PriceTable) -> list[Cell]:
     """The priced cells of a resolution (None: of every resolution), of one aspect ratio if known (remembered)."""
-    key = ("cells", resolution, ratio, spec.model)
-    if key not in table.memo:
-        cells = [c for res in spec.resolutions for c in _cells_for(res, ratio, spec, table)] if resolution is None \
-            else _priced_cells(resolution, ratio, spec, table)
-        _remember(table, key, cells)
-    return table.memo[key]
+    def cells() -> list[Cell]:
+        if resolution is None:
+            return [c for res in spec.resolutions for c in _cells_for(res, ratio, spec, table)]
+        return _priced_cells(resolution, ratio, spec, table)
+
+    return remember(table.memo, ("cells", resolution, ratio, spec.model), cells)
 
 
 def _priced_cells(resolution: str, ratio: str | None, spec: ModelSpec, table: PriceTable) -> list[Cell]:
@@ -400,8 +392,7 @@ def _unit_prices(cells: list[Cell], duration: Decimal, table: PriceTable) -> tup
         margin = table.estimateMargin.high
         values = [p.value for _, p in priced]
         tops = [p.value * (1 + margin) if p.basis != "table" else p.value for _, p in priced]
-        found = (cells, priced, values, tops)
-        _remember(table, key, found)
+        found = keep(table.memo, key, (cells, priced, values, tops))
     return found[1:]
 
 

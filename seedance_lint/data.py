@@ -53,15 +53,26 @@ class ModelSpec:
     memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def remember(self, key: tuple, make: Callable[[], T]) -> T:
-        """make(), kept in the memo under ``key`` for the rest of the run."""
-        if key not in self.memo:
-            if len(self.memo) >= MEMO_LIMIT:
-                self.memo.clear()
-            self.memo[key] = make()
-        return self.memo[key]
+        """make(), kept in the spec's memo under ``key`` for the rest of the run."""
+        return remember(self.memo, key, make)
 
     def sizes_for(self, resolution: str) -> tuple[Size, ...]:
         return tuple(size for size in self.sizes if size.resolution == resolution)
+
+
+def remember(memo: dict, key: object, make: Callable[[], T]) -> T:
+    """make(), kept in a run's memo under ``key`` (make() may return None: that is kept too)."""
+    if key not in memo:
+        keep(memo, key, make())
+    return memo[key]
+
+
+def keep(memo: dict, key: object, value: T) -> T:
+    """``value`` stored in a run's memo, which is emptied first when it holds MEMO_LIMIT entries."""
+    if len(memo) >= MEMO_LIMIT:
+        memo.clear()
+    memo[key] = value
+    return value
 
 
 def read_data_text(package: str, name: str) -> str:

@@ -10,7 +10,6 @@ import re
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 
 from seedance_lint.data import ModelSpec, model_spec
 from seedance_lint.diagnostic import Diagnostic, Finding, Severity
@@ -57,12 +56,7 @@ class Selection:
         return self._ignored[file]
 
     def severity_of(self, rule: Rule) -> Severity:
-        return self._severities.get(rule.code, rule.severity)
-
-    @cached_property
-    def _severities(self) -> dict[str, Severity]:
-        """self.severity as a dict, built once: a batch asks once per diagnostic."""
-        return dict(self.severity)
+        return dict(self.severity).get(rule.code, rule.severity)
 
 
 def check_task(task: object, rules: Iterable[Rule] = TASK_RULES) -> list[tuple[Rule, Finding]]:
@@ -124,14 +118,15 @@ class Linter:
 
     def make(self, code: str, file: str, where: tuple[int, int], message: str, pointer: str = "",
              task: int | None = None, finding: Finding | None = None) -> Diagnostic | None:
-        stamp = self._stamp(code, file)
+        stamp = self._name_and_severity(code, file)
         if stamp is None:
             return None
         return Diagnostic(file, where[0], where[1], code, stamp[0], stamp[1], message, pointer, task,
                           finding.fix if finding else None)
 
-    def _stamp(self, code: str, file: str) -> tuple[str, Severity] | None:
-        """(name, severity) of a code reported in a file, None if it is not; worked out once per file."""
+    def _name_and_severity(self, code: str, file: str) -> tuple[str, Severity] | None:
+        """(name, severity) of a code reported in a file, None if it is not; worked out once per code and file
+        (a batch asks once per diagnostic)."""
         if file != self._stamps_file:  # files come one after the other: what is kept is the current one's
             self._stamps_file, self._stamps = file, {}
         if code not in self._stamps:

@@ -326,7 +326,7 @@ def _price_block(first_line: int, start: int, size: int) -> list:
     documents = value_items_from(lines, first_line, data)  # a chunk at a time: priced while in cache
     blocks = [run if isinstance(run, str) else render_block(run, render, currency, max_task)
               for run in priced_tasks(source, documents, mentions=mentions)]
-    return [any(line.strip() for line in lines), *blocks]  # a line not blank: the file is not empty
+    return [bool(data.strip()), *blocks]  # a line not blank: the file is not empty
 
 
 @cache  # one renderer (and its cache) per worker and format

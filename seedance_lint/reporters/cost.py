@@ -163,10 +163,6 @@ class _PerEstimate:
         return found
 
 
-def _printable(text: str) -> str:
-    return text if text.isascii() and text.isprintable() else printable(text)
-
-
 def estimate_fields(e: Estimate) -> dict[str, object]:
     return {
         "width": e.width, "height": e.height, "resolution": e.resolution, "aspectRatio": e.aspect_ratio,
@@ -229,10 +225,12 @@ def _csv_line(values: Iterable[object]) -> str:
     return out.getvalue()
 
 
-@lru_cache(maxsize=64)
-def _csv_cell(text: str) -> str:
+def _csv_quoted(text: str) -> str:
     """One cell as the csv module writes it in a row of several (quoted only where it must be)."""
     return _csv_line([text, ""])[:-2]
+
+
+_csv_cell = lru_cache(maxsize=64)(_csv_quoted)  # a file name, the same for every row of its blocks
 
 
 def csv_rows() -> Render:
@@ -242,7 +240,7 @@ def csv_rows() -> Render:
         tails = tail.each(run.estimates)
         uuids = ["" if u is None else u for u in run.uuids]
         if not _csv_plain("".join(uuids)):  # else the usual run: each taskUUID as it is
-            uuids = [_csv_uuid(u) for u in uuids]
+            uuids = [_csv_quoted(printable(u)) for u in uuids]
         return _csv_cell(printable(run.file)) + ",", [f",{u},{t}" for u, t in zip(uuids, tails)]
 
     return render
@@ -251,11 +249,6 @@ def csv_rows() -> Render:
 def _csv_plain(text: str) -> bool:
     """Whether a text is a csv cell as it is (true of texts joined when true of each)."""
     return text.isascii() and text.isprintable() and "," not in text and '"' not in text
-
-
-def _csv_uuid(uuid: str) -> str:
-    uuid = _printable(uuid)
-    return _csv_line([uuid, ""])[:-2] if any(c in uuid for c in ',"\r\n') else uuid
 
 
 def stream_csv(tally: CostTally) -> Iterator[str]:
