@@ -126,16 +126,17 @@ def _mask_prefixes(text: str, secret: str) -> str:
     return text
 
 
-#: An api-key member in lower-cased JSON. The k may also be U+212A (UTF-8 e2 84 aa), the Kelvin sign, which
-#: str.lower() (the rules') makes "k" but bytes.lower() (this prefilter's) leaves as it is.
-_API_KEY_MEMBER = re.compile(rb'"api[_-]?(?:k|\xe2\x84\xaa)ey":')
+#: An api-key member in JSON, in any case (ASCII). The k may also be U+212A (UTF-8 e2 84 aa), the Kelvin sign,
+#: which str.lower() (the rules') makes "k". The case is ignored inside the quotes only: a pattern that starts
+#: with a plain byte is searched for that byte first, and the text is not lower-cased (a copy) beforehand.
+_API_KEY_MEMBER = re.compile(rb'"(?i:api[_-]?(?:k|\xe2\x84\xaa)ey)":')
 #: A URL-like string with a "?" or "@" before its closing quote, or whose closing quote
 #: cannot be told from an escaped one (then the strings are walked to be sure).
 _URL_WITH_QUERY_OR_USER = re.compile(rb'://[^"?@]*+(?:[?@]|(?<=\\)"|\Z)')
 
 
 def _suspect(text: bytes) -> bool:
-    """A cheap superset test on a document's lower-cased JSON text: an api-key member, or a URL with ? or @.
+    """A cheap superset test on a document's JSON text: an api-key member, or a URL with ? or @.
 
     Most documents have neither, and then no string is walked at all: the
     scan stays off the fast path (two regex searches at C speed; a plain
@@ -150,7 +151,7 @@ def may_hold_secret(dumped: bytes) -> bool:
     Also exact for the dump of a list of documents: a string never spans two
     of them, so the test is true of the list when it is true of any one.
     """
-    return _suspect(dumped.lower())
+    return _suspect(dumped)
 
 
 def candidates(document: object) -> list[tuple[str, str, str]]:
