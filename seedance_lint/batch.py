@@ -17,6 +17,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import compress, repeat
+from operator import is_not
 from typing import BinaryIO
 
 import orjson
@@ -103,7 +104,10 @@ def _value_items(chunks: Iterator[Chunk]) -> Iterator[Loaded | ValueRun]:
 
 def _values_of(chunk: list[bytes], raw: bytes | None = None) -> list[object]:
     values = _parse(chunk)
-    return [value if ok else None for value, ok in zip(values, _read_alike(chunk, values, raw))]
+    alike = _read_alike(chunk, values, raw)
+    if all(alike):  # the usual chunk: every value as orjson read it
+        return values
+    return [value if ok else None for value, ok in zip(values, alike)]
 
 
 def _read_alike(lines: list[bytes], values: list[object], raw: bytes | None = None) -> list[bool]:
@@ -111,10 +115,13 @@ def _read_alike(lines: list[bytes], values: list[object], raw: bytes | None = No
     or more (orjson rounds past 64 bits), no nesting past the position parser's MAX_DEPTH. Each test
     runs line by line only when the lines joined may fail it (rarely)."""
     raw = b"".join(lines) if raw is None else raw
-    long = map(has_long_integer, lines) if has_long_integer(raw) else repeat(False)
-    deep = map(_may_nest_too_deep, lines) if _may_nest_too_deep_any(raw) else repeat(False)
-    return [value is not None and not too_long and not too_deep
-            for value, too_long, too_deep in zip(values, long, deep)]
+    long, deep = has_long_integer(raw), _may_nest_too_deep_any(raw)
+    read = list(map(is_not, values, repeat(None)))
+    if not long and not deep:  # the usual lines: orjson read what it could as load_line would
+        return read
+    long_lines = map(has_long_integer, lines) if long else repeat(False)
+    deep_lines = map(_may_nest_too_deep, lines) if deep else repeat(False)
+    return [ok and not too_long and not too_deep for ok, too_long, too_deep in zip(read, long_lines, deep_lines)]
 
 
 def _may_nest_too_deep_any(raw: bytes) -> bool:

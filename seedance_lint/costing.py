@@ -236,9 +236,9 @@ def _price_plain(tasks: list[dict], spec: ModelSpec, table: PriceTable) -> tuple
         return None
     keys = list(zip(*columns, *types))
     for i in [i for i, (w, h) in enumerate(zip(types[0], types[1])) if w is not int or h is not int]:
-        if not (is_int(columns[0][i]) and is_int(columns[1][i])):  # the size comes from elsewhere: the images may tell
-            images = _frame_images(tasks[i])
-            keys[i] += (bool(images), _first_image_ratio(images, spec))
+        width = columns[0][i]
+        if width is _MISSING or not (is_int(width) and is_int(columns[1][i])):  # the images may tell the size
+            keys[i] += _image_key(tasks[i], spec)
     estimates = list(map(table.memo.get, keys))
     if None in estimates:
         estimates = [_priced(tasks[i], keys[i], spec, table) if e is None else e for i, e in enumerate(estimates)]
@@ -246,6 +246,18 @@ def _price_plain(tasks: list[dict], spec: ModelSpec, table: PriceTable) -> tuple
     if not set(map(type, uuids)) <= {str}:
         uuids = [uuid if isinstance(uuid, str) else None for uuid in uuids]
     return uuids, estimates
+
+
+#: The key's images part for a task with no frame images (most tasks sized by their resolution).
+_NO_IMAGES = (False, None)
+
+
+def _image_key(task: dict, spec: ModelSpec) -> tuple[bool, str | None]:
+    """Whether the task has frame images, and the aspect ratio the first one tells (if it can be read)."""
+    if task.get("inputs") is None:  # no images: _frame_images would find none
+        return _NO_IMAGES
+    images = _frame_images(task)
+    return bool(images), _first_image_ratio(images, spec)
 
 
 def _priced(task: dict, key: tuple, spec: ModelSpec, table: PriceTable) -> Estimate:
