@@ -116,3 +116,28 @@ def test_a_rewritten_fractional_bound_gives_the_same_verdicts(bound, keyword, va
             math.ceil(bound), float(math.floor(bound)), float(math.ceil(bound))]
     for value in values + near:
         assert fast.is_valid(value) == original.is_valid(value), value
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(strategies.mutations().map(lambda m: m.task), strategies.task_like_values(),
+                 strategies.dialect_edge_tasks(),
+                 st.dictionaries(st.sampled_from(["taskType", "model", "width", "fps", "steps", "positivePromt"]),
+                                 st.none() | st.integers() | st.text(max_size=8), max_size=4)))
+def test_explaining_member_by_member_equals_explaining_the_whole_task(task) -> None:
+    """rules.schema explains a task a member at a time, remembering each member's findings by its value."""
+    from seedance_lint.rules import schema
+
+    ctx = TaskContext(task)
+    whole = schema._explained(schema.schema_errors(task), ctx)
+    assert schema._explain_by_member(task, ctx) in (whole, None)
+    schema._MEMBER_MEMO.clear()
+    assert schema._explain_by_member(task, ctx) in (whole, None)  # worked out afresh, not remembered
+
+
+def test_a_value_jsonschema_rs_cannot_take_leaves_the_task_to_the_reference() -> None:
+    from seedance_lint.rules import schema
+
+    for task in ({"taskType": "videoInference", "seed": b"\x00"}, {"taskType": "videoInference", "zz": b"\x00"}):
+        ctx = TaskContext(task)  # bytes: YAML's !!binary, say, which no JSON validator takes
+        assert schema._explain_by_member(task, ctx) is None
+        assert schema._explain(ctx) == schema._explained(schema.schema_errors(task), ctx) != []

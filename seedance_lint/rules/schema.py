@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from functools import cache, lru_cache
 from typing import Any
 
-from seedance_lint.data import request_schema
+from seedance_lint.data import keep, model_spec, request_schema
 from seedance_lint.diagnostic import Finding, Fix
 from seedance_lint.parsers.positions import child_pointer
 from seedance_lint.rules.base import TaskContext, rule, show
@@ -103,19 +103,133 @@ def findings_by_code(ctx: TaskContext) -> dict[str, list[Finding]]:
     """All schema findings of the task, grouped by rule code (computed once per task)."""
     if ctx._schema_findings is None:
         grouped: dict[str, list[Finding]] = {}
-        for code, finding in _explain(ctx):  # no errors for a valid task: no is_valid first (a failing task pays twice)
+        for code, finding in _explain(ctx):
             grouped.setdefault(code, []).append(finding)
         ctx._schema_findings = grouped
     return ctx._schema_findings
 
 
-def _explain(ctx: TaskContext) -> Iterator[tuple[str, Finding]]:
+def _explain(ctx: TaskContext) -> list[tuple[str, Finding]]:
+    task = ctx.task
+    # The member memo holds findings for the model's own spec (messages name its undocumented values).
+    by_member = _explain_by_member(task, ctx) if type(task) is dict and ctx.spec is model_spec() else None
+    return _explained(schema_errors(task), ctx) if by_member is None else by_member
+
+
+def _explained(errors: Iterable[Any], ctx: TaskContext) -> list[tuple[str, Finding]]:
+    """The findings of schema errors, once per rule code and pointer."""
     seen: set[tuple[str, str]] = set()
-    for error in _leaf_errors(schema_errors(ctx.task)):
+    found = []
+    for error in _leaf_errors(errors):
         for code, finding in _describe(error, ctx):
             if (code, finding.pointer) not in seen:
                 seen.add((code, finding.pointer))
-                yield code, finding
+                found.append((code, finding))
+    return found
+
+
+def _explain_by_member(task: dict, ctx: TaskContext) -> list[tuple[str, Finding]] | None:
+    """_explained(schema_errors(task)), a member at a time, each member's findings remembered by its value.
+
+    The request schema constrains each member alone (``properties``) and the
+    object's member names (``required``, ``additionalProperties``), so a task's
+    errors are those of its names and those of each member, in jsonschema-rs's
+    order: missing members, each member's errors, unknown members. A batch
+    repeats its members and its mistakes: a member value is explained once per
+    run. None when a member is beyond jsonschema-rs (an integer past 64 bits):
+    the whole task then takes the reference's path.
+    """
+    member_names = _member_names()
+    if member_names is None:
+        return None
+    required, known = member_names
+    names = task.keys()
+    root = [] if names >= required and names <= known else _root_errors(task)
+    if root is None:
+        return None
+    found = _explained([e for e in root if e.validator != "additionalProperties"], ctx) if root else []
+    memo = _MEMBER_MEMO
+    for name, value in task.items():  # the loop of every failing task: the memo is looked up inline
+        if name not in known:
+            continue
+        kind = type(value)
+        if kind is str:
+            key = (name, kind, value) if len(value) <= _MEMO_STRING_LIMIT else None
+        elif kind is int or kind is bool or value is None:
+            key = (name, kind, value)
+        else:  # a float by its repr (-0.0 equals 0.0 but is shown as written); an object or array: not kept
+            key = (name, kind, repr(value)) if kind is float else None
+        member = memo.get(key) if key is not None else None
+        if member is None:
+            member = _member_findings(name, value, task, ctx)
+            if member is None:
+                return None
+            if key is not None:
+                keep(memo, key, member)
+        if member:
+            found += member
+    return found + _explained([e for e in root if e.validator == "additionalProperties"], ctx) if root else found
+
+
+#: The keywords of a request schema whose errors are its names' and its members' (see _explain_by_member).
+_BY_MEMBER_KEYWORDS = frozenset({"$schema", "$id", "title", "description", "type", "required",
+                                 "additionalProperties", "properties", "$defs", "x-seedance"})
+
+
+@cache
+def _member_names() -> tuple[frozenset[str], frozenset[str]] | None:
+    """(required, known) member names, or None if the schema has a keyword that checks members together."""
+    schema = request_schema()
+    if not schema.keys() <= _BY_MEMBER_KEYWORDS or schema.get("type") != "object" or \
+            schema.get("additionalProperties") is not False:
+        return None
+    return frozenset(schema.get("required", ())), frozenset(schema.get("properties", {}))
+
+
+def _root_errors(task: dict) -> list[RsError] | None:
+    """The errors of the task's member names alone (a missing or an unknown member); None as in _member_findings."""
+    try:
+        return [RsError(error, task) for error in _names_validator().iter_errors(task)]
+    except (ValueError, TypeError, OverflowError, KeyError, IndexError):
+        return None
+
+
+@cache
+def _names_validator() -> Any:
+    """The request schema without its members' own constraints: the errors of a task's names only."""
+    import jsonschema_rs
+
+    schema = {key: value for key, value in request_schema().items() if key not in ("$defs", "x-seedance")}
+    schema["properties"] = dict.fromkeys(schema["properties"], True)
+    return jsonschema_rs.validator_for(schema)
+
+
+#: Member findings by (name, type, value), kept for the run: scalars only, and strings up to this length
+#: (an enumeration's value, a typo). The type is part of the key: 5, 5.0 and true are equal in Python, not in
+#: JSON. A prompt or a taskUUID is unique to its task and is checked each time instead.
+_MEMBER_MEMO: dict[tuple, list[tuple[str, Finding]]] = {}
+_MEMO_STRING_LIMIT = 32
+
+
+def _member_findings(name: str, value: object, task: dict, ctx: TaskContext) -> list[tuple[str, Finding]] | None:
+    """The findings of one member of the task; None when jsonschema-rs cannot take its value."""
+    validator = _member_validator(name)
+    try:
+        if validator.is_valid(value):
+            return []
+        return _explained([RsError(error, task, at=(name,)) for error in validator.iter_errors(value)], ctx)
+    except (ValueError, TypeError, OverflowError, KeyError, IndexError):
+        return None
+
+
+@cache
+def _member_validator(name: str) -> Any:
+    """A compiled validator of one member's schema (its $refs resolved against the request schema's $defs)."""
+    import jsonschema_rs
+
+    schema = request_schema()
+    return jsonschema_rs.validator_for({"$schema": schema["$schema"], "$defs": schema["$defs"],
+                                        **schema["properties"][name]})
 
 
 def _leaf_errors(errors: Iterable[Any]) -> Iterator[Any]:
@@ -163,20 +277,28 @@ def schema_errors(task: object) -> list[Any]:
 class RsError:
     """A jsonschema-rs error with the attributes of jsonschema's ValidationError used here."""
 
-    def __init__(self, error: Any, task: object, parent: tuple = ()) -> None:
-        self.absolute_path = tuple(error.instance_path)
+    def __init__(self, error: Any, task: object, parent: tuple = (), at: tuple = ()) -> None:
+        """``at``: the path of the member a member's validator checked (its errors' paths start there)."""
+        self.absolute_path = (*at, *error.instance_path)
         self.relative_path = self.absolute_path[len(parent):]
         self.instance = _walk(task, self.absolute_path)
         self.validator = error.schema_path[-1]
-        self.schema = _walk(request_schema(), tuple(error.schema_path)[:-1])
+        self.schema = _walk(request_schema(), _schema_path(tuple(error.schema_path)[:-1], at))
         self.validator_value = self.schema.get(self.validator) if isinstance(self.schema, dict) else None
         self.message = error.message
-        self.branches = [[RsError(sub, task, self.absolute_path) for sub in branch]
+        self.branches = [[RsError(sub, task, self.absolute_path, at) for sub in branch]
                          for branch in getattr(error.kind, "context", None) or ()]
 
     @property
     def context(self) -> list[RsError]:
         return [sub for branch in self.branches for sub in branch]
+
+
+def _schema_path(path: tuple, at: tuple) -> tuple:
+    """The path in the request schema of a member validator's schema path (a $ref's target is in $defs)."""
+    if not at or path[:1] == ("$defs",):
+        return path
+    return ("properties", *at, *path)
 
 
 def _walk(node: Any, path: tuple) -> Any:
