@@ -272,26 +272,34 @@ MUTATIONS = [
 ]
 
 
-def tasks(count: int, seed: int = DEFAULT_SEED, invalid: float = DEFAULT_INVALID) -> Iterator[dict]:
-    """``count`` tasks; about ``invalid`` of them carry exactly one mutation."""
+#: Mistakes a whole batch may share (a generator script with one bug): every mutated task gets the same one.
+SHARED_MISTAKES: dict[str, Callable[[dict, random.Random, ModelSpec, list[str]], None]] = {
+    "duration": _out_of_range("duration"),
+}
+
+
+def tasks(count: int, seed: int = DEFAULT_SEED, invalid: float = DEFAULT_INVALID,
+          mistake: str | None = None) -> Iterator[dict]:
+    """``count`` tasks; about ``invalid`` of them carry exactly one mutation (the named shared one, if given)."""
     rng = random.Random(seed)
     spec = model_spec()
     seen: list[str] = []
     for _ in range(count):
         task = valid_task(rng, spec)
         if rng.random() < invalid:
-            rng.choice(MUTATIONS)(task, rng, spec, seen)
+            (SHARED_MISTAKES[mistake] if mistake else rng.choice(MUTATIONS))(task, rng, spec, seen)
         if isinstance(task.get("taskUUID"), str):
             seen.append(task["taskUUID"])
             del seen[:-2000]  # bounded memory for the 1M corpus
         yield task
 
 
-def write_jsonl(path: Path, count: int, seed: int = DEFAULT_SEED, invalid: float = DEFAULT_INVALID) -> Path:
+def write_jsonl(path: Path, count: int, seed: int = DEFAULT_SEED, invalid: float = DEFAULT_INVALID,
+                mistake: str | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     with open(tmp, "w", encoding="utf-8", newline="\n") as out:
-        for task in tasks(count, seed, invalid):
+        for task in tasks(count, seed, invalid, mistake):
             out.write(json.dumps(task, ensure_ascii=False))
             out.write("\n")
     tmp.replace(path)
@@ -335,9 +343,9 @@ def write_one_invalid(path: Path, seed: int = DEFAULT_SEED) -> Path:
     return _write_pretty(path, task)
 
 
-def jsonl_path(count: int, invalid: float = DEFAULT_INVALID) -> Path:
+def jsonl_path(count: int, invalid: float = DEFAULT_INVALID, mistake: str | None = None) -> Path:
     suffix = "" if invalid == DEFAULT_INVALID else f"-invalid{int(round(invalid * 100))}"
-    return CORPUS / f"tasks-{count}{suffix}.jsonl"
+    return CORPUS / f"tasks-{count}{suffix}{f'-{mistake}' if mistake else ''}.jsonl"
 
 
 def files_path(count: int, invalid: float = DEFAULT_INVALID) -> Path:
@@ -369,10 +377,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="output file (jsonl, one) or directory (files)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--invalid", type=float, default=DEFAULT_INVALID, help="fraction of mutated tasks")
+    parser.add_argument("--mistake", choices=sorted(SHARED_MISTAKES),
+                        help="give every mutated task this one mistake (jsonl only)")
     parser.add_argument("--verify", action="store_true", help="lint the result and print what it holds")
     args = parser.parse_args(argv)
     if args.mode == "jsonl":
-        out = write_jsonl(args.out or jsonl_path(args.count, args.invalid), args.count, args.seed, args.invalid)
+        out = write_jsonl(args.out or jsonl_path(args.count, args.invalid, args.mistake), args.count, args.seed,
+                          args.invalid, args.mistake)
     elif args.mode == "files":
         out = write_files(args.out or files_path(args.count, args.invalid), args.count, args.seed, args.invalid)
     elif args.mode == "one":

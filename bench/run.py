@@ -12,7 +12,9 @@ Sections (issue 6's targets):
   a. one request file: `seedance-lint check FILE` vs `check-jsonschema --schemafile SCHEMA FILE` (wall time);
   b. 1,000 request files in one call, same comparison;
   c. a 100,000-task JSONL: tasks/s of `seedance-lint check` and `seedance-lint cost` (subprocesses, wall
-     time) vs tasks/s of plain json.loads over the same lines in this process;
+     time) vs tasks/s of plain json.loads over the same lines in this process; 90% valid (the failing
+     tenth with mistakes of every kind), all valid, and 90% valid with one mistake shared by the failing
+     tenth (duration out of range: a generator script with one bug);
   d. peak RSS of `check --format json` and `cost --format json` on a large JSONL (GNU time's %M of that child);
   e. scaling over 1k, 10k, 100k tasks.
 The corpus comes from bench/make_corpus.py (deterministic) and is made on first use.
@@ -266,11 +268,11 @@ def machine() -> dict[str, str]:
 
 # -- corpus ------------------------------------------------------------------
 
-def corpus_jsonl(count: int, invalid: float = make_corpus.DEFAULT_INVALID) -> Path:
-    path = make_corpus.jsonl_path(count, invalid)
+def corpus_jsonl(count: int, invalid: float = make_corpus.DEFAULT_INVALID, mistake: str | None = None) -> Path:
+    path = make_corpus.jsonl_path(count, invalid, mistake)
     if not path.exists():
         print(f"generating {path.relative_to(ROOT)} ...", flush=True)
-        make_corpus.write_jsonl(path, count, invalid=invalid)
+        make_corpus.write_jsonl(path, count, invalid=invalid, mistake=mistake)
     return path
 
 
@@ -391,8 +393,9 @@ def section_throughput(report: Report, repeats: int, count: int, has_cost: bool)
     report.say(f"## c. A {count:,}-task JSONL: throughput, median of {repeats}")
     report.say()
     rows, found = [], {}
-    for label, invalid in (("90% valid", make_corpus.DEFAULT_INVALID), ("all valid", 0.0)):
-        path = corpus_jsonl(count, invalid)
+    for label, invalid, mistake in (("90% valid", make_corpus.DEFAULT_INVALID, None), ("all valid", 0.0, None),
+                                    ("90% valid, one shared mistake", make_corpus.DEFAULT_INVALID, "duration")):
+        path = corpus_jsonl(count, invalid, mistake)
         size_mb = path.stat().st_size / 1e6
         import orjson  # the baseline's faster sibling, for reference
 
