@@ -114,7 +114,7 @@ def is_clean(task: object) -> bool:
     """True only for a task that no task rule reports (False when unsure)."""
     try:
         return bool(_validator().is_valid(task))
-    except (ValueError, TypeError, OverflowError):  # an int beyond 64 bits, say: let the rules decide
+    except (ValueError, TypeError, OverflowError):  # a value it has no type for: let the rules decide
         return False
 
 

@@ -138,6 +138,6 @@ def test_a_value_jsonschema_rs_cannot_take_leaves_the_task_to_the_reference() ->
     from seedance_lint.rules import schema
 
     for task in ({"taskType": "videoInference", "seed": b"\x00"}, {"taskType": "videoInference", "zz": b"\x00"}):
-        ctx = TaskContext(task)  # bytes: YAML's !!binary, say, which no JSON validator takes
+        ctx = TaskContext(task)  # bytes: not JSON, so jsonschema-rs refuses it
         assert schema._explain_by_member(task, ctx) is None
         assert schema._explain(ctx) == schema._explained(schema.schema_errors(task), ctx) != []

@@ -136,8 +136,9 @@ def _explain_by_member(task: dict, ctx: TaskContext) -> list[tuple[str, Finding]
     errors are those of its names and those of each member, in jsonschema-rs's
     order: missing members, each member's errors, unknown members. A batch
     repeats its members and its mistakes: a member value is explained once per
-    run. None when jsonschema-rs cannot take a value (bytes from YAML's
-    ``!!binary``, say): the whole task then takes the reference's path.
+    run. None when jsonschema-rs cannot take a value (one that is not JSON:
+    the parsers make none, so this is a safety net): the whole task then
+    takes the reference's path.
 
     The loop runs for every failing task of a batch, so the memo key is made
     inline (a call per member cost a tenth of the explanation).
@@ -270,7 +271,7 @@ def schema_errors(task: object) -> list[Any]:
     jsonschema-rs reads the same schema with the same regex dialect; its errors
     are adapted to the few attributes of jsonschema's that the handlers read.
     jsonschema (tens of milliseconds to import) explains what jsonschema-rs
-    cannot take, such as an integer beyond 64 bits.
+    cannot take: a value that is not JSON (the parsers make none; a safety net).
     """
     try:
         return [RsError(error, task) for error in fast_validator().iter_errors(task)]
