@@ -260,3 +260,18 @@ def test_a_replaced_selection_does_not_keep_the_caches_of_the_old_one() -> None:
     assert before.severity_of(BY_CODE["SDL204"]) == "error" and not before.enabled_in("SDL204", "a.json")
     after = replace(before, severity=(("SDL204", "info"),), per_file_ignores=())
     assert after.severity_of(BY_CODE["SDL204"]) == "info" and after.enabled_in("SDL204", "a.json")
+
+
+def _show_whole(value: object, limit: int = 60) -> str:
+    """rules.base.show as it was: the whole value dumped, then cut."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=()), max_size=200), st.integers(4, 120))
+def test_show_cuts_a_long_string_as_if_it_dumped_the_whole_string(text: str, limit: int) -> None:
+    from seedance_lint.rules.base import show
+
+    assert show(text, limit) == _show_whole(text, limit)

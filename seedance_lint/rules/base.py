@@ -67,6 +67,8 @@ def show(value: object, limit: int = 60) -> str:
     if type(value) is int:  # the usual value shown (a size, a duration): json.dumps writes an int as repr does
         text = repr(value)
         return text if len(text) <= limit else text[: limit - 3] + "..."
+    if type(value) is str and len(value) > limit:  # a 20 MB string is not dumped whole to show 57 characters:
+        value = value[:limit]  # it is escaped character by character, so its dump begins as the whole one's
     try:
         text = json.dumps(value, ensure_ascii=False, default=str)
     except (ValueError, TypeError):
