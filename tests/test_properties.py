@@ -90,7 +90,8 @@ def test_check_task_never_raises(value: object) -> None:
 
 
 def _valid_by_jsonschema_rs(task: object) -> bool:
-    """The explaining path's verdict: no error from jsonschema-rs (or, past 64-bit numbers, from the reference)."""
+    """The explaining path's verdict: no error from jsonschema-rs (or, for a value it cannot take, from the
+    reference)."""
     return not schema_errors(task)
 
 
