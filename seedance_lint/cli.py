@@ -76,9 +76,9 @@ def _add_config(parser: argparse.ArgumentParser) -> None:
                         "or pyproject.toml [tool.seedance-lint] at or above the working directory)")
     parser.add_argument("--show-config", action="store_true", help="print the merged configuration as JSON and exit")
     parser.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
-                        help="worker processes for a JSON Lines file of 8 MB or more: a number, or 'auto' for one "
-                        "per available CPU (default: the config's `jobs`, else 1, no workers; each worker adds "
-                        "about 30 MB)")
+                        help="processes for a JSON Lines file of 8 MB or more, this one included, at most one per "
+                        "available CPU: a number, or 'auto' for one per CPU (default: the config's `jobs`, else 2; "
+                        "1 uses no worker; each worker adds about 25 MB)")
 
 
 def _jobs(text: str) -> int:

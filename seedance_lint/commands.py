@@ -39,7 +39,7 @@ def run_check(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, 
     if args.show_config:
         return EXIT_OK, config.to_json()
     sources = _sources(args, stdin, config)
-    linter = Linter(config.selection(), jobs=config.jobs or _cpu_count())
+    linter = Linter(config.selection(), jobs=config.jobs)
     diagnostics: Iterable[Diagnostic] = linter.lint_sources(sources)
     failing = frozenset({"error", "warning"} if config.strict else {"error"})
     if args.diff:
@@ -58,12 +58,6 @@ def run_check(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, 
         _write_report(args.output, chunks)
         return exit_code(), ""
     return exit_code, chunks
-
-
-def _cpu_count() -> int:
-    from seedance_lint.parallel import cpu_count
-
-    return cpu_count()
 
 
 def _diff(diagnostics: tuple, sources: list[Source], unsafe: bool, failing: frozenset[str]) -> tuple[int, str]:
@@ -188,7 +182,7 @@ def run_cost(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, O
         return EXIT_OK, config.to_json()
     sources = _sources(args, stdin, config)
     table, fmt = price_table(), COST_REPORTERS[args.format]
-    blocks = cost_blocks(sources, fmt, table.currency, config.max_task_cost, config.jobs or _cpu_count())
+    blocks = cost_blocks(sources, fmt, table.currency, config.max_task_cost, config.jobs)
     tally = CostTally(table.currency, blocks, config.budget, table.roundTo)
 
     def exit_code() -> int:  # known once every task has been priced and written

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 from array import array
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
@@ -83,7 +84,7 @@ class Linter:
     selection: Selection = field(default_factory=Selection)
     spec: ModelSpec = field(default_factory=model_spec)
     stats: Stats = field(default_factory=Stats)
-    #: Processes for a large JSON Lines file (parallel.py); 1 lints everything here.
+    #: Processes for a large JSON Lines file (parallel.py), this one included; 0: one per CPU; 1: this one alone.
     jobs: int = 1
     _uuids: TaskUuids = field(default_factory=lambda: TaskUuids())  # (defined at the end of this module)
     _stamps_file: str | None = field(default=None, init=False, repr=False)
@@ -102,8 +103,8 @@ class Linter:
         self.stats.files += 1
         file_lint = _FileLint(self, source)
         self._uuids.reserve(expected_tasks(source))
-        if self.jobs > 1 and source.format == "jsonl":
-            from seedance_lint import parallel  # multiprocessing is imported only here
+        if self.jobs != 1 and source.format == "jsonl":
+            from seedance_lint import parallel  # imported only for a file that may need it
 
             if parallel.applies(source, self.jobs):
                 yield from parallel.lint_source(self, source, file_lint, self.jobs)
@@ -358,17 +359,24 @@ class TaskUuids:
     It holds every taskUUID of the run, so it must stay small: a dict of
     str -> (str, int) costs about 220 bytes a task (over 200 MB for a
     million-task batch). A canonical UUID is kept as 16 bytes in one
-    bytearray, its file number and task index in typed arrays, and found
-    through an open-addressing table of 32-bit slots: about 40 bytes a task.
-    Any other string (not a canonical UUID) goes to a plain dict, as before.
+    bytearray, in order of first sight, and found through an open-addressing
+    table of 32-bit slots: 24 to 32 bytes a task. Where it was seen is kept
+    in spans: UUIDs seen one after another in the same file, at consecutive
+    task indices, share one (first position, file number, first index) entry,
+    so a batch takes a few entries in all. Any other string (not a canonical
+    UUID) goes to a plain dict, as before.
     """
 
     def __init__(self) -> None:
         self._files: list[str] = []
         self._file_numbers: dict[str, int] = {}
         self._keys = bytearray()  # 16 bytes per UUID, in order of first sight
-        self._file_of = array("I")
-        self._index_of = array("Q")
+        self._count = 0  # UUIDs in _keys
+        # Spans: from position _span_start[s] on, file _span_file[s] at task index _span_index[s] + the offset.
+        self._span_start = array("Q")
+        self._span_file = array("I")
+        self._span_index = array("Q")
+        self._next = (-1, -1)  # the (file number, index) that extends the last span
         self._slots = array("i", [-1]) * 1024  # -1: empty; else a position in _keys / 16
         self._others: dict[str, tuple[str, int]] = {}
         self._last_file: str | None = None
@@ -387,16 +395,27 @@ class TaskUuids:
             if position < 0:
                 break
             if keys[16 * position : 16 * position + 16] == key:
-                return self._files[self._file_of[position]], self._index_of[position]
+                return self._seen_at(position)
             slot = (slot + 1) & mask
-        position = len(self._index_of)
-        slots[slot] = position
+        slots[slot] = self._count
         keys += key
-        self._file_of.append(self._file_number(file))
-        self._index_of.append(index)
-        if 2 * position + 2 > len(slots):
+        self._note(self._count, self._file_number(file), index)
+        self._count += 1
+        if 2 * self._count > len(slots):
             self._grow()
         return file, index
+
+    def _note(self, position: int, number: int, index: int) -> None:
+        """Record that the UUID at ``position`` (the newest) was first seen at (file ``number``, ``index``)."""
+        if (number, index) != self._next:
+            self._span_start.append(position)
+            self._span_file.append(number)
+            self._span_index.append(index)
+        self._next = (number, index + 1)
+
+    def _seen_at(self, position: int) -> tuple[str, int]:
+        span = bisect_right(self._span_start, position) - 1
+        return self._files[self._span_file[span]], self._span_index[span] + position - self._span_start[span]
 
     def add_run(self, uuids: list[str], file: str, first_index: int) -> list[int]:
         """setdefault for consecutive tasks of one file; the offsets of those whose UUID was seen before.
@@ -414,8 +433,8 @@ class TaskUuids:
     def add_packed(self, packed: bytes, file: str, first_index: int) -> list[int]:
         """add_run for UUIDs already packed by pack_uuids."""
         self.reserve(len(packed) // 16)
-        slots, keys, file_of, index_of = self._slots, self._keys, self._file_of, self._index_of
-        mask, number, seen = len(slots) - 1, self._file_number(file), []
+        slots, keys, mask, seen = self._slots, self._keys, len(self._slots) - 1, []
+        count = self._count
         for offset, key in enumerate([packed[i : i + 16] for i in range(0, len(packed), 16)]):
             slot = hash(key) & mask
             while (position := slots[slot]) >= 0 and keys[16 * position : 16 * position + 16] != key:
@@ -423,22 +442,35 @@ class TaskUuids:
             if position >= 0:
                 seen.append(offset)
                 continue
-            slots[slot] = len(index_of)
+            slots[slot] = count
+            count += 1
             keys += key
-            file_of.append(number)
-            index_of.append(first_index + offset)
+        self._note_run(self._file_number(file), first_index, len(packed) // 16, seen)
+        self._count = count
         return seen
+
+    def _note_run(self, number: int, first_index: int, size: int, seen: list[int]) -> None:
+        """Spans for a run's UUIDs, added from position _count on, but for those at the offsets ``seen``."""
+        if not size:
+            return
+        if not seen:  # the usual run: one new span, or none (the last one goes on)
+            self._note(self._count, number, first_index)
+            self._next = (number, first_index + size)
+            return
+        new = sorted(set(range(size)).difference(seen))  # a run with a repeated UUID: rare
+        for position, offset in enumerate(new, self._count):
+            self._note(position, number, first_index + offset)
 
     def reserve(self, more: int) -> None:
         """Room for ``more`` new UUIDs without a rehash on the way."""
-        while 2 * (len(self._index_of) + more) + 2 > len(self._slots):
+        while 2 * (self._count + more) > len(self._slots):
             self._grow()
 
     def _grow(self) -> None:
         slots = self._slots = array("i", [-1]) * (2 * len(self._slots))
         mask = len(slots) - 1
         keys = self._keys
-        for position in range(len(self._index_of)):
+        for position in range(self._count):
             slot = hash(bytes(keys[16 * position : 16 * position + 16])) & mask
             while slots[slot] >= 0:
                 slot = (slot + 1) & mask

@@ -1,13 +1,15 @@
 """--jobs: a large JSON Lines file linted or priced by several processes, a block of lines each.
 
+``--jobs N`` means N processes in all: this one and N - 1 forked workers.
 The main process reads the file in blocks of whole lines, keeps a few of them
-in flight to forked workers, and takes the results back in file order. A
-worker lints its lines exactly as the serial path does (batch.py, then the
-per-line path), except for the one check that needs the whole run: whether a
-taskUUID was used before. The worker records each taskUUID with its task
-index and line instead; the main process registers them in order and lints
-again, with the run's registry, the rare line whose UUID was seen before.
-The report is the serial one, byte for byte (tests/test_parallel.py).
+in flight to the workers, and, while they are all busy, lints the next block
+itself rather than wait; it takes the results back in file order. A block
+is linted exactly as the serial path does (batch.py, then the per-line path),
+except for the one check that needs the whole run: whether a taskUUID was
+used before. The block's taskUUIDs are recorded with their task indices and
+lines instead; the main process registers them in order and lints again,
+with the run's registry, the rare line whose UUID was seen before. The report
+is the serial one, byte for byte (tests/test_parallel.py).
 
 Workers are forked (they inherit the loaded rules and compiled schema for
 free); where fork is not available, and for files too small to repay the
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import io
 import os
+import struct
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -39,35 +42,57 @@ if TYPE_CHECKING:  # reporters.cost imports costing, and so pydantic: `check` ne
 
     from seedance_lint.reporters.cost import CostFormat, RowBlock
 
-#: Bytes of whole lines a worker takes at a time.
-BLOCK_BYTES = 4 << 20
+#: Bytes of whole lines a process takes at a time. A worker holds its block twice (bytes and lines) and
+#: its findings: 4 MB blocks made each worker 10 MB larger and balanced the work worse.
+BLOCK_BYTES = 512 << 10
 #: Files below this are linted serially: starting the workers would cost more than it saves.
 MIN_BYTES = 8 << 20
-#: Blocks in flight per worker: enough to keep each busy, few enough to bound memory.
-AHEAD = 2
+#: Blocks in flight per worker: enough to keep each busy while this process lints a block of its own.
+AHEAD = 4
+#: Blocks done or in flight, at most, per worker: results that wait for an earlier block stay few.
+WINDOW = 8
 
 
 def cpu_count() -> int:
-    """The CPUs this process may run on (its affinity, not the machine's count)."""
+    """The CPUs this process may run on: its affinity (not the machine's count), and a container's CPU
+    quota where one is set (cgroup v2), whichever is fewer."""
     try:
-        return len(os.sched_getaffinity(0))
+        cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, _cpu_quota() or cpus))
+
+
+#: Where a cgroup v2 container's CPU quota is: "max 100000", or "200000 100000" for two CPUs' worth.
+CPU_MAX = "/sys/fs/cgroup/cpu.max"
+
+
+def _cpu_quota() -> int | None:
+    """The CPUs' worth of time a container may use (rounded up), or None where no quota is set."""
+    try:
+        with open(CPU_MAX) as limits:
+            quota, period = limits.read().split()[:2]
+        return -(-int(quota) // int(period)) or None
+    except (OSError, ValueError, ZeroDivisionError):  # no cgroup v2, or "max": no quota
+        return None
+
+
+def processes(jobs: int) -> int:
+    """How many processes to use for ``jobs`` (0: "auto", one per CPU): never more than the CPUs available,
+    since the work is all CPU and more processes would only take turns."""
+    cpus = cpu_count()
+    return min(jobs or cpus, cpus)
 
 
 def applies(source: Source, jobs: int) -> bool:
-    """Whether workers lint or price this file: a large JSON Lines file, more than one job, and fork."""
-    if jobs < 2 or source.format != "jsonl" or source.path is None or source.problem is not None:
+    """Whether workers lint or price this file: a large JSON Lines file, fork, and two CPUs or more to use."""
+    if jobs == 1 or source.format != "jsonl" or source.path is None or source.problem is not None:
         return False
     try:
         large = source.path.stat().st_size >= MIN_BYTES
     except OSError:
         return False
-    if not large:
-        return False
-    import multiprocessing  # about 10 ms: imported only for a file that may need it
-
-    return "fork" in multiprocessing.get_all_start_methods()
+    return large and hasattr(os, "fork") and processes(jobs) > 1
 
 
 @dataclass
@@ -161,13 +186,15 @@ def _blocks(path: os.PathLike) -> Iterator[tuple[int, int, int]]:
 
 
 def lint_source(linter: Linter, source: Source, file_lint: _FileLint, jobs: int) -> Iterator[Diagnostic]:
-    """The diagnostics of one JSON Lines file, in the serial order, from ``jobs`` worker processes."""
+    """The diagnostics of one JSON Lines file, in the serial order, from ``jobs`` processes (this one too)."""
     global _JOB
+    jobs = processes(jobs)
     file_lint._mentions = _mentions(source)  # as the workers are told: found once, in this process
-    _JOB = (linter, source, file_lint._mentions)
+    # Blocks are linted by a linter of their own: the one given counts the run's tasks and holds its taskUUIDs.
+    _JOB = (Linter(linter.selection, linter.spec), source, file_lint._mentions)
     base, found = 0, False  # tasks of the file before the current block
-    with _pool(jobs) as pool:
-        for (first_line, start, size), result in _in_order(pool, _blocks(source.path), jobs * AHEAD):
+    with _pool(jobs - 1, _lint_block) as pool:
+        for (first_line, start, size), result in _in_order(pool, _blocks(source.path)):
             yield from _merge(file_lint, base, first_line, (start, size), result)
             base += result.tasks
             found = found or result.found
@@ -178,31 +205,130 @@ def lint_source(linter: Linter, source: Source, file_lint: _FileLint, jobs: int)
 
 
 @contextmanager
-def _pool(jobs: int) -> Iterator:
-    """``jobs`` forked workers (a ProcessPoolExecutor: a worker that dies breaks the pool, never hangs it).
+def _pool(workers: int, work: Callable) -> Iterator[list[_Worker]]:
+    """``workers`` forked processes that run ``work`` on the blocks sent to them.
 
     The objects loaded so far are frozen out of the garbage collector while
-    the workers are forked (on the first submit), so that a worker's
-    collections do not write to (and copy) the pages it shares with this process.
+    the workers are forked, so that a worker's collections do not write to
+    (and copy) the pages it shares with this process.
     """
     import gc
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from importlib import import_module
 
+    for name in ("pickle", "signal"):  # imported once here, before the fork, not by each worker after it
+        import_module(name)
     gc.freeze()
-    pool = ProcessPoolExecutor(jobs, multiprocessing.get_context("fork"), initializer=_ignore_interrupts)
+    pool: list[_Worker] = []
     try:
+        for _ in range(workers):
+            pool.append(_Worker(work, pool))
         yield pool
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        for worker in pool:
+            worker.stop()
         gc.unfreeze()
 
 
-def _ignore_interrupts() -> None:
-    """Ctrl-C is the main process's to handle (exit 130): workers print no traceback of their own."""
+class _Worker:
+    """A forked process that works on the blocks sent down one pipe and sends each result back up another.
+
+    No thread of this process stands between it and its worker (a
+    ProcessPoolExecutor's does, and needs the GIL this process is busy with:
+    its worker waited for blocks and this process did half the work). The
+    pipe back is made large, where the system allows, so that a worker can
+    run several results ahead of this process reading them.
+    """
+
+    def __init__(self, work: Callable, others: list[_Worker]) -> None:
+        to_worker, self._down = os.pipe()
+        self._up, from_worker = os.pipe()
+        _widen(from_worker)
+        self.pid = os.fork()
+        if self.pid == 0:  # the worker: it never returns from here
+            for fd in [self._down, self._up, *(fd for other in others for fd in (other._down, other._up))]:
+                os.close(fd)  # a pipe end of another worker kept open here would keep it from seeing the end
+            _serve(work, to_worker, from_worker)
+        os.close(to_worker)
+        os.close(from_worker)
+        self.in_flight = 0
+
+    def submit(self, block: tuple[int, int, int]) -> None:
+        os.write(self._down, _BLOCK.pack(*block))
+        self.in_flight += 1
+
+    def ready(self) -> bool:
+        """Whether the next result has begun to arrive (the rest follows at once)."""
+        import select
+
+        return bool(select.select([self._up], [], [], 0)[0])
+
+    def result(self) -> object:
+        import pickle
+
+        header = _read_exactly(self._up, _SIZE.size)
+        data = _read_exactly(self._up, _SIZE.unpack(header)[0]) if len(header) == _SIZE.size else b""
+        if not data:
+            raise WorkerError("a --jobs worker process stopped before it finished (killed? out of memory?); "
+                              "--jobs 1 runs without workers")
+        self.in_flight -= 1
+        return pickle.loads(data)
+
+    def stop(self) -> None:
+        """Close the pipes (a worker reading the next block then ends) and wait for the process."""
+        os.close(self._down)
+        os.close(self._up)
+        if self.in_flight:  # stopped early (an error here, Ctrl-C): the worker's work is not wanted
+            import signal
+
+            os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+
+
+#: A block sent to a worker: (first line number, offset, size); a result's size in front of its pickle.
+_BLOCK = struct.Struct("=3Q")
+_SIZE = struct.Struct("=Q")
+
+
+def _widen(fd: int) -> None:
+    """Make a pipe hold up to a megabyte (Linux; elsewhere it keeps its size and works as well, if slower)."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
+    except (ImportError, AttributeError, OSError):
+        pass
+
+
+def _read_exactly(fd: int, size: int) -> bytearray:
+    """``size`` bytes from a pipe, or fewer if it closes first (the worker died)."""
+    data = bytearray()
+    while len(data) < size and (piece := os.read(fd, size - len(data))):
+        data += piece
+    return data
+
+
+def _serve(work: Callable, blocks: int, results: int) -> None:
+    """The worker's loop: a block in, its result out, until the pipe of blocks closes; then exit."""
+    import pickle
     import signal
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    code = 0
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle (exit 130)
+        with open(blocks, "rb") as incoming:
+            while len(block := incoming.read(_BLOCK.size)) == _BLOCK.size:
+                data = pickle.dumps(_guarded(work, *_BLOCK.unpack(block)), pickle.HIGHEST_PROTOCOL)
+                _write_all(results, _SIZE.pack(len(data)) + data)
+    except BaseException:  # noqa: BLE001 - nothing may leave this process but its exit code
+        code = 1
+    finally:
+        os._exit(code)  # no cleanup of the main process's state: its buffers, atexit hooks, open files
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 class WorkerError(Exception):
@@ -230,28 +356,44 @@ def _guarded(work: Callable, *block: int) -> object:
         return _Failure(f"{type(error).__name__}: {error}", traceback.format_exc())
 
 
-def _in_order(pool, blocks: Iterator[tuple[int, int, int]], ahead: int,  # noqa: ANN001
+def _in_order(pool: list[_Worker], blocks: Iterator[tuple[int, int, int]],
               work: Callable = _lint_block) -> Iterator[tuple[tuple, object]]:
-    """(block, work(*block)) for each block, in order, with at most ``ahead`` blocks in flight."""
-    pending: deque = deque()
+    """(block, work(*block)) for each block, in order.
+
+    Each worker has up to AHEAD blocks in flight; while they all do, this
+    process works on the next block itself instead of waiting (it has only
+    the merging to do otherwise). At most WINDOW blocks per worker are held,
+    done or not, so results that wait for an earlier block stay few.
+    """
+    pending: deque = deque()  # (block, the worker on it, or _Done: the result of a block done here)
     for block in blocks:
-        pending.append((block, pool.submit(_guarded, work, *block)))
-        if len(pending) >= ahead:
-            block, waiting = pending.popleft()
-            yield block, _result(waiting)
+        idle = min(pool, key=lambda worker: worker.in_flight)
+        if idle.in_flight < AHEAD:
+            idle.submit(block)
+            pending.append((block, idle))
+        else:
+            pending.append((block, _Done(work(*block))))
+        while pending and (_ready(pending[0][1]) or len(pending) > len(pool) * WINDOW):
+            block, job = pending.popleft()
+            yield block, _result(job)
     while pending:
-        block, waiting = pending.popleft()
-        yield block, _result(waiting)
+        block, job = pending.popleft()
+        yield block, _result(job)
 
 
-def _result(future) -> object:  # noqa: ANN001 - a concurrent.futures.Future
-    from concurrent.futures.process import BrokenProcessPool
+@dataclass(frozen=True)
+class _Done:
+    """The result of a block this process worked on itself."""
 
-    try:
-        result = future.result()
-    except BrokenProcessPool:
-        raise WorkerError("a --jobs worker process stopped before it finished (killed? out of memory?); "
-                          "--jobs 1 runs without workers") from None
+    result: object
+
+
+def _ready(job: _Worker | _Done) -> bool:
+    return isinstance(job, _Done) or job.ready()
+
+
+def _result(job: _Worker | _Done) -> object:
+    result = job.result if isinstance(job, _Done) else job.result()
     if isinstance(result, _Failure):
         raise WorkerError(f"in a --jobs worker: {result.description}") from _RemoteTrace(result.trace)
     return result
@@ -336,12 +478,13 @@ def _renderer(fmt: CostFormat) -> Callable:
 
 def cost_blocks(source: Source, jobs: int, fmt: CostFormat, currency: str,
                 max_task: Decimal | None) -> Iterator[RowBlock | str]:
-    """commands.cost_blocks for a JSON Lines file, from ``jobs`` worker processes, in file order."""
+    """commands.cost_blocks for a JSON Lines file, from ``jobs`` processes (this one too), in file order."""
     global _JOB
+    jobs = processes(jobs)
     _JOB = (None, source, (fmt, currency, max_task, _mentions(source)))
     base, found = 0, False  # tasks of the file before the current block
-    with _pool(jobs) as pool:
-        for _, (lines_found, *items) in _in_order(pool, _blocks(source.path), jobs * AHEAD, _price_block):
+    with _pool(jobs - 1, _price_block) as pool:
+        for _, (lines_found, *items) in _in_order(pool, _blocks(source.path), _price_block):
             found = found or lines_found
             for item in items:  # task indices count from the worker's block: from the file's start here
                 yield item if isinstance(item, str) else item._replace(first=item.first + base)

@@ -172,6 +172,43 @@ def test_the_taskuuid_table_reports_repeats_across_runs_case_and_spellings() -> 
     assert table.add_run([f"{n:08x}-0000-4000-8000-000000000000" for n in (7, 4999)], "e.jsonl", 1) == [0, 1]
 
 
+def test_a_batch_of_new_taskuuids_is_remembered_in_one_span() -> None:
+    """The table's size is 16 bytes a UUID and its slots: where each was seen takes one entry per span."""
+    from seedance_lint.engine import TaskUuids
+
+    table = TaskUuids()
+    for run in range(10):
+        table.add_run([f"{run:04x}{n:04x}-0000-4000-8000-000000000000" for n in range(100)], "a.jsonl", 100 * run)
+    table.setdefault("ffffffff-0000-4000-8000-000000000000", "a.jsonl", 1000)
+    assert len(table._span_start) == 1 and table.setdefault("00090063-0000-4000-8000-000000000000", "b", 0) == ("a.jsonl", 999)
+
+
+_SOME_UUIDS = [f"{n:08x}-0000-4000-8000-00000000000{n % 3}" for n in range(6)] + ["6513270E-269E-4D37-B2A7-4DE452E6B438",
+                                                                            "6513270e-269e-4d37-b2a7-4de452e6b438", "x"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a.jsonl", "b.jsonl"]), st.integers(0, 3), st.booleans(),
+                          st.lists(st.sampled_from(_SOME_UUIDS), max_size=5))))
+def test_the_taskuuid_table_answers_as_a_dict_of_first_sightings(calls: list) -> None:
+    """Runs and single UUIDs, repeated within and across runs and files, at gaps and overlaps of task indices:
+    the spans that stand for where each UUID was seen give what a plain dict gives."""
+    from seedance_lint.engine import TaskUuids
+
+    table, first, index = TaskUuids(), {}, {"a.jsonl": 0, "b.jsonl": 0}
+    for file, gap, as_run, uuids in calls:
+        index[file] += gap
+        start = index[file]
+        expected = [first.setdefault(u.lower(), (file, start + o)) for o, u in enumerate(uuids)]
+        if as_run:
+            repeats = table.add_run(uuids, file, start)
+            assert repeats == [o for o, e in enumerate(expected) if e != (file, start + o)]
+            assert [table.setdefault(u, "z", 0) for u in uuids] == expected
+        else:
+            assert [table.setdefault(u, file, start + o) for o, u in enumerate(uuids)] == expected
+        index[file] += len(uuids)
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.binary(max_size=40) | st.sampled_from([b"\n", b"\r", b"\r\n", b"\x0b", b"\x1c", b"\xe2\x80\xa8"]),
                 max_size=30).map(b"".join), st.integers(1, 64))

@@ -115,13 +115,13 @@ def test_show_config_prints_the_merged_settings(run_cli, write_files) -> None:
         "budget": "12.50",  # a decimal string, exactly as written
         "max-task-cost": "0.1",  # a TOML float, read through its shortest repr, not as binary 0.1000000000000000055...
         "strict": True,
-        "jobs": 1,
+        "jobs": 2,
     }
 
 
 def test_show_config_without_a_file(run_cli, tmp_path: Path) -> None:
     shown = run_cli(["check", "--show-config"], cwd=tmp_path).json()
-    assert shown["config-file"] is None and shown["select"] == [] and shown["budget"] is None and shown["jobs"] == 1
+    assert shown["config-file"] is None and shown["select"] == [] and shown["budget"] is None and shown["jobs"] == 2
 
 
 def test_show_config_spells_jobs_auto_as_written(run_cli, write_files) -> None:

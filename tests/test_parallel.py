@@ -38,6 +38,7 @@ def _lint(path: Path, jobs: int) -> tuple[list, int]:
 def tiny_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "BLOCK_BYTES", 700)
     monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "cpu_count", lambda: 4)  # workers however few CPUs the machine has
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.data_too_large, HealthCheck.too_slow])
@@ -46,7 +47,8 @@ def test_workers_report_what_one_process_reports(tmp_path: Path, tiny_blocks: No
                                                  bom: bool) -> None:
     path = tmp_path / "batch.jsonl"
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + "\n".join(chosen).encode() + b"\n")
-    assert _lint(path, 2) == _lint(path, 1)
+    serial = _lint(path, 1)
+    assert _lint(path, 2) == serial and _lint(path, 3) == serial  # this process and one worker; and two workers
 
 
 def test_a_taskuuid_repeated_in_another_block_is_reported_with_its_first_use(tmp_path: Path, tiny_blocks: None) -> None:
@@ -65,6 +67,16 @@ def test_small_files_and_other_formats_stay_serial(tmp_path: Path) -> None:
     assert not parallel.applies(Source(str(small), small, "jsonl", True), 2)
     assert not parallel.applies(Source(str(small), small, "json", True), 2)
     assert not parallel.applies(Source(str(small), small, "jsonl", True), 1)
+
+
+def test_one_cpu_means_no_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    path = tmp_path / "b.jsonl"
+    path.write_text("{}\n")
+    assert parallel.applies(Source(str(path), path, "jsonl", True), 0)
+    monkeypatch.setattr(parallel, "cpu_count", lambda: 1)
+    assert not parallel.applies(Source(str(path), path, "jsonl", True), 0)
+    assert not parallel.applies(Source(str(path), path, "jsonl", True), 2)
 
 
 @pytest.mark.parametrize("given", ["0", "-1", "two", "\u00b2", "\u0663"])  # superscript two, Arabic-Indic three
@@ -110,11 +122,32 @@ def jobs_seen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return seen
 
 
-def test_jobs_auto_is_one_per_available_cpu(run_cli, tmp_path: Path, jobs_seen: list[int]) -> None:
+def test_jobs_auto_is_one_per_available_cpu_and_the_default_two(run_cli, tmp_path: Path,
+                                                                 jobs_seen: list[int]) -> None:
     seen = jobs_seen
     run_cli(["check", "--jobs", "auto", "b.jsonl"], cwd=tmp_path)
-    run_cli(["check", "b.jsonl"], cwd=tmp_path)  # the default: no workers
-    assert seen == [3, 1]
+    run_cli(["check", "b.jsonl"], cwd=tmp_path)  # the default: this process and one worker
+    assert seen == [0, 2] and [parallel.processes(jobs) for jobs in seen] == [3, 2]
+
+
+@pytest.mark.parametrize(("jobs", "cpus", "used"), [(0, 3, 3), (2, 3, 2), (2, 1, 1), (8, 3, 3), (1, 8, 1)])
+def test_never_more_processes_than_cpus(monkeypatch: pytest.MonkeyPatch, jobs: int, cpus: int, used: int) -> None:
+    monkeypatch.setattr(parallel, "cpu_count", lambda: cpus)
+    assert parallel.processes(jobs) == used
+
+
+@pytest.mark.parametrize(("cpu_max", "cpus"), [("max 100000\n", 4), ("150000 100000\n", 2), ("50000 100000\n", 1),
+                                              ("400000 100000\n", 4), ("garbage\n", 4), (None, 4)])
+def test_a_containers_cpu_quota_counts_as_cpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               cpu_max: str | None, cpus: int) -> None:
+    import os
+
+    limits = tmp_path / "cpu.max"
+    if cpu_max is not None:
+        limits.write_text(cpu_max)
+    monkeypatch.setattr(parallel, "CPU_MAX", str(limits))
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1, 2, 3}, raising=False)
+    assert parallel.cpu_count() == cpus
 
 
 def test_jobs_from_the_config_file_and_the_flag_on_top(run_cli, tmp_path: Path, jobs_seen: list[int]) -> None:
@@ -124,7 +157,7 @@ def test_jobs_from_the_config_file_and_the_flag_on_top(run_cli, tmp_path: Path, 
     run_cli(["check", "--jobs", "1", "b.jsonl"], cwd=tmp_path)  # a CI machine's config, one run without workers
     (tmp_path / ".seedance-lint.toml").write_text("jobs = 2\n")
     run_cli(["check", "b.jsonl"], cwd=tmp_path)
-    assert seen == [3, 1, 2]
+    assert seen == [0, 1, 2]
     assert run_cli(["cost", "--show-config"], cwd=tmp_path).json()["jobs"] == 2
 
 
@@ -172,6 +205,7 @@ def test_a_failing_worker_is_an_internal_error_not_a_hang(run_cli, tmp_path: Pat
 
     task = (Path(__file__).parent.parent / "examples" / "text-to-video.json").read_text().replace("\n", " ")
     (tmp_path / "b.jsonl").write_text((task + "\n") * 4)
+    monkeypatch.setattr(parallel, "AHEAD", 100)  # every block to the worker: this process never lints one itself
     monkeypatch.setattr(parallel, "items_from", failure)  # the workers, forked after this, run it
     monkeypatch.setattr(batch, "value_items_from", failure)
     result = run_cli([command, "--jobs", "2", "b.jsonl"], cwd=tmp_path)
@@ -207,3 +241,40 @@ def test_a_moved_diagnostic_keeps_every_field_but_its_task() -> None:
 
     d = Diagnostic("f.jsonl", 3, 4, "SDL204", "unsupported-dimensions", "error", "m", "/width", 1, Fix("/width", 864))
     assert astuple(parallel._moved(d, 9)) == astuple(replace(d, task=9))
+
+
+class _SlowWorker:
+    """A worker whose results are never ready before they are asked for (a slow worker)."""
+
+    def __init__(self, work: Callable) -> None:
+        self.work, self.in_flight, self.submitted, self.results = work, 0, [], []
+
+    def submit(self, block: tuple[int, ...]) -> None:
+        self.submitted.append(block[0])
+        self.results.append(self.work(*block))
+        self.in_flight += 1
+
+    def ready(self) -> bool:
+        return False
+
+    def result(self) -> object:
+        self.in_flight -= 1
+        return self.results.pop(0)
+
+
+def test_this_process_works_on_blocks_while_every_worker_is_busy_and_results_come_in_order(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "AHEAD", 2)
+    monkeypatch.setattr(parallel, "WINDOW", 4)
+    here: list[int] = []
+
+    def work(number: int) -> int:
+        if number not in worker.submitted:
+            here.append(number)
+        return number * 10
+
+    worker = _SlowWorker(work)
+    done = list(parallel._in_order([worker], iter([(n,) for n in range(10)]), work))
+    assert done == [((n,), n * 10) for n in range(10)]
+    assert sorted(worker.submitted + here) == list(range(10))
+    assert worker.submitted[:2] == [0, 1] and 2 in here  # two in flight, then the third block is done here

@@ -11,7 +11,7 @@ PROBE = """
 import sys
 from seedance_lint.cli import main
 code = main(sys.argv[1:])
-heavy = sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'jsonschema', 'yaml', 'multiprocessing'})
+heavy = sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'jsonschema', 'yaml', 'multiprocessing', 'pickle'})
 print(code, ' '.join(heavy))
 """
 
@@ -28,7 +28,7 @@ def test_clean_json_file_needs_no_pydantic_jsonschema_or_yaml(tmp_path) -> None:
 
 
 def test_small_jsonl_file_starts_no_workers(tmp_path) -> None:
-    """--jobs defaults to every CPU, but a small JSON Lines file is linted here: multiprocessing is not imported."""
+    """--jobs defaults to two processes, but a small JSON Lines file is linted here: nothing for workers is imported."""
     assert _imports(tmp_path, "check", str(EXAMPLES_DIR / "batch.jsonl")) == (0, [])
 
 
