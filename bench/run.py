@@ -12,11 +12,12 @@ Sections (issue 6's targets):
   a. one request file: `seedance-lint check FILE` vs `check-jsonschema --schemafile SCHEMA FILE` (wall time);
   b. 1,000 request files in one call, same comparison;
   c. a 100,000-task JSONL: tasks/s of `seedance-lint check` and `seedance-lint cost` (subprocesses, wall
-     time) vs tasks/s of plain json.loads over the same lines in this process; 90% valid (the failing
+     time; as installed, two processes on two CPUs, and with --jobs 1, one) vs tasks/s of plain json.loads
+     over the same lines in this process; 90% valid (the failing
      tenth with mistakes of every kind), all valid, and 90% valid with one mistake shared by the failing
      tenth (duration out of range: a generator script with one bug);
-  d. peak RSS of `check --format json` and `cost --format json` on a large JSONL (GNU time's %M of that child);
-  e. scaling over 1k, 10k, 100k tasks.
+  d. peak memory of `check --format json` and `cost --format json` on a large JSONL, all processes summed;
+  e. scaling over 1k, 10k, 100k tasks (one process).
 The corpus comes from bench/make_corpus.py (deterministic) and is made on first use.
 """
 from __future__ import annotations
@@ -403,13 +404,13 @@ def section_throughput(report: Report, repeats: int, count: int, has_cost: bool)
             "json.loads per line (this process)": in_process(lambda: _loads_all(path, json.loads)),
             "orjson.loads per line (this process)": in_process(lambda: _loads_all(path, orjson.loads)),
             "seedance-lint check (CLI)": lambda: run_child(ours() + ["check", str(path)]),
-            "seedance-lint check --jobs 2 (CLI)": lambda: run_child(ours() + ["check", "--jobs", "2", str(path)]),
+            "seedance-lint check --jobs 1 (CLI)": lambda: run_child(ours() + ["check", "--jobs", "1", str(path)]),
             "Linter.lint_sources (this process, no startup)": in_process(lambda: _linter_in_process(path)),
         }
         if has_cost:
             contenders["seedance-lint cost (CLI)"] = lambda: run_child(ours() + ["cost", str(path), "--format", "json"])
-            contenders["seedance-lint cost --jobs 2 (CLI)"] = lambda: run_child(
-                ours() + ["cost", "--jobs", "2", str(path), "--format", "json"])
+            contenders["seedance-lint cost --jobs 1 (CLI)"] = lambda: run_child(
+                ours() + ["cost", "--jobs", "1", str(path), "--format", "json"])
         series = alternate(contenders, repeats)
         base = count / series["json.loads per line (this process)"].wall
         entry: dict[str, float] = {"size_mb": size_mb}
@@ -423,7 +424,7 @@ def section_throughput(report: Report, repeats: int, count: int, has_cost: bool)
     for label, entry in found.items():
         base = entry["json.loads per line (this process)"]
         for name in ("seedance-lint check (CLI)", "seedance-lint cost (CLI)",
-                     "seedance-lint check --jobs 2 (CLI)", "seedance-lint cost --jobs 2 (CLI)"):
+                     "seedance-lint check --jobs 1 (CLI)", "seedance-lint cost --jobs 1 (CLI)"):
             if name in entry:
                 ratio = entry[name] / base
                 report.say(f"- {label}: {name} / json.loads = **{ratio:.2f}x** "
@@ -441,10 +442,10 @@ def section_memory(report: Report, sizes: list[int], has_cost: bool, full: bool)
     report.say()
     # JSON is the format a pipeline keeps, and the one whose whole document used to be built in memory.
     commands = {"check --format json": ["check", "--format", "json"],
-                "check --format json --jobs 2": ["check", "--format", "json", "--jobs", "2"]}
+                "check --format json --jobs 1": ["check", "--format", "json", "--jobs", "1"]}
     if has_cost:
         commands["cost --format json"] = ["cost", "--format", "json"]
-        commands["cost --format json --jobs 2"] = ["cost", "--format", "json", "--jobs", "2"]
+        commands["cost --format json --jobs 1"] = ["cost", "--format", "json", "--jobs", "1"]
     corpora = (("90% valid", make_corpus.DEFAULT_INVALID), ("all valid", 0.0))
     rows, found = [], {}
     for name, args in commands.items():
@@ -482,11 +483,12 @@ def section_scaling(report: Report, repeats: int, counts: list[int], has_cost: b
     report.say(f"## e. Scaling (90% valid JSONL), median of {repeats}")
     report.say()
     report.say("The marginal cost between two sizes cancels the fixed startup; CPU time (user + system) is "
-               "shown beside wall time because other work on a shared machine inflates wall time unevenly.")
+               "shown beside wall time because other work on a shared machine inflates wall time unevenly. "
+               "One process (`--jobs 1`): the default would use a worker for the 100k file only.")
     report.say()
-    commands = {"check": ["check"]}
+    commands = {"check --jobs 1": ["check", "--jobs", "1"]}
     if has_cost:
-        commands["cost"] = ["cost", "--format", "json"]
+        commands["cost --jobs 1"] = ["cost", "--jobs", "1", "--format", "json"]
     rows, found = [], {}
     for name, args in commands.items():
         runs: dict[int, Series] = {}

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import os
+import select
 import struct
 from array import array
 from collections import deque
@@ -251,16 +252,19 @@ class _Worker:
         os.close(to_worker)
         os.close(from_worker)
         self.in_flight = 0
+        self._poll = select.poll()
+        self._poll.register(self._up, select.POLLIN)
 
     def submit(self, block: tuple[int, int, int]) -> None:
-        os.write(self._down, _BLOCK.pack(*block))
+        try:
+            os.write(self._down, _BLOCK.pack(*block))
+        except BrokenPipeError:  # not the reader of our output leaving: the worker is gone
+            raise _stopped() from None
         self.in_flight += 1
 
     def ready(self) -> bool:
         """Whether the next result has begun to arrive (the rest follows at once)."""
-        import select
-
-        return bool(select.select([self._up], [], [], 0)[0])
+        return bool(self._poll.poll(0))
 
     def result(self) -> object:
         import pickle
@@ -268,8 +272,7 @@ class _Worker:
         header = _read_exactly(self._up, _SIZE.size)
         data = _read_exactly(self._up, _SIZE.unpack(header)[0]) if len(header) == _SIZE.size else b""
         if not data:
-            raise WorkerError("a --jobs worker process stopped before it finished (killed? out of memory?); "
-                              "--jobs 1 runs without workers")
+            raise _stopped()
         self.in_flight -= 1
         return pickle.loads(data)
 
@@ -281,7 +284,10 @@ class _Worker:
             import signal
 
             os.kill(self.pid, signal.SIGKILL)
-        os.waitpid(self.pid, 0)
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:  # already reaped
+            pass
 
 
 #: A block sent to a worker: (first line number, offset, size); a result's size in front of its pickle.
@@ -333,6 +339,11 @@ def _write_all(fd: int, data: bytes) -> None:
 
 class WorkerError(Exception):
     """A worker failed: an internal error in it (its trace is the cause), or it died."""
+
+
+def _stopped() -> WorkerError:
+    return WorkerError("a --jobs worker process stopped before it finished (killed? out of memory?); "
+                       "--jobs 1 runs without workers")
 
 
 class _RemoteTrace(Exception):

@@ -278,3 +278,15 @@ def test_this_process_works_on_blocks_while_every_worker_is_busy_and_results_com
     assert done == [((n,), n * 10) for n in range(10)]
     assert sorted(worker.submitted + here) == list(range(10))
     assert worker.submitted[:2] == [0, 1] and 2 in here  # two in flight, then the third block is done here
+
+
+def test_a_worker_gone_before_a_block_is_sent_is_a_worker_error_not_a_closed_reader() -> None:
+    """Writing to a dead worker's pipe raises BrokenPipeError, which the CLI takes for `| head` leaving quietly."""
+    import os
+    import signal
+
+    with parallel._pool(1, lambda *block: block) as pool:
+        os.kill(pool[0].pid, signal.SIGKILL)
+        os.waitpid(pool[0].pid, 0)
+        with pytest.raises(parallel.WorkerError, match="stopped before it finished"):
+            pool[0].submit((1, 0, 0))
