@@ -177,13 +177,28 @@ def _blocks(path: os.PathLike) -> Iterator[tuple[int, int, int]]:
     their blocks (a repeated taskUUID's message names the line of its first use).
     """
     line, start = 1, 0
-    with open(path, "rb") as stream:
-        while data := stream.read(BLOCK_BYTES):
-            if not data.endswith(b"\n"):
-                data += stream.readline()
-            yield line, start, len(data)
-            line += data.count(b"\n")
-            start += len(data)
+    block = bytearray(BLOCK_BYTES)  # one buffer, read into again and again: no block is allocated or copied
+    with open(path, "rb", buffering=0) as stream:
+        while size := stream.readinto(block):
+            lines = block.count(b"\n", 0, size)
+            if block[size - 1] != ord("\n"):  # the block ends inside a line: take the rest of it
+                rest = _rest_of_line(stream)
+                size, lines = size + len(rest), lines + rest.endswith(b"\n")
+            yield line, start, size
+            line, start = line + lines, start + size
+
+
+def _rest_of_line(stream: BinaryIO) -> bytes:
+    """The bytes up to and including the next line feed (or the end) of an unbuffered stream, read a few
+    kilobytes at a time; the stream is left just after them."""
+    rest = b""
+    while piece := stream.read(4096):
+        end = piece.find(b"\n")
+        if end >= 0:
+            stream.seek(end + 1 - len(piece), os.SEEK_CUR)
+            return rest + piece[: end + 1]
+        rest += piece
+    return rest
 
 
 def lint_source(linter: Linter, source: Source, file_lint: _FileLint, jobs: int) -> Iterator[Diagnostic]:

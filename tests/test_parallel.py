@@ -290,3 +290,20 @@ def test_a_worker_gone_before_a_block_is_sent_is_a_worker_error_not_a_closed_rea
         os.waitpid(pool[0].pid, 0)
         with pytest.raises(parallel.WorkerError, match="stopped before it finished"):
             pool[0].submit((1, 0, 0))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.binary(max_size=9000).map(lambda b: b.replace(b"\n", b"")), max_size=12), st.booleans(),
+       st.integers(1, 5000))
+def test_blocks_are_whole_lines_with_their_first_line_numbers(tmp_path: Path, lines: list[bytes], last_feed: bool,
+                                                              size: int) -> None:
+    data = b"\n".join(lines) + (b"\n" if last_feed and lines else b"")
+    path = tmp_path / "b.jsonl"
+    path.write_bytes(data)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(parallel, "BLOCK_BYTES", size)
+        blocks = list(parallel._blocks(path))
+    assert b"".join(data[start : start + length] for _, start, length in blocks) == data
+    for line, start, length in blocks:
+        assert start == 0 or data[start - 1 : start] == b"\n"  # each block starts a line
+        assert line == data[:start].count(b"\n") + 1 and length > 0
