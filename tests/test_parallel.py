@@ -233,14 +233,17 @@ def test_workers_are_told_whether_a_walked_file_names_our_model(tmp_path: Path, 
     assert [d.code for d in found] == ["SDL001"] * 8 and reads.read_text() == "read\n"
 
 
-def test_a_moved_diagnostic_keeps_every_field_but_its_task() -> None:
-    """parallel._moved builds the diagnostic field by field: a field added to Diagnostic must be carried too."""
+def test_a_diagnostic_sent_back_as_its_fields_keeps_every_field_but_its_task() -> None:
+    """A block sends each diagnostic as a tuple of its fields: a field added to Diagnostic must be carried too."""
+    import pickle
     from dataclasses import astuple, replace
 
     from seedance_lint.diagnostic import Diagnostic, Fix
 
     d = Diagnostic("f.jsonl", 3, 4, "SDL204", "unsupported-dimensions", "error", "m", "/width", 1, Fix("/width", 864))
-    assert astuple(parallel._moved(d, 9)) == astuple(replace(d, task=9))
+    sent = pickle.loads(pickle.dumps(parallel.fields_of(d)))
+    assert astuple(parallel._rebuilt(sent, 8)) == astuple(replace(d, task=9))
+    assert parallel._rebuilt(parallel.fields_of(replace(d, task=None)), 8) == replace(d, task=None)
 
 
 class _SlowWorker:
