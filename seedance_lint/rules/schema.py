@@ -133,28 +133,29 @@ def _explain_by_member(task: dict, ctx: TaskContext) -> list[tuple[str, Finding]
 
     The request schema constrains each member alone (``properties``) and the
     object's member names (``required``, ``additionalProperties``), so a task's
-    errors are those of its names and those of each member, in jsonschema-rs's
-    order: missing members, each member's errors, unknown members. A batch
-    repeats its members and its mistakes: a member value is explained once per
-    run. None when jsonschema-rs cannot take a value (one that is not JSON:
-    the parsers make none, so this is a safety net): the whole task then
+    errors are those of its names and those of each member: missing members,
+    each failing member's errors (in the task's order), unknown members. The
+    compiled validator says which members fail, in one call; a batch repeats
+    its members and its mistakes, so a failing member's value is explained
+    once per run. None when jsonschema-rs cannot take a value (one that is not
+    JSON: the parsers make none, so this is a safety net): the whole task then
     takes the reference's path.
-
-    The loop runs for every failing task of a batch, so the memo key is made
-    inline (a call per member cost a tenth of the explanation).
     """
-    member_names = _member_names()
-    if member_names is None:
+    if not _members_checked_alone():
         return None
-    required, known = member_names
-    names = task.keys()
-    root = [] if names >= required and names <= known else _root_errors(task)
-    if root is None:
+    try:
+        errors = list(fast_validator().iter_errors(task))
+    except (ValueError, TypeError, OverflowError, KeyError, IndexError):
         return None
-    found = _explained([e for e in root if e.validator != "additionalProperties"], ctx) if root else []
+    root, failing = [], {}
+    for error in errors:
+        path = error.instance_path
+        (failing.setdefault(path[0], []) if path else root).append(error)
+    names = [RsError(e, task) for e in root]
+    found = _explained([e for e in names if e.validator != "additionalProperties"], ctx) if root else []
     memo = _MEMBER_MEMO
-    for name, value in task.items():  # the loop of every failing task: the memo is looked up inline
-        if name not in known:
+    for name, value in task.items():  # the members in the task's order, as the whole task's errors give them
+        if name not in failing:
             continue
         kind = type(value)
         if kind is str:
@@ -165,14 +166,12 @@ def _explain_by_member(task: dict, ctx: TaskContext) -> list[tuple[str, Finding]
             key = (name, kind, repr(value)) if kind is float else None
         member = memo.get(key) if key is not None else None
         if member is None:
-            member = _member_findings(name, value, task, ctx)
-            if member is None:
-                return None
+            member = _explained([RsError(e, task) for e in failing[name]], ctx)
             if key is not None:
                 keep(memo, key, member)
         found += member
     if root:
-        found += _explained([e for e in root if e.validator == "additionalProperties"], ctx)
+        found += _explained([e for e in names if e.validator == "additionalProperties"], ctx)
     return found
 
 
@@ -182,59 +181,19 @@ _BY_MEMBER_KEYWORDS = frozenset({"$schema", "$id", "title", "description", "type
 
 
 @cache
-def _member_names() -> tuple[frozenset[str], frozenset[str]] | None:
-    """(required, known) member names, or None if the schema has a keyword that checks members together."""
+def _members_checked_alone() -> bool:
+    """Whether the request schema has no keyword that checks members together (a member's findings are then
+    its value's alone)."""
     schema = request_schema()
-    if not schema.keys() <= _BY_MEMBER_KEYWORDS or schema.get("type") != "object" or \
-            schema.get("additionalProperties") is not False:
-        return None
-    return frozenset(schema.get("required", ())), frozenset(schema.get("properties", {}))
-
-
-def _root_errors(task: dict) -> list[RsError] | None:
-    """The errors of the task's member names alone (a missing or an unknown member); None as in _member_findings."""
-    try:
-        return [RsError(error, task) for error in _names_validator().iter_errors(task)]
-    except (ValueError, TypeError, OverflowError, KeyError, IndexError):
-        return None
-
-
-@cache
-def _names_validator() -> Any:
-    """The request schema without its members' own constraints: the errors of a task's names only."""
-    import jsonschema_rs
-
-    schema = {key: value for key, value in request_schema().items() if key not in ("$defs", "x-seedance")}
-    schema["properties"] = dict.fromkeys(schema["properties"], True)
-    return jsonschema_rs.validator_for(schema)
+    return schema.keys() <= _BY_MEMBER_KEYWORDS and schema.get("type") == "object" and \
+        schema.get("additionalProperties") is False
 
 
 #: Member findings by (name, type, value), kept for the run: scalars only, and strings up to this length
 #: (an enumeration's value, a typo). The type is part of the key: 5, 5.0 and true are equal in Python, not in
-#: JSON. A prompt or a taskUUID is unique to its task and is checked each time instead.
+#: JSON. A prompt or a taskUUID is unique to its task and is explained each time instead.
 _MEMBER_MEMO: dict[tuple, list[tuple[str, Finding]]] = {}
 _MEMO_STRING_LIMIT = 32
-
-
-def _member_findings(name: str, value: object, task: dict, ctx: TaskContext) -> list[tuple[str, Finding]] | None:
-    """The findings of one member of the task; None when jsonschema-rs cannot take its value."""
-    validator = _member_validator(name)
-    try:
-        if validator.is_valid(value):
-            return []
-        return _explained([RsError(error, task, at=(name,)) for error in validator.iter_errors(value)], ctx)
-    except (ValueError, TypeError, OverflowError, KeyError, IndexError):
-        return None
-
-
-@cache
-def _member_validator(name: str) -> Any:
-    """A compiled validator of one member's schema (its $refs resolved against the request schema's $defs)."""
-    import jsonschema_rs
-
-    schema = request_schema()
-    return jsonschema_rs.validator_for({"$schema": schema["$schema"], "$defs": schema["$defs"],
-                                        **schema["properties"][name]})
 
 
 def _leaf_errors(errors: Iterable[Any]) -> Iterator[Any]:
@@ -282,28 +241,20 @@ def schema_errors(task: object) -> list[Any]:
 class RsError:
     """A jsonschema-rs error with the attributes of jsonschema's ValidationError used here."""
 
-    def __init__(self, error: Any, task: object, parent: tuple = (), at: tuple = ()) -> None:
-        """``at``: the path of the member a member's validator checked (its errors' paths start there)."""
-        self.absolute_path = (*at, *error.instance_path)
+    def __init__(self, error: Any, task: object, parent: tuple = ()) -> None:
+        self.absolute_path = tuple(error.instance_path)
         self.relative_path = self.absolute_path[len(parent):]
         self.instance = _walk(task, self.absolute_path)
         self.validator = error.schema_path[-1]
-        self.schema = _walk(request_schema(), _schema_path(tuple(error.schema_path)[:-1], at))
+        self.schema = _walk(request_schema(), tuple(error.schema_path)[:-1])
         self.validator_value = self.schema.get(self.validator) if isinstance(self.schema, dict) else None
         self.message = error.message
-        self.branches = [[RsError(sub, task, self.absolute_path, at) for sub in branch]
+        self.branches = [[RsError(sub, task, self.absolute_path) for sub in branch]
                          for branch in getattr(error.kind, "context", None) or ()]
 
     @property
     def context(self) -> list[RsError]:
         return [sub for branch in self.branches for sub in branch]
-
-
-def _schema_path(path: tuple, at: tuple) -> tuple:
-    """The path in the request schema of a member validator's schema path (a $ref's target is in $defs)."""
-    if not at or path[:1] == ("$defs",):
-        return path
-    return ("properties", *at, *path)
 
 
 def _walk(node: Any, path: tuple) -> Any:
