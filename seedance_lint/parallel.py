@@ -233,20 +233,37 @@ def _pool(workers: int, work: Callable) -> Iterator[list[_Worker]]:
     (and copy) the pages it shares with this process.
     """
     import gc
+    import signal
     from importlib import import_module
 
-    for name in ("pickle", "signal"):  # imported once here, before the fork, not by each worker after it
-        import_module(name)
+    import_module("pickle")  # imported once here, before the fork, not by each worker after it
     gc.freeze()
     pool: list[_Worker] = []
     try:
         for _ in range(workers):
-            pool.append(_Worker(work, pool))
+            # Ctrl-C is held back over the fork: a worker that took it before ignoring it would run on as a
+            # copy of this process (its output, its exit code); this process takes it once the worker is in
+            # the pool, which stops it.
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            try:
+                pool.append(_Worker(work, pool))
+            finally:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         yield pool
     finally:
-        for worker in pool:
-            worker.stop()
-        gc.unfreeze()
+        try:
+            _stop_all(pool)
+        finally:
+            gc.unfreeze()
+
+
+def _stop_all(pool: list[_Worker]) -> None:
+    """Stop every worker, even when stopping one fails."""
+    if pool:
+        try:
+            pool[0].stop()
+        finally:
+            _stop_all(pool[1:])
 
 
 class _Worker:
@@ -263,11 +280,16 @@ class _Worker:
         to_worker, self._down = os.pipe()
         self._up, from_worker = os.pipe()
         _widen(from_worker)
-        self.pid = os.fork()
+        try:
+            self.pid = os.fork()
+        except OSError as error:
+            for fd in (to_worker, self._down, self._up, from_worker):
+                os.close(fd)
+            raise WorkerError(f"cannot start a --jobs worker: {error.strerror or error}; --jobs 1 runs without "
+                              "workers") from None
         if self.pid == 0:  # the worker: it never returns from here
-            for fd in [self._down, self._up, *(fd for other in others for fd in (other._down, other._up))]:
-                os.close(fd)  # a pipe end of another worker kept open here would keep it from seeing the end
-            _serve(work, to_worker, from_worker)
+            _start(work, to_worker, from_worker, [self._down, self._up, *(fd for other in others
+                                                                          for fd in (other._down, other._up))])
         os.close(to_worker)
         os.close(from_worker)
         self.in_flight = 0
@@ -289,23 +311,24 @@ class _Worker:
         import pickle
 
         header = _read_exactly(self._up, _SIZE.size)
-        data = _read_exactly(self._up, _SIZE.unpack(header)[0]) if len(header) == _SIZE.size else b""
-        if not data:
+        size = _SIZE.unpack(header)[0] if len(header) == _SIZE.size else 0
+        data = _read_exactly(self._up, size) if size else b""
+        if not size or len(data) != size:  # the pipe closed first (a result cut off, or none): the worker died
             raise _stopped()
         self.in_flight -= 1
         return pickle.loads(data)
 
     def stop(self) -> None:
         """Close the pipes (a worker reading the next block then ends) and wait for the process."""
+        import signal
+
         os.close(self._down)
         os.close(self._up)
-        if self.in_flight:  # stopped early (an error here, Ctrl-C): the worker's work is not wanted
-            import signal
-
-            os.kill(self.pid, signal.SIGKILL)
         try:
+            if self.in_flight:  # stopped early (an error here, Ctrl-C): the worker's work is not wanted
+                os.kill(self.pid, signal.SIGKILL)
             os.waitpid(self.pid, 0)
-        except ChildProcessError:  # already reaped
+        except (ChildProcessError, ProcessLookupError):  # already reaped (by us, or the kernel: SIGCHLD ignored)
             pass
 
 
@@ -332,22 +355,31 @@ def _read_exactly(fd: int, size: int) -> bytearray:
     return data
 
 
-def _serve(work: Callable, blocks: int, results: int) -> None:
-    """The worker's loop: a block in, its result out, until the pipe of blocks closes; then exit."""
-    import pickle
-    import signal
-
-    code = 0
+def _start(work: Callable, blocks: int, results: int, others: list[int]) -> None:
+    """The worker, just forked: it closes what is not its own, ignores Ctrl-C, serves, and exits; whatever
+    happens, it never returns into the copy of the main process it is."""
+    code = 1
     try:
+        import signal
+
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle (exit 130)
-        with open(blocks, "rb") as incoming:
-            while len(block := incoming.read(_BLOCK.size)) == _BLOCK.size:
-                data = pickle.dumps(_guarded(work, *_BLOCK.unpack(block)), pickle.HIGHEST_PROTOCOL)
-                _write_all(results, _SIZE.pack(len(data)) + data)
-    except BaseException:  # noqa: BLE001 - nothing may leave this process but its exit code
-        code = 1
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        for fd in others:
+            os.close(fd)  # a pipe end of another worker kept open here would keep it from seeing the end
+        _serve(work, blocks, results)
+        code = 0
     finally:
         os._exit(code)  # no cleanup of the main process's state: its buffers, atexit hooks, open files
+
+
+def _serve(work: Callable, blocks: int, results: int) -> None:
+    """The worker's loop: a block in, its result out, until the pipe of blocks closes."""
+    import pickle
+
+    with open(blocks, "rb") as incoming:
+        while len(block := incoming.read(_BLOCK.size)) == _BLOCK.size:
+            data = pickle.dumps(_guarded(work, *_BLOCK.unpack(block)), pickle.HIGHEST_PROTOCOL)
+            _write_all(results, _SIZE.pack(len(data)) + data)
 
 
 def _write_all(fd: int, data: bytes) -> None:

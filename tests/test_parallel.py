@@ -43,8 +43,8 @@ def tiny_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.data_too_large, HealthCheck.too_slow])
 @given(lines(), st.booleans())
-def test_workers_report_what_one_process_reports(tmp_path: Path, tiny_blocks: None, chosen: list[str],
-                                                 bom: bool) -> None:
+def test_workers_report_what_one_process_reports(tmp_path: Path, tiny_blocks: None, deadline: None,
+                                                 chosen: list[str], bom: bool) -> None:
     path = tmp_path / "batch.jsonl"
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + "\n".join(chosen).encode() + b"\n")
     serial = _lint(path, 1)
@@ -276,9 +276,18 @@ def test_this_process_works_on_blocks_while_every_worker_is_busy_and_results_com
             here.append(number)
         return number * 10
 
-    worker = _SlowWorker(work)
-    done = list(parallel._in_order([worker], iter([(n,) for n in range(10)]), work))
-    assert done == [((n,), n * 10) for n in range(10)]
+    worker, taken = _SlowWorker(work), []
+
+    def blocks() -> Iterator[tuple[int]]:
+        for n in range(10):
+            taken.append(n)
+            yield (n,)
+
+    done = []
+    for result in parallel._in_order([worker], blocks(), work):
+        done.append((result, len(taken)))
+    assert [result for result, _ in done] == [((n,), n * 10) for n in range(10)]
+    assert done[0][1] == 5  # at most WINDOW blocks held: the first result goes out as the fifth block is taken
     assert sorted(worker.submitted + here) == list(range(10))
     assert worker.submitted[:2] == [0, 1] and 2 in here  # two in flight, then the third block is done here
 
@@ -310,3 +319,67 @@ def test_blocks_are_whole_lines_with_their_first_line_numbers(tmp_path: Path, li
     for line, start, length in blocks:
         assert start == 0 or data[start - 1 : start] == b"\n"  # each block starts a line
         assert line == data[:start].count(b"\n") + 1 and length > 0
+
+
+def test_a_worker_killed_while_it_sends_a_result_is_a_worker_error_not_a_broken_pickle() -> None:
+    import os
+    import signal
+
+    with parallel._pool(1, lambda *block: b"x" * (8 << 20)) as pool:  # more than the pipe holds
+        worker = pool[0]
+        worker.submit((1, 0, 0))
+        while not worker.ready():  # the worker has begun to write, and waits for the pipe to empty
+            pass
+        os.kill(worker.pid, signal.SIGKILL)  # as the out-of-memory killer would
+        with pytest.raises(parallel.WorkerError, match="stopped before it finished"):
+            worker.result()
+
+
+CTRL_C_IN_A_NEW_WORKER = """
+import os, signal, sys
+from pathlib import Path
+from seedance_lint import cli, parallel
+parallel.MIN_BYTES, parallel.cpu_count = 0, lambda: 2
+fork = os.fork
+def fork_and_interrupt_the_worker():
+    pid = fork()
+    if pid == 0:
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C reaches the worker before it can ignore it
+    return pid
+os.fork = fork_and_interrupt_the_worker
+code = cli.main(["cost", "--format", "csv", "--jobs", "2", sys.argv[1]])
+sys.stdout.flush()
+print(f"exit {code} from", "the main process" if os.getpid() == int(sys.argv[2]) else "a worker")
+"""
+
+
+def test_ctrl_c_in_a_worker_before_it_ignores_it_does_not_make_a_second_main_process(tmp_path: Path) -> None:
+    """A worker is a copy of the main process: had it taken Ctrl-C, it would have run on as one (its output twice)."""
+    import subprocess
+    import sys
+
+    from conftest import REPO_ROOT
+
+    task = (REPO_ROOT / "examples" / "text-to-video.json").read_text().replace("\n", " ")
+    (tmp_path / "b.jsonl").write_text((task + "\n") * 20)
+    script = "import os, sys; sys.argv[2:] = [str(os.getpid())]\n" + CTRL_C_IN_A_NEW_WORKER
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "b.jsonl")], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=60, env={"PYTHONPATH": str(REPO_ROOT), "PATH": ""})
+    assert done.stdout.count("file,task,taskUUID") == 1, done.stdout + done.stderr
+    assert done.stdout.splitlines()[-1] == "exit 0 from the main process" and "Traceback" not in done.stderr
+
+
+def test_a_dead_worker_is_a_worker_error_where_children_are_reaped_by_the_kernel() -> None:
+    """With SIGCHLD ignored (inherited from a parent), a dead worker is gone at once: killing it must not fail."""
+    import os
+    import signal
+
+    previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        with pytest.raises(parallel.WorkerError, match="stopped before it finished"):
+            with parallel._pool(2, lambda *block: os._exit(9)) as pool:
+                pool[0].submit((1, 0, 0))
+                pool[1].submit((1, 0, 0))
+                pool[0].result()
+    finally:
+        signal.signal(signal.SIGCHLD, previous)
