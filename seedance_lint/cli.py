@@ -78,7 +78,7 @@ def _add_config(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
                         help="processes for a JSON Lines file of 8 MB or more, this one included, at most one per "
                         "available CPU: a number, or 'auto' for one per CPU (default: the config's `jobs`, else 2; "
-                        "1 uses no worker; each worker adds about 25 MB)")
+                        "1 uses no worker; each worker adds 10-30 MB)")
 
 
 def _jobs(text: str) -> int:

@@ -35,7 +35,7 @@ _MENTIONS_TABLE = re.compile(rb"""seedance-lint["']?[ \t]*[.\]=]""")
 #: A per-rule severity of "off" disables the rule.
 OFF = "off"
 #: Processes for a large JSON Lines file unless configured: this one and one worker, where two CPUs are
-#: there. On two CPUs that is 1.3-1.6x the speed for about 25 MB more (README, Performance); "auto" takes
+#: there. On two CPUs that is 1.2-1.7x the speed for 10-30 MB more (README, Performance); "auto" takes
 #: every CPU, and memory grows with them.
 DEFAULT_JOBS = 2
 
