@@ -66,17 +66,36 @@ def cpu_count() -> int:
     return max(1, min(cpus, _cpu_quota() or cpus))
 
 
-#: Where a cgroup v2 container's CPU quota is: "max 100000", or "200000 100000" for two CPUs' worth.
-CPU_MAX = "/sys/fs/cgroup/cpu.max"
+#: cgroup v2: the process's cgroup is named in PROC_CGROUP ("0::/path"); a CPU quota set on it or on any
+#: cgroup above it is in that directory's cpu.max under CGROUP_ROOT: "max 100000" (none), or "200000
+#: 100000" for two CPUs' worth. In a container with its own cgroup namespace the path is "/".
+PROC_CGROUP = "/proc/self/cgroup"
+CGROUP_ROOT = "/sys/fs/cgroup"
 
 
 def _cpu_quota() -> int | None:
-    """The CPUs' worth of time a container may use (rounded up), or None where no quota is set."""
+    """The CPUs' worth of time this process's cgroups may use (the least, rounded up), or None."""
+    quotas = [quota for quota in map(_quota_in, _cgroup_directories()) if quota]
+    return min(quotas) if quotas else None
+
+
+def _cgroup_directories() -> list[str]:
+    """The directory of this process's cgroup (v2) and of every cgroup above it."""
     try:
-        with open(CPU_MAX) as limits:
+        with open(PROC_CGROUP) as cgroups:
+            path = next((line[3:].strip() for line in cgroups if line.startswith("0::")), "/")
+    except OSError:
+        path = "/"
+    parts = [part for part in path.split("/") if part and part != ".."]
+    return [os.path.join(CGROUP_ROOT, *parts[:depth]) for depth in range(len(parts), -1, -1)]
+
+
+def _quota_in(directory: str) -> int | None:
+    try:
+        with open(os.path.join(directory, "cpu.max")) as limits:
             quota, period = limits.read().split()[:2]
         return -(-int(quota) // int(period)) or None
-    except (OSError, ValueError, ZeroDivisionError):  # no cgroup v2, or "max": no quota
+    except (OSError, ValueError, ZeroDivisionError):  # no such file, or "max": no quota there
         return None
 
 

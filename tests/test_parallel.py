@@ -136,16 +136,27 @@ def test_never_more_processes_than_cpus(monkeypatch: pytest.MonkeyPatch, jobs: i
     assert parallel.processes(jobs) == used
 
 
-@pytest.mark.parametrize(("cpu_max", "cpus"), [("max 100000\n", 4), ("150000 100000\n", 2), ("50000 100000\n", 1),
-                                              ("400000 100000\n", 4), ("garbage\n", 4), (None, 4)])
-def test_a_containers_cpu_quota_counts_as_cpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                               cpu_max: str | None, cpus: int) -> None:
+@pytest.mark.parametrize(("limits", "cpus"), [
+    ({}, 4),
+    ({"": "max 100000\n"}, 4),
+    ({"": "150000 100000\n"}, 2),  # a container's own cgroup namespace: the quota at the root
+    ({"": "50000 100000\n"}, 1),
+    ({"": "400000 100000\n"}, 4),  # more than the affinity allows
+    ({"": "garbage\n"}, 4),
+    ({"system.slice/ci.service": "100000 100000\n"}, 1),  # systemd CPUQuota=, no namespace: the process's own
+    ({"system.slice": "200000 100000\n", "system.slice/ci.service": "max 100000\n"}, 2),  # one above it
+])
+def test_a_cgroup_cpu_quota_counts_as_cpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           limits: dict[str, str], cpus: int) -> None:
     import os
 
-    limits = tmp_path / "cpu.max"
-    if cpu_max is not None:
-        limits.write_text(cpu_max)
-    monkeypatch.setattr(parallel, "CPU_MAX", str(limits))
+    root = tmp_path / "cgroup"
+    for directory, cpu_max in limits.items():
+        (root / directory).mkdir(parents=True, exist_ok=True)
+        (root / directory / "cpu.max").write_text(cpu_max)
+    (tmp_path / "cgroups").write_text("0::/system.slice/ci.service\n")
+    monkeypatch.setattr(parallel, "CGROUP_ROOT", str(root))
+    monkeypatch.setattr(parallel, "PROC_CGROUP", str(tmp_path / "cgroups"))
     monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1, 2, 3}, raising=False)
     assert parallel.cpu_count() == cpus
 
