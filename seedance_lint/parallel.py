@@ -201,27 +201,14 @@ def _blocks(path: os.PathLike) -> Iterator[tuple[int, int, int]]:
     """
     line, start = 1, 0
     block = bytearray(BLOCK_BYTES)  # one buffer, read into again and again: no block is allocated or copied
-    with open(path, "rb", buffering=0) as stream:
+    with open(path, "rb") as stream:
         while size := stream.readinto(block):
             lines = block.count(b"\n", 0, size)
             if block[size - 1] != ord("\n"):  # the block ends inside a line: take the rest of it
-                rest = _rest_of_line(stream)
+                rest = stream.readline()
                 size, lines = size + len(rest), lines + rest.endswith(b"\n")
             yield line, start, size
             line, start = line + lines, start + size
-
-
-def _rest_of_line(stream: BinaryIO) -> bytes:
-    """The bytes up to and including the next line feed (or the end) of an unbuffered stream, read a few
-    kilobytes at a time; the stream is left just after them."""
-    rest = b""
-    while piece := stream.read(4096):
-        end = piece.find(b"\n")
-        if end >= 0:
-            stream.seek(end + 1 - len(piece), os.SEEK_CUR)
-            return rest + piece[: end + 1]
-        rest += piece
-    return rest
 
 
 def lint_source(linter: Linter, source: Source, file_lint: _FileLint, jobs: int) -> Iterator[Diagnostic]:
