@@ -394,3 +394,51 @@ def test_a_dead_worker_is_a_worker_error_where_children_are_reaped_by_the_kernel
                 pool[0].result()
     finally:
         signal.signal(signal.SIGCHLD, previous)
+
+
+SLOW_BLOCKS = """
+import sys, time
+from seedance_lint import cli, parallel
+parallel.MIN_BYTES, parallel.BLOCK_BYTES, parallel.cpu_count = 0, 700, lambda: 2
+items_from = parallel.items_from
+def slowly(*args, **kwargs):
+    time.sleep(0.05)
+    return items_from(*args, **kwargs)
+parallel.items_from = slowly
+print("started", flush=True)
+sys.exit(cli.main(["check", sys.argv[1]]))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="finds leftover processes in /proc")
+def test_ctrl_c_stops_the_run_and_its_workers(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import REPO_ROOT
+
+    task = (REPO_ROOT / "examples" / "text-to-video.json").read_text().replace("\n", " ")
+    (tmp_path / "b.jsonl").write_text((task + "\n") * 400)  # hundreds of blocks of a few lines, 50 ms each
+    marker = f"ctrl-c-{os.getpid()}-{time.monotonic_ns()}"  # in every process's command line: forks keep it
+    run = subprocess.Popen([sys.executable, "-c", SLOW_BLOCKS, str(tmp_path / "b.jsonl"), marker],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+                           env={"PYTHONPATH": str(REPO_ROOT), "PATH": ""}, start_new_session=True)
+    assert run.stdout.readline() == "started\n"
+    time.sleep(0.5)
+    os.killpg(run.pid, signal.SIGINT)  # as a terminal does: the whole process group
+    _, stderr = run.communicate(timeout=60)
+    assert run.returncode == 130 and "Traceback" not in stderr, stderr
+    time.sleep(0.2)
+    left = [p for p in os.listdir("/proc") if p.isdigit() and _cmdline_has(p, marker)]
+    assert left == []
+
+
+def _cmdline_has(pid: str, marker: str) -> bool:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return marker.encode() in cmdline.read()
+    except OSError:
+        return False
