@@ -418,9 +418,13 @@ def section_throughput(report: Report, repeats: int, count: int, has_cost: bool)
             rate = count / s.wall
             entry[s.name] = rate
             rss = f"{s.rss_mb:.1f}" if s.rss_mb else ""
-            rows.append([f"{label} ({size_mb:.0f} MB)", s.name, f"{s.wall:.3f}", f"{rate:,.0f}", f"{rate / base:.2f}x", rss])
+            walls = [r.wall for r in s.runs]  # the ratio of the slowest and the fastest run: how thin a margin is
+            extremes = f"{count / max(walls) / base:.2f}..{count / min(walls) / base:.2f}"
+            rows.append([f"{label} ({size_mb:.0f} MB)", s.name, f"{s.wall:.3f}", f"{rate:,.0f}", f"{rate / base:.2f}x",
+                         extremes, rss])
         found[label] = entry
-    report.table(["corpus", "what", "median wall (s)", "tasks/s", "ratio to json.loads", "peak RSS (MB)"], rows)
+    report.table(["corpus", "what", "median wall (s)", "tasks/s", "ratio to json.loads", "ratio, slowest..fastest run",
+                  "peak RSS (MB)"], rows)
     for label, entry in found.items():
         base = entry["json.loads per line (this process)"]
         for name in ("seedance-lint check (CLI)", "seedance-lint cost (CLI)",
