@@ -196,8 +196,9 @@ def _lines(path: os.PathLike, start: int, size: int) -> tuple[bytes, list[bytes]
 def _blocks(path: os.PathLike) -> Iterator[tuple[int, int, int]]:
     """(line number of the first line, offset, size) of blocks of whole lines of about BLOCK_BYTES.
 
-    Read here only to count lines: workers need the absolute line numbers of
-    their blocks (a repeated taskUUID's message names the line of its first use).
+    Read here only to count lines: a block is linted with the absolute line
+    numbers of its lines, which diagnostics carry and two texts name (SDL003's
+    "(also at line N)", `cost`'s "file:line:col: cannot price").
     """
     line, start = 1, 0
     block = bytearray(BLOCK_BYTES)  # one buffer, read into again and again: no block is allocated or copied

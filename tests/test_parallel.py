@@ -442,3 +442,36 @@ def _cmdline_has(pid: str, marker: str) -> bool:
             return marker.encode() in cmdline.read()
     except OSError:
         return False
+
+
+def test_a_fork_that_fails_is_a_worker_error_and_leaves_no_pipe_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")  # EAGAIN: too many processes
+
+    before = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
+    monkeypatch.setattr(os, "fork", no_fork)
+    with pytest.raises(parallel.WorkerError, match="cannot start a --jobs worker: Resource temporarily"):
+        with parallel._pool(1, lambda *block: block):
+            pass
+    if before is not None:
+        assert len(os.listdir("/proc/self/fd")) == before
+
+
+class _Stopping:
+    def __init__(self, stopped: list[str], name: str, fails: bool) -> None:
+        self.stopped, self.name, self.fails = stopped, name, fails
+
+    def stop(self) -> None:
+        self.stopped.append(self.name)
+        if self.fails:
+            raise OSError(9, "Bad file descriptor")
+
+
+def test_every_worker_is_stopped_even_when_stopping_one_fails() -> None:
+    stopped: list[str] = []
+    pool = [_Stopping(stopped, "a", True), _Stopping(stopped, "b", True), _Stopping(stopped, "c", False)]
+    with pytest.raises(OSError):
+        parallel._stop_all(pool)
+    assert stopped == ["a", "b", "c"]
