@@ -126,8 +126,9 @@ def cost_blocks(sources: list[Source], fmt: CostFormat, currency: str, max_task:
 
     render = fmt.renderer()
     for source in sources:
-        if parallel.applies(source, jobs):
-            yield from parallel.cost_blocks(source, jobs, fmt, currency, max_task)
+        processes = parallel.processes_for(source, jobs)
+        if processes > 1:
+            yield from parallel.cost_blocks(source, processes, fmt, currency, max_task)
             continue
         for run in priced_tasks(source, load_values(source)):
             yield run if isinstance(run, str) else render_block(run, render, currency, max_task)

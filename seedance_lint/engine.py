@@ -106,8 +106,9 @@ class Linter:
         if self.jobs != 1 and source.format == "jsonl":
             from seedance_lint import parallel  # imported only for a file that may need it
 
-            if parallel.applies(source, self.jobs):
-                yield from parallel.lint_source(self, source, file_lint, self.jobs)
+            jobs = parallel.processes_for(source, self.jobs)
+            if jobs > 1:
+                yield from parallel.lint_source(self, source, file_lint, jobs)
                 yield from file_lint.finish()
                 return
         for loaded in load_accepting(source):

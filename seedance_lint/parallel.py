@@ -106,15 +106,16 @@ def processes(jobs: int) -> int:
     return min(jobs or cpus, cpus)
 
 
-def applies(source: Source, jobs: int) -> bool:
-    """Whether workers lint or price this file: a large JSON Lines file, fork, and two CPUs or more to use."""
+def processes_for(source: Source, jobs: int) -> int:
+    """How many processes lint or price this file (1: this one alone). Workers are for a large JSON Lines
+    file, where fork is, and two CPUs or more are there to use."""
     if jobs == 1 or source.format != "jsonl" or source.path is None or source.problem is not None:
-        return False
+        return 1
     try:
         large = source.path.stat().st_size >= MIN_BYTES
     except OSError:
-        return False
-    return large and hasattr(os, "fork") and processes(jobs) > 1
+        return 1
+    return processes(jobs) if large and hasattr(os, "fork") else 1
 
 
 @dataclass
@@ -213,9 +214,9 @@ def _blocks(path: os.PathLike) -> Iterator[tuple[int, int, int]]:
 
 
 def lint_source(linter: Linter, source: Source, file_lint: _FileLint, jobs: int) -> Iterator[Diagnostic]:
-    """The diagnostics of one JSON Lines file, in the serial order, from ``jobs`` processes (this one too)."""
+    """The diagnostics of one JSON Lines file, in the serial order, from ``jobs`` processes (this one too;
+    processes_for says how many)."""
     global _JOB
-    jobs = processes(jobs)
     file_lint._mentions = _mentions(source)  # as the workers are told: found once, in this process
     # Blocks are linted by a linter of their own: the one given counts the run's tasks and holds its taskUUIDs.
     _JOB = (Linter(linter.selection, linter.spec), source, file_lint._mentions)
@@ -554,9 +555,9 @@ def _renderer(fmt: CostFormat) -> Callable:
 
 def cost_blocks(source: Source, jobs: int, fmt: CostFormat, currency: str,
                 max_task: Decimal | None) -> Iterator[RowBlock | str]:
-    """commands.cost_blocks for a JSON Lines file, from ``jobs`` processes (this one too), in file order."""
+    """commands.cost_blocks for a JSON Lines file, from ``jobs`` processes (this one too; processes_for says
+    how many), in file order."""
     global _JOB
-    jobs = processes(jobs)
     _JOB = (None, source, (fmt, currency, max_task, _mentions(source)))
     base, found = 0, False  # tasks of the file before the current block
     with _pool(jobs - 1, _price_block) as pool:

@@ -64,19 +64,20 @@ def test_a_taskuuid_repeated_in_another_block_is_reported_with_its_first_use(tmp
 def test_small_files_and_other_formats_stay_serial(tmp_path: Path) -> None:
     small = tmp_path / "small.jsonl"
     small.write_text("{}\n")
-    assert not parallel.applies(Source(str(small), small, "jsonl", True), 2)
-    assert not parallel.applies(Source(str(small), small, "json", True), 2)
-    assert not parallel.applies(Source(str(small), small, "jsonl", True), 1)
+    assert parallel.processes_for(Source(str(small), small, "jsonl", True), 2) == 1
+    assert parallel.processes_for(Source(str(small), small, "json", True), 2) == 1
+    assert parallel.processes_for(Source(str(small), small, "jsonl", True), 1) == 1
 
 
 def test_one_cpu_means_no_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "MIN_BYTES", 0)
     path = tmp_path / "b.jsonl"
     path.write_text("{}\n")
-    assert parallel.applies(Source(str(path), path, "jsonl", True), 0)
+    monkeypatch.setattr(parallel, "cpu_count", lambda: 2)
+    assert parallel.processes_for(Source(str(path), path, "jsonl", True), 0) == 2
     monkeypatch.setattr(parallel, "cpu_count", lambda: 1)
-    assert not parallel.applies(Source(str(path), path, "jsonl", True), 0)
-    assert not parallel.applies(Source(str(path), path, "jsonl", True), 2)
+    assert parallel.processes_for(Source(str(path), path, "jsonl", True), 0) == 1
+    assert parallel.processes_for(Source(str(path), path, "jsonl", True), 2) == 1
 
 
 @pytest.mark.parametrize("given", ["0", "-1", "two", "\u00b2", "\u0663"])  # superscript two, Arabic-Indic three
