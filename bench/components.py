@@ -74,9 +74,9 @@ def stages(path: Path) -> dict[str, Callable[[], Callable[[], float]]]:
     """Label -> a factory of the timed stage (made just before it is timed: what it holds is not held
     while the others run)."""
     from seedance_lint import batch, engine
-    from seedance_lint.costing import price_table
-    from seedance_lint.data import model_spec
-    from seedance_lint.fastpath import accepts_all
+    from seedance_lint.cost.model import price_table
+    from seedance_lint.core.data import model_spec
+    from seedance_lint.linting.accept import accepts_all
 
     spec, table = model_spec(), price_table()
 
@@ -100,8 +100,8 @@ def stages(path: Path) -> dict[str, Callable[[], Callable[[], float]]]:
 
 
 def _price(raw: bytes, lines: list[bytes], values: list, clean: list[bool]) -> None:
-    from seedance_lint.costing import price_many, price_table
-    from seedance_lint.data import model_spec
+    from seedance_lint.cost.model import price_many, price_table
+    from seedance_lint.core.data import model_spec
 
     price_many(values, model_spec(), price_table())
 
@@ -125,7 +125,7 @@ def _registry(path: Path) -> Callable[[], float]:
 def _per_chunk_values(path: Path, stage: Callable[[bytes, list[bytes], list, list[bool]], object]) -> Callable[[], float]:
     """A stage that takes a chunk's bytes, lines, values and accept-path verdicts (made beforehand, not timed)."""
     from seedance_lint import batch
-    from seedance_lint.fastpath import accepts_all
+    from seedance_lint.linting.accept import accepts_all
 
     parsed = [(raw, lines, values, accepts_all(values)) for raw, lines in _chunks(path)
               for values in [batch._parse(lines)]]
@@ -151,9 +151,9 @@ def _fresh(reset: Callable[[], object], timed: Callable[[], float]) -> Callable[
 
 def _render(path: Path) -> Callable[[], float]:
     from seedance_lint import batch
-    from seedance_lint.costing import price_many, price_table
-    from seedance_lint.data import model_spec
-    from seedance_lint.reporters.cost import COST_REPORTERS, PricedRun, render_block
+    from seedance_lint.cost.model import price_many, price_table
+    from seedance_lint.core.data import model_spec
+    from seedance_lint.cost.pipeline import COST_REPORTERS, PricedRun, render_block
 
     spec, table = model_spec(), price_table()
     priced = [PricedRun("f", 0, *price_many(batch._parse(lines), spec, table)) for _, lines in _chunks(path)]
@@ -169,14 +169,14 @@ def _render(path: Path) -> Callable[[], float]:
 
 
 def _sources(path: Path) -> list:
-    from seedance_lint.sources import discover
+    from seedance_lint.input.sources import discover
 
     return list(discover([str(path)]))
 
 
 def _cost(path: Path) -> None:
-    from seedance_lint.commands import cost_blocks
-    from seedance_lint.reporters.cost import COST_REPORTERS, CostTally
+    from seedance_lint.commands.check import cost_blocks
+    from seedance_lint.cost.pipeline import COST_REPORTERS, CostTally
 
     fmt = COST_REPORTERS["json"]
     for _ in fmt.stream(CostTally("USD", cost_blocks(_sources(path), fmt, "USD", None))):

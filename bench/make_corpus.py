@@ -1,6 +1,6 @@
 """Deterministic benchmark corpus: request files for bytedance:2@2, mostly valid, some not.
 
-Every size, enum and bound comes from the data files (seedance_lint.data), so
+Every size, enum and bound comes from the data files (seedance_lint.core.data), so
 the corpus follows the schema when the schema changes; no number of the API
 page is typed in here.
 
@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 
-from seedance_lint.data import ModelSpec, Size, model_spec, request_schema  # noqa: E402
+from seedance_lint.core.data import ModelSpec, Size, model_spec, request_schema  # noqa: E402
 
 CORPUS = ROOT / "bench" / "corpus"
 DEFAULT_SEED = 20261125
@@ -355,8 +355,8 @@ def files_path(count: int, invalid: float = DEFAULT_INVALID) -> Path:
 
 def verify(paths: list[Path]) -> str:
     """Lint what was written, to show the corpus is what it claims to be."""
-    from seedance_lint.engine import Linter
-    from seedance_lint.sources import discover
+    from seedance_lint.linting.linter import Linter
+    from seedance_lint.input.sources import discover
 
     linter = Linter()
     counts: dict[str, int] = {}

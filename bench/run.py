@@ -381,8 +381,8 @@ def _loads_all(path: Path, loads: Callable[[bytes], object]) -> int:
 
 
 def _linter_in_process(path: Path) -> int:
-    from seedance_lint.engine import Linter
-    from seedance_lint.sources import discover
+    from seedance_lint.linting.linter import Linter
+    from seedance_lint.input.sources import discover
 
     linter = Linter()
     for _ in linter.lint_sources(discover([str(path)])):

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from seedance_lint.costing import Estimate
-    from seedance_lint.diagnostic import Diagnostic
+    from seedance_lint.cost.model import Estimate
+    from seedance_lint.core.diagnostic import Diagnostic
 
 
 def lint(request: object) -> list[Diagnostic]:
@@ -22,7 +22,7 @@ def lint(request: object) -> list[Diagnostic]:
 
 
 def estimate(request: object) -> Estimate:
-    """The cost estimate of one task object (see seedance_lint.costing.Estimate)."""
+    """The cost estimate of one task object (see seedance_lint.cost.model.Estimate)."""
     from seedance_lint.api import estimate as _estimate
 
     return _estimate(request)

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import json
 
-from seedance_lint.diagnostic import Diagnostic
-from seedance_lint.engine import Linter, Selection
-from seedance_lint.sources import Source
+from seedance_lint.core.diagnostic import Diagnostic
+from seedance_lint.config import Selection
+from seedance_lint.linting.linter import Linter
+from seedance_lint.input.sources import Source
 
 
 def lint(request: object, *, selection: Selection | None = None) -> list[Diagnostic]:
@@ -20,8 +21,8 @@ def lint(request: object, *, selection: Selection | None = None) -> list[Diagnos
 
 
 def estimate(request: object):  # noqa: ANN201 - returns costing.Estimate, imported lazily
-    """The cost estimate of one task object (see :class:`seedance_lint.costing.Estimate`)."""
-    from seedance_lint.costing import estimate_task
+    """The cost estimate of one task object (see :class:`seedance_lint.cost.model.Estimate`)."""
+    from seedance_lint.cost.model import estimate_task
 
     return estimate_task(request)
 

@@ -7,9 +7,9 @@ import sys
 from collections.abc import Iterable, Sequence
 
 from seedance_lint import __version__
-from seedance_lint.errors import UsageError
+from seedance_lint.core.errors import UsageError
 
-EXIT_USAGE = 2  # exit 0 and 1 are the commands' (seedance_lint.commands)
+EXIT_USAGE = 2  # exit 0 and 1 are the commands' (seedance_lint.commands.check)
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a command whose reader went away
 REPORT_URL = "https://github.com/seedance-lint/seedance-lint/issues"
 
@@ -44,7 +44,7 @@ def _add_inputs(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_check(parser: argparse.ArgumentParser) -> None:
-    from seedance_lint.reporters import CHECK_REPORTERS
+    from seedance_lint.reporters.check import CHECK_REPORTERS
 
     _add_inputs(parser)
     parser.add_argument("--format", choices=tuple(CHECK_REPORTERS), default="text",
@@ -149,10 +149,12 @@ def _fail(message: str) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    from seedance_lint import commands
+    from importlib import import_module
 
-    handler = getattr(commands, f"run_{args.command}")
-    code, output = handler(args, _stdin_bytes(args))
+    from seedance_lint.commands import COMMANDS
+
+    command = import_module(f"seedance_lint.commands.{COMMANDS[args.command]}")  # only the command run is loaded
+    code, output = command.run(args, _stdin_bytes(args))
     write(output)
     return code() if callable(code) else code  # a streamed report knows its exit code once written
 
@@ -165,7 +167,7 @@ def _stdin_bytes(args: argparse.Namespace) -> bytes | None:
 
 def write(output: str | Iterable[str]) -> None:
     """Write all of it, or piece by piece as a streamed report is produced."""
-    from seedance_lint.commands import ToStderr
+    from seedance_lint.commands.output import ToStderr
 
     sys.stdout.flush()  # text written before (by argparse, say) goes first
     sys.stderr.flush()

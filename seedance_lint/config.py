@@ -20,12 +20,11 @@ from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from seedance_lint.errors import UsageError
-
-if TYPE_CHECKING:
-    from seedance_lint.engine import Selection
+from seedance_lint.core.diagnostic import Severity
+from seedance_lint.core.errors import UsageError
+from seedance_lint.input.sources import glob_matches, relative_path
 
 #: Looked for in this order in each directory.
 CONFIG_FILES = (".seedance-lint.toml", ".seedance-lint.yaml", ".seedance-lint.yml", "pyproject.toml")
@@ -38,6 +37,43 @@ OFF = "off"
 #: there. On two CPUs that is 1.2-1.7x the speed for 10-30 MB more (README, Performance); "auto" takes
 #: every CPU, and memory grows with them.
 DEFAULT_JOBS = 2
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which rules run and at what severity (from the config file and flags)."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: tuple[tuple[str, Severity], ...] = ()
+    #: (glob, codes or prefixes) pairs: those codes are not reported in matching files.
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: The directory the globs are relative to (the config file's); "" means as given.
+    root: str = ""
+    # A cache, never copied by dataclasses.replace (init=False): a replaced selection starts afresh.
+    _ignored: dict[str, tuple[str, ...]] = field(default_factory=dict, init=False, compare=False, hash=False,
+                                                 repr=False)
+
+    def enabled(self, code: str) -> bool:
+        chosen = not self.select or any(code.startswith(p) for p in self.select)
+        return chosen and not any(code.startswith(p) for p in self.ignore)
+
+    def enabled_in(self, code: str, file: str) -> bool:
+        """enabled, and not ignored in this file by a per-file-ignores glob."""
+        if not self.enabled(code):
+            return False
+        return not self.per_file_ignores or not any(code.startswith(p) for p in self.ignored_in(file))
+
+    def ignored_in(self, file: str) -> tuple[str, ...]:
+        if file not in self._ignored:  # one glob walk per file, not per diagnostic
+            path = relative_path(file, self.root)
+            self._ignored[file] = tuple(c for glob, codes in self.per_file_ignores if glob_matches(path, glob) for c in codes)
+        return self._ignored[file]
+
+    def severity_of(self, code: str, default: Severity) -> Severity:
+        """The configured severity of a rule's code, else its own."""
+        return dict(self.severity).get(code, default)
+
 
 
 @dataclass(frozen=True)
@@ -62,8 +98,6 @@ class Config:
 
     def selection(self) -> Selection:
         """What the engine runs: select/ignore (severity "off" included), severities, per-file-ignores."""
-        from seedance_lint.engine import Selection
-
         off = tuple(code for code, level in self.severity if level == OFF)
         return Selection(
             select=self.select,

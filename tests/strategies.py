@@ -19,8 +19,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from seedance_lint.data import model_spec, request_schema
-from seedance_lint.parsers.positions import child_pointer
+from seedance_lint.core.data import model_spec, request_schema
+from seedance_lint.core.pointer import child_pointer
 from seedance_lint.rules.schema import ecma_regex
 
 SCHEMA = request_schema()

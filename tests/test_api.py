@@ -1,4 +1,4 @@
-"""The Python API: seedance_lint.lint and seedance_lint.estimate, as the README shows them."""
+"""The Python API: seedance_lint.linting and seedance_lint.estimate, as the README shows them."""
 from __future__ import annotations
 
 import json
@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import seedance_lint
 from conftest import EXAMPLES_DIR
-from seedance_lint.diagnostic import Diagnostic
+from seedance_lint.core.diagnostic import Diagnostic
 
 TASK = json.loads((EXAMPLES_DIR / "text-to-video.json").read_text())
 

@@ -1,6 +1,6 @@
 """The JSON Lines accept path (batch.py) reports exactly what the per-line path reports.
 
-The same lines are linted twice: as they are, and with batch.accept
+The same lines are linted twice: as they are, and with accept.accept
 refusing every line, so each one takes documents.load_line and the rules.
 The lines mix clean tasks with what the accept path must hand over: findings,
 duplicate keys (also hidden by escapes), repeated taskUUIDs across chunks,
@@ -16,12 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import strategies
-from seedance_lint import batch
-from seedance_lint.documents import load_line
-from seedance_lint.engine import Linter
+from seedance_lint.input import jsonl as batch
+from seedance_lint.linting import accept
+from seedance_lint.input.documents import load_line
+from seedance_lint.linting.linter import Linter
 from seedance_lint.rules import DOCUMENT_RULES
 from seedance_lint.rules import secrets
-from seedance_lint.sources import Source
+from seedance_lint.input.sources import Source
 
 
 def _dumps(task: object) -> str:
@@ -76,7 +77,7 @@ def _lint(path: Path, accepting: bool, monkeypatch: pytest.MonkeyPatch) -> list:
     with monkeypatch.context() as patch:
         patch.setattr(batch, "CHUNK_BYTES", 600)  # several chunks even for a few lines
         if not accepting:
-            patch.setattr(batch, "accept", lambda chunk, raw=None: [None] * len(chunk))
+            patch.setattr(accept, "accept", lambda chunk, raw=None: [None] * len(chunk))
         linter = Linter()
         found = list(linter.lint_sources([Source(str(path), path, "jsonl", True)]))
         return [found, linter.stats]
@@ -114,17 +115,17 @@ def test_cost_prices_chunks_as_it_prices_each_line(tmp_path: Path, monkeypatch: 
 def test_cost_sends_a_line_nested_too_deep_to_the_per_line_path() -> None:
     task = (Path(__file__).parent.parent / "examples" / "text-to-video.json").read_bytes().replace(b"\n", b" ")
     deep = task.rstrip()[:-1] + b', "x": ' + b"[" * 201 + b"]" * 201 + b"}"
-    assert batch._values_of([task, deep]) == [json.loads(task), None]
+    assert batch.values_of([task, deep]) == [json.loads(task), None]
 
 
 def test_the_accept_path_takes_clean_lines(tmp_path: Path) -> None:
     """Not a vacuous equality: clean lines are accepted, every twisted one is handed over."""
     task = json.loads((Path(__file__).parent.parent / "examples" / "text-to-video.json").read_text())
     clean = _dumps(task).encode()
-    assert batch.accept([clean + b"\n", clean]) == [task, task]
+    assert accept.accept([clean + b"\n", clean]) == [task, task]
     twisted = [clean[:-1] + b', "model": "bytedance:2@2"}', b"", b"[" + clean + b"]",
                clean[:-1] + b', "webhookURL": "https://h.example.com/?token=Hk3Pq9Zs7Lm2Xw5V"}']
-    verdicts = batch.accept([clean, *twisted])
+    verdicts = accept.accept([clean, *twisted])
     assert verdicts[:3] == [task, None, None]  # a duplicate key and a blank line: load_line reads them
     assert all(isinstance(v, batch.Parsed) for v in verdicts[3:])  # their values are kept for the rules
     for line, verdict in zip(twisted[2:], verdicts[3:]):
@@ -157,7 +158,7 @@ def test_a_repeated_taskuuid_message_names_an_odd_file_name_safely(run_cli, tmp_
 
 def test_the_taskuuid_table_reports_repeats_across_runs_case_and_spellings() -> None:
     """TaskUuids: packed runs, the per-UUID fallback (a string that does not pack) and setdefault agree."""
-    from seedance_lint.engine import TaskUuids
+    from seedance_lint.linting.uuids import TaskUuids
 
     table = TaskUuids()
     first = ["6513270e-269e-4d37-b2a7-4de452e6b438", "11111111-0000-4000-8000-000000000000"]
@@ -174,7 +175,7 @@ def test_the_taskuuid_table_reports_repeats_across_runs_case_and_spellings() -> 
 
 def test_a_batch_of_new_taskuuids_is_remembered_in_one_span() -> None:
     """The table's size is 16 bytes a UUID and its slots: where each was seen takes one entry per span."""
-    from seedance_lint.engine import TaskUuids
+    from seedance_lint.linting.uuids import TaskUuids
 
     table = TaskUuids()
     for run in range(10):
@@ -193,7 +194,7 @@ _SOME_UUIDS = [f"{n:08x}-0000-4000-8000-00000000000{n % 3}" for n in range(6)] +
 def test_the_taskuuid_table_answers_as_a_dict_of_first_sightings(calls: list) -> None:
     """Runs and single UUIDs, repeated within and across runs and files, at gaps and overlaps of task indices:
     the spans that stand for where each UUID was seen give what a plain dict gives."""
-    from seedance_lint.engine import TaskUuids
+    from seedance_lint.linting.uuids import TaskUuids
 
     table, first, index = TaskUuids(), {}, {"a.jsonl": 0, "b.jsonl": 0}
     for file, gap, as_run, uuids in calls:
@@ -215,9 +216,7 @@ def test_the_taskuuid_table_answers_as_a_dict_of_first_sightings(calls: list) ->
 def test_chunks_hold_the_lines_readlines_gives_and_their_bytes(data: bytes, size: int) -> None:
     import io
 
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(batch, "CHUNK_BYTES", size)
-        chunks = list(batch._read_chunks(io.BytesIO(data)))
+    chunks = [(raw, batch.split_lines(raw)) for raw in batch.read_blocks(io.BytesIO(data), size)]
     assert [line for _, lines in chunks for line in lines] == io.BytesIO(data).readlines()
     assert all(raw == b"".join(lines) and lines for raw, lines in chunks)
 

@@ -10,11 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from seedance_lint.costing import price_many, price_table
-from seedance_lint.data import model_spec
-from seedance_lint.engine import printable
-from seedance_lint.reporters import cost
-from seedance_lint.reporters.cost import COST_REPORTERS, EXACT, PricedRun, estimate_fields, render_block
+from seedance_lint.cost.model import price_many
+from seedance_lint.cost.table import price_table
+from seedance_lint.core.data import model_spec
+from seedance_lint.core.text import printable
+from seedance_lint.cost.pipeline import EXACT, PricedRun, render_block
+from seedance_lint.reporters.cost import COST_REPORTERS
+from seedance_lint.reporters.cost.base import estimate_fields
 
 SPEC, TABLE = model_spec(), price_table()
 SIZES = [(s.width, s.height) for s in SPEC.sizes]

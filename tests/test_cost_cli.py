@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 
 from conftest import EXAMPLES_DIR
-from seedance_lint.costing import price_table
-from seedance_lint.data import model_spec
+from seedance_lint.cost.table import price_table
+from seedance_lint.core.data import model_spec
 
 SIZE = model_spec().sizes[0]
 TASK = {"taskType": "videoInference", "taskUUID": "59d02567-ead8-47ef-94c7-d04dfdcc78b7", "model": "bytedance:2@2",
@@ -109,7 +109,7 @@ def test_cost_output_never_carries_raw_control_characters(run_cli, write_files, 
 
 
 def test_problems_of_a_large_batch_are_listed_then_counted(run_cli, write_files) -> None:
-    from seedance_lint.reporters.cost import PROBLEMS_SHOWN
+    from seedance_lint.cost.pipeline import PROBLEMS_SHOWN
 
     bad = json.dumps({**TASK, "width": 1280, "height": 720})
     root = write_files({"a.jsonl": (bad + "\n") * (PROBLEMS_SHOWN + 5)})

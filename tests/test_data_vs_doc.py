@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 import docpage
-from seedance_lint.costing import price_table
-from seedance_lint.data import model_spec, request_schema
+from seedance_lint.cost.table import price_table
+from seedance_lint.core.data import model_spec, request_schema
 
 PROPS = request_schema()["properties"]
 

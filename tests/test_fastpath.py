@@ -10,9 +10,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import strategies
-from seedance_lint.data import model_spec
-from seedance_lint.engine import lint_task
-from seedance_lint.fastpath import is_clean
+from seedance_lint.core.data import model_spec
+from seedance_lint.linting.linter import lint_task
+from seedance_lint.linting.accept import is_clean
 from seedance_lint.rules import TASK_RULES
 from seedance_lint.rules.base import TaskContext
 
@@ -86,7 +86,7 @@ def test_explanations_from_jsonschema_rs_equal_the_reference(task) -> None:
 
 def test_schema_rewrites_leave_data_alone_and_reach_properties_of_any_name() -> None:
     """const, enum, default and examples hold data; a property may be named like a keyword."""
-    from seedance_lint.fastpath import _bound_every_number, _integers_first
+    from seedance_lint.linting.accept import _bound_every_number, _integers_first
 
     data = {"minimum": 0.5, "type": "number"}
     schema = {"properties": {"enum": {"type": "number", "minimum": 0.5}, "x": {"const": dict(data), "default": dict(data),
@@ -106,7 +106,7 @@ def test_schema_rewrites_leave_data_alone_and_reach_properties_of_any_name() -> 
 def test_a_rewritten_fractional_bound_gives_the_same_verdicts(bound, keyword, values) -> None:
     import jsonschema_rs
 
-    from seedance_lint.fastpath import _integers_first
+    from seedance_lint.linting.accept import _integers_first
 
     rewritten = {keyword: bound}
     _integers_first(rewritten)

@@ -250,7 +250,7 @@ def test_jsonl_lines_are_parsed_one_at_a_time() -> None:
     Fed an endless line source that fails when read past what was asked for,
     it still yields the first documents: it never holds the whole batch.
     """
-    from seedance_lint import documents
+    from seedance_lint.input import documents
 
     pulled = 0
 
@@ -282,7 +282,7 @@ def test_jsonl_files_are_streamed_not_read_whole(run_cli, tmp_path: Path, monkey
 
 @pytest.fixture
 def broken_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    import seedance_lint.engine as engine
+    import seedance_lint.linting.linter as engine
 
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("simulated bug")
@@ -323,7 +323,7 @@ def test_traceback_environment_variable(broken_engine: None, run_cli, tmp_path: 
 
 _CHILD = """
 import sys
-import seedance_lint.engine as engine
+import seedance_lint.linting.linter as engine
 def explode(*args, **kwargs):
     raise RuntimeError("simulated bug")
 engine.check_task = explode
@@ -349,11 +349,7 @@ def test_console_script_prints_a_trace_only_when_asked(tmp_path: Path, with_trac
 
 
 def test_internal_error_in_cost(run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from seedance_lint import commands
-
-    if not hasattr(commands, "run_cost"):
-        pytest.skip("no cost command yet")
-    import seedance_lint.documents as documents
+    import seedance_lint.input.documents as documents
 
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("simulated bug")
@@ -383,7 +379,7 @@ def test_keys_cannot_inject_lines_or_escape_codes_into_the_text_output(lint_file
 
 def test_file_name_that_is_not_utf8(run_cli, tmp_path: Path) -> None:
     """Such names exist on Linux (os.walk gives them with surrogate escapes): every format still renders."""
-    from seedance_lint.reporters import CHECK_REPORTERS
+    from seedance_lint.reporters.check import CHECK_REPORTERS
 
     try:
         with open(os.fsencode(tmp_path) + b"/bad\xff\xfename.json", "wb") as stream:
@@ -424,10 +420,6 @@ def test_hostile_file_through_cost(case: HostileCase, run_cli, write_files) -> N
     Pricing is independent of lint severity, so a file that loads (with
     duplicate keys, say) is priced as far as it can be, and exits 0 or 1.
     """
-    from seedance_lint import commands
-
-    if not hasattr(commands, "run_cost"):
-        pytest.skip("no cost command yet")
     root = write_files({case.file: case.data})
     result = run_cli(["cost", "--format", "json", case.file], cwd=root)
     assert result.exit in (0, 1) and result.stderr == "", result.stderr

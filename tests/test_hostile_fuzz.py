@@ -61,10 +61,10 @@ def run(argv: list[str], stdin: bytes = b"") -> tuple[int, str, str]:
 
 
 def _has(command: str, flag: str | None = None) -> bool:
-    from seedance_lint import commands
     from seedance_lint.cli import build_parser
+    from seedance_lint.commands import COMMANDS
 
-    if not hasattr(commands, f"run_{command}"):
+    if command not in COMMANDS:
         return False
     if flag is None:
         return True
@@ -228,8 +228,8 @@ def _parse(data: bytes, name: str) -> list[object]:
     PyYAML's pure-Python scanner refuses some files libyaml reads (a tab after
     a plain scalar), so the tool's own loader is the judge of "parses".
     """
-    from seedance_lint.documents import Document, load_bytes
-    from seedance_lint.sources import format_for
+    from seedance_lint.input.documents import Document, load_bytes
+    from seedance_lint.input.sources import format_for
 
     loaded = list(load_bytes(data, format_for(name)))
     problems = [item for item in loaded if not isinstance(item, Document)]
@@ -282,8 +282,8 @@ def test_fix_on_hostile_bytes(data: bytes, name: str) -> None:
 
 def _fixable_pointers(path: Path) -> set[str]:
     """Every pointer a diagnostic of the file reports, and every member its fixes edit (width with height)."""
-    from seedance_lint.engine import Linter
-    from seedance_lint.sources import discover
+    from seedance_lint.linting.linter import Linter
+    from seedance_lint.input.sources import discover
 
     diagnostics = list(Linter().lint_sources(discover([str(path)])))
     return {d.pointer for d in diagnostics} | {e.pointer for d in diagnostics if d.fix for e in d.fix.edits}
@@ -317,7 +317,7 @@ AWKWARD_TEXT = st.text(alphabet=st.characters(codec=None, exclude_categories=())
 
 
 def _check_formats() -> list[str]:
-    from seedance_lint.reporters import CHECK_REPORTERS
+    from seedance_lint.reporters.check import CHECK_REPORTERS
 
     return sorted(CHECK_REPORTERS)
 

@@ -8,8 +8,8 @@ import struct
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from seedance_lint import imagesize
-from seedance_lint.imagesize import header_size, inline_image_size
+from seedance_lint.input import imagesize
+from seedance_lint.input.imagesize import header_size, inline_image_size
 
 sizes = st.tuples(st.integers(1, 16383), st.integers(1, 16383))
 

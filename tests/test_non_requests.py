@@ -28,9 +28,9 @@ def test_a_broken_file_is_searched_for_our_model_in_pieces(tmp_path, monkeypatch
     """mentions_model reads a megabyte at a time (a batch may exceed memory): a name across two reads counts."""
     from pathlib import Path
 
-    from seedance_lint.data import model_spec
-    from seedance_lint.engine import mentions_model
-    from seedance_lint.sources import Source
+    from seedance_lint.core.data import model_spec
+    from seedance_lint.input.tasks import mentions_model
+    from seedance_lint.input.sources import Source
 
     spec = model_spec()
     monkeypatch.setattr(Path, "read_bytes", lambda self: (_ for _ in ()).throw(AssertionError("read whole")))

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from seedance_lint import parallel
-from seedance_lint.engine import Linter
-from seedance_lint.sources import Source
+from seedance_lint.linting import blocks as parallel
+from seedance_lint.linting.linter import Linter
+from seedance_lint.input.sources import Source
 from test_batch import lines
 
 
@@ -114,7 +114,7 @@ def test_an_empty_file_is_reported_once_by_workers_too(tmp_path: Path, tiny_bloc
 @pytest.fixture
 def jobs_seen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The jobs each `check` run's Linter gets, on a 3-CPU machine; b.jsonl is there to check."""
-    from seedance_lint import commands
+    from seedance_lint.commands import check as commands
 
     seen: list[int] = []
     monkeypatch.setattr(parallel, "cpu_count", lambda: 3)
@@ -250,7 +250,7 @@ def test_a_diagnostic_sent_back_as_its_fields_keeps_every_field_but_its_task() -
     import pickle
     from dataclasses import astuple, replace
 
-    from seedance_lint.diagnostic import Diagnostic, Fix
+    from seedance_lint.core.diagnostic import Diagnostic, Fix
 
     d = Diagnostic("f.jsonl", 3, 4, "SDL204", "unsupported-dimensions", "error", "m", "/width", 1, Fix("/width", 864))
     sent = pickle.loads(pickle.dumps(parallel.fields_of(d)))

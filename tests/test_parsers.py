@@ -1,4 +1,4 @@
-"""The position-tracking parsers (seedance_lint.parsers.jsonpos and .yamlpos) and the loader's BOM handling.
+"""The position-tracking parsers (seedance_lint.input.parsers.jsonpos and .yamlpos) and the loader's BOM handling.
 
 Positions are 1-based (line, column) in code points. Each expected position
 is written next to text laid out so that it can be checked by eye.
@@ -11,9 +11,10 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from seedance_lint.documents import Document, Problem, load_bytes
-from seedance_lint.parsers import jsonpos, yamlpos
-from seedance_lint.parsers.positions import LineIndex, Positions, child_pointer, escape_pointer_token
+from seedance_lint.input.documents import Document, Problem, load_bytes
+from seedance_lint.input.parsers import jsonpos, yamlpos
+from seedance_lint.core.pointer import child_pointer, escape_token as escape_pointer_token
+from seedance_lint.input.parsers.positions import LineIndex, Positions
 
 # --- jsonpos: positions ------------------------------------------------------
 

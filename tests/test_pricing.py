@@ -8,8 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import docpage
-from seedance_lint.costing import estimate_task, price_table
-from seedance_lint.data import model_spec, request_schema
+from seedance_lint.cost.model import estimate_task
+from seedance_lint.cost.table import price_table
+from seedance_lint.core.data import model_spec, request_schema
 
 SPEC = model_spec()
 TABLE = price_table()
@@ -173,7 +174,7 @@ near_twins = st.builds(
 @given(st.lists(near_twins | task_like | json_values, max_size=8), st.lists(st.text(max_size=8), max_size=8))
 def test_memoised_estimates_equal_fresh_ones(tasks, uuids) -> None:
     """estimate_task shares one Estimate among tasks with the same price key; each is what pricing anew gives."""
-    from seedance_lint import costing
+    from seedance_lint.cost import model as costing
 
     table = costing.PriceTable.model_validate(price_table().model_dump(by_alias=True))  # an empty memo
     tasks = [dict(t, taskUUID=u) if isinstance(t, dict) else t for t, u in zip(tasks * 2, uuids * 2)] + tasks * 2
@@ -184,7 +185,7 @@ def test_memoised_estimates_equal_fresh_ones(tasks, uuids) -> None:
 
 
 def _priced_cells() -> list:
-    from seedance_lint.costing import Cell, cell_price
+    from seedance_lint.cost.model import Cell, cell_price
 
     ratios = [*TABLE.aspect_ratios(), *(d.aspectRatio for d in TABLE.derivedAspectRatios)]
     cells = [Cell(resolution, ratio) for resolution in TABLE.resolutions() for ratio in ratios]
@@ -199,7 +200,7 @@ ALL_CELLS = _priced_cells()
        st.decimals(min_value=Decimal("0.1"), max_value=Decimal(100), places=3), st.integers(1, 10**6))
 def test_a_range_is_the_extremes_of_its_cells(cells, duration, count) -> None:
     """A range's cost, low and high are the largest, smallest and largest high of its cells priced one by one."""
-    from seedance_lint.costing import _combine
+    from seedance_lint.cost.model import _combine
 
     singles = [_combine(None, [cell], duration, count, TABLE) for cell in cells]
     both = _combine(None, cells, duration, count, TABLE)
@@ -213,7 +214,7 @@ def test_a_range_is_the_extremes_of_its_cells(cells, duration, count) -> None:
                                                                             max_size=10))
 def test_a_chunk_is_priced_as_each_of_its_tasks(tasks, uuids) -> None:
     """price_many over a chunk (keys made by maps over it) gives what pricing each task alone gives."""
-    from seedance_lint import costing
+    from seedance_lint.cost import model as costing
 
     tasks = [dict(t, taskUUID=u) if isinstance(t, dict) else t for t, u in zip(tasks, uuids)] + tasks[len(uuids):]
     table = costing.PriceTable.model_validate(price_table().model_dump(by_alias=True))  # an empty memo
@@ -226,7 +227,7 @@ def test_a_chunk_is_priced_as_each_of_its_tasks(tasks, uuids) -> None:
 
 def test_unit_prices_are_remembered_for_their_own_cells_only() -> None:
     """The memo is keyed by the cells list's id: an entry left by another list with that id is not used."""
-    from seedance_lint import costing
+    from seedance_lint.cost import model as costing
 
     table = costing.PriceTable.model_validate(price_table().model_dump(by_alias=True))  # an empty memo
     cells = ALL_CELLS[:2]

@@ -14,8 +14,8 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from seedance_lint.data import request_schema
-from seedance_lint.engine import check_task
+from seedance_lint.core.data import request_schema
+from seedance_lint.linting.linter import check_task
 from seedance_lint.rules import DOCUMENT_RULES, TASK_RULES
 from seedance_lint.rules.schema import reference_validator, schema_errors
 from strategies import (FIELDS, SPEC, Mutation, dialect_edge_tasks, json_values, mutations, task_like_values,
@@ -208,7 +208,7 @@ def test_cli_reports_the_mutated_field_at_its_place_in_the_file(mutation: Mutati
     Positions come from the parsers, whose own positions are checked by hand
     and against libyaml's marks in tests/test_parsers.py.
     """
-    from seedance_lint.parsers import jsonpos, yamlpos
+    from seedance_lint.input.parsers import jsonpos, yamlpos
 
     if form == "json":
         text = json.dumps(mutation.task, indent=2, ensure_ascii=False)
@@ -234,7 +234,7 @@ def test_cli_reports_the_mutated_field_at_its_place_in_the_file(mutation: Mutati
 @given(st.text(st.characters(codec=None), max_size=12))
 def test_printable_escapes_every_control_character_and_keeps_the_rest(text: str) -> None:
     """printable's shortcut (str.isprintable) never lets a control character or line separator through."""
-    from seedance_lint.engine import _UNPRINTABLE, printable
+    from seedance_lint.core.text import _UNPRINTABLE, printable
 
     shown = printable(text)
     assert not _UNPRINTABLE.search(shown)
@@ -254,7 +254,7 @@ def test_only_short_words_are_remembered_by_the_closest_match() -> None:
 def test_a_replaced_selection_does_not_keep_the_caches_of_the_old_one() -> None:
     from dataclasses import replace
 
-    from seedance_lint.engine import Selection
+    from seedance_lint.config import Selection
     from seedance_lint.rules import BY_CODE
 
     before = Selection(per_file_ignores=(("a.json", ("SDL204",)),))
@@ -273,6 +273,6 @@ def _show_whole(value: object, limit: int = 60) -> str:
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=()), max_size=200), st.integers(4, 120))
 def test_show_cuts_a_long_string_as_if_it_dumped_the_whole_string(text: str, limit: int) -> None:
-    from seedance_lint.rules.base import show
+    from seedance_lint.core.values import show
 
     assert show(text, limit) == _show_whole(text, limit)

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 
 from rule_cases import load_cases
-from seedance_lint.diagnostic import SEVERITIES
+from seedance_lint.core.diagnostic import SEVERITIES
 from seedance_lint.rules import BY_CODE, RULES
 from seedance_lint.rules.base import Rule
 
@@ -96,7 +96,7 @@ def _schema_keywords(node: object, in_names: bool = False) -> Iterator[str]:
 
 def test_schema_violation_is_unreachable_with_the_shipped_schema() -> None:
     """Why SDL100 is exempt: every asserting keyword of schemas/ maps to a specific rule."""
-    from seedance_lint.data import request_schema
+    from seedance_lint.core.data import request_schema
     from seedance_lint.rules import schema
 
     used = set(_schema_keywords(request_schema())) - NON_ASSERTING_KEYWORDS
@@ -117,7 +117,7 @@ def _doc_example(rule: Rule, label: str) -> object:
 
 def _task_without_size() -> dict:
     """A valid task but for its output size (examples add one, or show what lacks one)."""
-    from seedance_lint.data import model_spec
+    from seedance_lint.core.data import model_spec
 
     spec = model_spec()
     return {"taskType": spec.task_type, "taskUUID": "59d02567-ead8-47ef-94c7-d04dfdcc78b7", "model": spec.model,
@@ -150,7 +150,7 @@ def test_docstring_examples_do_what_they_say(rule: Rule) -> None:
 
     These examples are what `seedance-lint rule CODE` prints, so they must be true.
     """
-    from seedance_lint.engine import check_task
+    from seedance_lint.linting.linter import check_task
 
     def codes(example: object) -> set[str]:
         return {r.code for r, _ in check_task(_as_input(rule, example), [rule])}

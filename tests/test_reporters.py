@@ -92,7 +92,7 @@ def test_github_annotations_say_what_json_says(run_cli, project: Path, expected:
     ],
 )
 def test_github_escaping_matches_the_actions_toolkit(raw: str, data: str, prop: str) -> None:
-    from seedance_lint.reporters.github import escape_data, escape_property
+    from seedance_lint.reporters.check.github import escape_data, escape_property
 
     assert (escape_data(raw), escape_property(raw)) == (data, prop)
 
@@ -103,7 +103,7 @@ def test_github_escapes_what_a_file_puts_in_messages_and_names(run_cli, write_fi
     result = run_cli(["check", "--format", "github", name], cwd=root)
     line = result.stdout.splitlines()[0]
     assert line.startswith("::error file=a%2Cb%3Ac%25.json,line=")
-    # The engine writes control characters as escapes (seedance_lint.engine.printable); % is the reporter's.
+    # The engine writes control characters as escapes (seedance_lint.linting.linter.printable); % is the reporter's.
     assert "`odd%25key\\r\\nline`" in line
     assert "\r" not in result.stdout and result.stdout.count("\n") == 2  # one annotation, one summary
 
@@ -224,14 +224,14 @@ def test_junit_escapes_markup_and_control_characters(run_cli, write_files) -> No
 
 @pytest.mark.parametrize("fmt", FORMATS + ["json"])
 def test_machine_formats_never_carry_colour(fmt: str, run_cli, project: Path, monkeypatch) -> None:
-    monkeypatch.setattr("seedance_lint.commands._use_color", lambda: True)  # as on a terminal
+    monkeypatch.setattr("seedance_lint.commands.check.use_color", lambda: True)  # as on a terminal
     assert "\033[" in check(run_cli, project).stdout  # text does colour there, so the check can fail
     assert "\033[" not in check(run_cli, project, "--format", fmt).stdout
 
 
 @pytest.mark.parametrize("fmt", FORMATS + ["text", "json"])
 def test_output_writes_the_report_to_a_file(fmt: str, run_cli, project: Path, tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr("seedance_lint.commands._use_color", lambda: True)
+    monkeypatch.setattr("seedance_lint.commands.check.use_color", lambda: True)
     target = tmp_path / f"report.{fmt}"
     written = check(run_cli, project, "--format", fmt, "--output", str(target))
     printed = check(run_cli, project, "--format", fmt)

@@ -39,14 +39,14 @@ def test_unknown_rule_is_a_one_line_usage_error(unknown: str, run_cli) -> None:
 
 
 def test_docs_rules_md_is_current() -> None:
-    from seedance_lint.rulesdoc import GENERATE_COMMAND, markdown
+    from seedance_lint.rules.docs import GENERATE_COMMAND, markdown
 
     assert RULES_MD.is_file(), f"docs/rules.md is missing: run `{GENERATE_COMMAND}`"
     assert RULES_MD.read_text(encoding="utf-8") == markdown(), f"docs/rules.md is stale: run `{GENERATE_COMMAND}`"
 
 
 def test_docs_rules_md_documents_every_rule_with_examples() -> None:
-    from seedance_lint.rulesdoc import anchor, markdown
+    from seedance_lint.rules.docs import anchor, markdown
 
     page = markdown()
     for rule in RULES:

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from seedance_lint.diagnostic import Diagnostic
-from seedance_lint.engine import Stats
-from seedance_lint.reporters import STREAMING, stream
-from seedance_lint.reporters.base import Report, Stream
+from seedance_lint.core.diagnostic import Diagnostic
+from seedance_lint.linting.linter import Stats
+from seedance_lint.reporters.check import STREAMING, stream
+from seedance_lint.reporters.check.base import Report, Stream
 
 
 def _diagnostic(n: int) -> Diagnostic:

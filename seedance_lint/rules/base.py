@@ -2,15 +2,23 @@
 from __future__ import annotations
 
 import inspect
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from seedance_lint.data import ModelSpec, model_spec
-from seedance_lint.diagnostic import Finding, Severity
+from seedance_lint.core.data import ModelSpec, model_spec
+from seedance_lint.core.diagnostic import Finding, Severity
+from seedance_lint.core.values import is_int, show
+
+__all__ = ["Rule", "TaskContext", "is_int", "rule", "show"]
 
 Check = Callable[["TaskContext"], Iterable[Finding]]
+#: A task rule's promise to the accept path: a JSON Schema that a task satisfies only if the rule yields
+#: nothing for it (made on first use, from the data files).
+Accepts = Callable[[], dict]
+#: A document rule's promise to the accept path: false only for the JSON text (orjson's dump) of a document
+#: the rule cannot flag.
+Prefilter = Callable[[bytes], bool]
 
 
 @dataclass(frozen=True)
@@ -26,7 +34,12 @@ class Rule:
     name: str
     severity: Severity
     check: Check
-    scope: str = "task"  # "task": run per task; "file"/"run": emitted by the pipeline
+    scope: str = "task"  # "task": run per task; "document": per document; "file"/"run": emitted by the pipeline
+    #: What the accept path needs to know (linting/accept.py assembles it from every rule): for a task rule, the
+    #: schema that passes only tasks it does not flag; for a document rule, a prefilter. None: the rule
+    #: needs its Python check on every value it could see, so no task skips the rules (safe, slower).
+    accepts: Accepts | None = None
+    prefilter: Prefilter | None = None
 
     @property
     def doc(self) -> str:
@@ -37,9 +50,12 @@ class Rule:
         return self.doc.splitlines()[0] if self.doc else ""
 
 
-def rule(code: str, name: str, severity: Severity, scope: str = "task") -> Callable[[Check], Rule]:
+def rule(code: str, name: str, severity: Severity, scope: str = "task", *, accepts: Accepts | None = None,
+         prefilter: Prefilter | None = None) -> Callable[[Check], Rule]:
+    """Make a function a rule: its code, name, default severity and what it tells the accept path."""
+
     def make(check: Check) -> Rule:
-        return Rule(code, name, severity, check, scope)
+        return Rule(code, name, severity, check, scope, accepts, prefilter)
 
     return make
 
@@ -60,25 +76,3 @@ class TaskContext:
                 return None
             node = node.get(name)
         return node
-
-
-def show(value: object, limit: int = 60) -> str:
-    """A short, printable JSON rendering of a value for messages."""
-    if type(value) is int:  # the usual value shown (a size, a duration): json.dumps writes an int as repr does
-        text = repr(value)
-        return text if len(text) <= limit else text[: limit - 3] + "..."
-    if type(value) is str and len(value) > limit:  # a 20 MB string is not dumped whole to show 57 characters:
-        value = value[:limit]  # it is escaped character by character, so its dump begins as the whole one's
-    try:
-        text = json.dumps(value, ensure_ascii=False, default=str)
-    except (ValueError, TypeError):
-        text = repr(value)
-    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def is_int(value: object) -> bool:
-    """A JSON integer: a Python int (not bool) or a float with no fractional part."""
-    if isinstance(value, bool):
-        return False
-    return isinstance(value, int) or (isinstance(value, float) and value.is_integer())

@@ -3,11 +3,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from seedance_lint.diagnostic import Finding, Fix
+from seedance_lint.core.data import model_spec
+from seedance_lint.core.diagnostic import Finding, Fix
 from seedance_lint.rules.base import TaskContext, is_int, rule, show
 
 
-@rule("SDL501", "safety-check-without-mode", "warning")
+def _safety_enabled_or_off() -> dict:
+    spec = model_spec()
+    disabled = {"required": ["safety"], "properties": {"safety": {
+        "required": ["checkContent", "mode"],
+        "properties": {"checkContent": {"const": True}, "mode": {"const": spec.safety_mode_disabled}}}}}
+    return {"not": disabled}
+
+
+def _seed_safe_in_javascript() -> dict:
+    return {"properties": {"seed": {"maximum": model_spec().js_safe_integer_max}}}
+
+
+@rule("SDL501", "safety-check-without-mode", "warning", accepts=_safety_enabled_or_off)
 def safety_check_without_mode(ctx: TaskContext) -> Iterator[Finding]:
     """safety.checkContent is true but safety.mode is "none", which disables checking.
 
@@ -28,7 +41,7 @@ def safety_check_without_mode(ctx: TaskContext) -> Iterator[Finding]:
         )
 
 
-@rule("SDL402", "seed-loses-precision", "warning")
+@rule("SDL402", "seed-loses-precision", "warning", accepts=_seed_safe_in_javascript)
 def seed_loses_precision(ctx: TaskContext) -> Iterator[Finding]:
     """The seed is above 2^53 - 1, which JavaScript clients cannot represent exactly.
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator
 
-from seedance_lint.data import ModelSpec, Size
-from seedance_lint.diagnostic import Edit, Finding, Fix
+from seedance_lint.core.data import ModelSpec, Size, model_spec
+from seedance_lint.core.pointer import tokens
+from seedance_lint.core.diagnostic import Edit, Finding, Fix
 from seedance_lint.rules.base import TaskContext, is_int, rule, show
 
 #: How far (relative) a requested size may be from a documented one for the
@@ -48,7 +49,37 @@ def _close(size: Size, width: int, height: int) -> bool:
     ) <= size.height * SAFE_FIX_TOLERANCE
 
 
-@rule("SDL201", "unpaired-dimension", "error")
+def _width_with_height() -> dict:
+    return {"dependentRequired": {"width": ["height"], "height": ["width"]}}
+
+
+def _resolution_alone() -> dict:
+    return {"dependentSchemas": {"resolution": {"not": {"anyOf": [{"required": ["width"]}, {"required": ["height"]}]}}}}
+
+
+def _some_output_size() -> dict:
+    frame_images = {"required": ["inputs"], "properties": {
+        "inputs": {"required": ["frameImages"], "properties": {"frameImages": {"minItems": 1}}}}}
+    return {"anyOf": [{"required": ["width"]}, {"required": ["resolution"]}, frame_images]}
+
+
+def _documented_size() -> dict:
+    sizes = [{"properties": {"width": {"const": s.width}, "height": {"const": s.height}}} for s in model_spec().sizes]
+    return {"if": {"required": ["width"]}, "then": {"anyOf": sizes}}
+
+
+def _no_undocumented_value() -> dict:
+    """No member holds a value of x-seedance.undocumentedValues (a string, as the rule reads it)."""
+    found = []
+    for pointer, values in model_spec().undocumented_values.items():
+        schema: dict = {"enum": list(values)}
+        for name in reversed(tokens(pointer)):
+            schema = {"required": [name], "properties": {name: schema}}
+        found.append(schema)
+    return {"not": {"anyOf": found}} if found else {}
+
+
+@rule("SDL201", "unpaired-dimension", "error", accepts=_width_with_height)
 def unpaired_dimension(ctx: TaskContext) -> Iterator[Finding]:
     """width and height must be used together.
 
@@ -67,7 +98,7 @@ def unpaired_dimension(ctx: TaskContext) -> Iterator[Finding]:
     yield Finding(f"/{missing}", f"`{given}` is set without `{missing}`: they must be used together.{hint}", "parent", fix)
 
 
-@rule("SDL202", "resolution-with-dimensions", "error")
+@rule("SDL202", "resolution-with-dimensions", "error", accepts=_resolution_alone)
 def resolution_with_dimensions(ctx: TaskContext) -> Iterator[Finding]:
     """resolution cannot be used with width/height.
 
@@ -87,7 +118,7 @@ def resolution_with_dimensions(ctx: TaskContext) -> Iterator[Finding]:
         )
 
 
-@rule("SDL203", "missing-output-size", "error")
+@rule("SDL203", "missing-output-size", "error", accepts=_some_output_size)
 def missing_output_size(ctx: TaskContext) -> Iterator[Finding]:
     """The task gives no output size: provide inputs.frameImages, width/height or resolution.
 
@@ -108,7 +139,7 @@ def missing_output_size(ctx: TaskContext) -> Iterator[Finding]:
     )
 
 
-@rule("SDL204", "unsupported-dimensions", "error")
+@rule("SDL204", "unsupported-dimensions", "error", accepts=_documented_size)
 def unsupported_dimensions(ctx: TaskContext) -> Iterator[Finding]:
     """width x height is not one of the documented combinations.
 
@@ -140,7 +171,7 @@ def unsupported_dimensions(ctx: TaskContext) -> Iterator[Finding]:
     )
 
 
-@rule("SDL205", "undocumented-value", "warning")
+@rule("SDL205", "undocumented-value", "warning", accepts=_no_undocumented_value)
 def undocumented_value(ctx: TaskContext) -> Iterator[Finding]:
     """A value the API page contradicts itself about, such as resolution 720p.
 

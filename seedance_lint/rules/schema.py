@@ -14,9 +14,9 @@ from collections.abc import Iterable, Iterator
 from functools import cache, lru_cache
 from typing import Any
 
-from seedance_lint.data import keep, model_spec, request_schema
-from seedance_lint.diagnostic import Finding, Fix
-from seedance_lint.parsers.positions import child_pointer
+from seedance_lint.core.data import keep, model_spec, request_schema
+from seedance_lint.core.diagnostic import Finding, Fix
+from seedance_lint.core.pointer import child_pointer, dotted, tokens
 from seedance_lint.rules.base import TaskContext, rule, show
 
 _TYPE_NAMES = {
@@ -272,13 +272,7 @@ def pointer_of(path: Iterable[Any]) -> str:
 
 def label(pointer: str) -> str:
     """'/inputs/frameImages/0' -> 'inputs.frameImages[0]' (how people write it)."""
-    if not pointer:
-        return "the task"
-    parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]
-    text = parts[0]
-    for part in parts[1:]:
-        text += f"[{part}]" if part.isdigit() else f".{part}"
-    return f"`{text}`"
+    return f"`{dotted(tokens(pointer))}`" if pointer else "the task"
 
 
 def _describe(error: Any, ctx: TaskContext) -> Iterator[tuple[str, Finding]]:
@@ -498,7 +492,7 @@ def _family(code: str, ctx: TaskContext) -> list[Finding]:
     return findings_by_code(ctx).get(code, [])
 
 
-@rule("SDL100", "schema-violation", "error")
+@rule("SDL100", "schema-violation", "error", accepts=request_schema)
 def schema_violation(ctx: TaskContext) -> Iterable[Finding]:
     """The task breaks a schema constraint that no more specific rule covers.
 
@@ -511,7 +505,7 @@ def schema_violation(ctx: TaskContext) -> Iterable[Finding]:
     return _family("SDL100", ctx)
 
 
-@rule("SDL101", "missing-required-parameter", "error")
+@rule("SDL101", "missing-required-parameter", "error", accepts=request_schema)
 def missing_required(ctx: TaskContext) -> Iterable[Finding]:
     """A required parameter is missing.
 
@@ -524,7 +518,7 @@ def missing_required(ctx: TaskContext) -> Iterable[Finding]:
     return _family("SDL101", ctx)
 
 
-@rule("SDL102", "unknown-parameter", "error")
+@rule("SDL102", "unknown-parameter", "error", accepts=request_schema)
 def unknown_parameter(ctx: TaskContext) -> Iterable[Finding]:
     """A parameter the model does not document.
 
@@ -537,7 +531,7 @@ def unknown_parameter(ctx: TaskContext) -> Iterable[Finding]:
     return _family("SDL102", ctx)
 
 
-@rule("SDL103", "wrong-type", "error")
+@rule("SDL103", "wrong-type", "error", accepts=request_schema)
 def wrong_type(ctx: TaskContext) -> Iterable[Finding]:
     """A parameter has the wrong JSON type.
 
@@ -549,7 +543,7 @@ def wrong_type(ctx: TaskContext) -> Iterable[Finding]:
     return _family("SDL103", ctx)
 
 
-@rule("SDL104", "value-not-allowed", "error")
+@rule("SDL104", "value-not-allowed", "error", accepts=request_schema)
 def value_not_allowed(ctx: TaskContext) -> Iterable[Finding]:
     """A parameter's value is not one of the documented values.
 
@@ -561,7 +555,7 @@ def value_not_allowed(ctx: TaskContext) -> Iterable[Finding]:
     return _family("SDL104", ctx)
 
 
-@rule("SDL105", "out-of-range", "error")
+@rule("SDL105", "out-of-range", "error", accepts=request_schema)
 def out_of_range(ctx: TaskContext) -> Iterable[Finding]:
     """A number is outside its documented minimum and maximum.
 
@@ -573,7 +567,7 @@ def out_of_range(ctx: TaskContext) -> Iterable[Finding]:
     return _family("SDL105", ctx)
 
 
-@rule("SDL106", "invalid-length", "error")
+@rule("SDL106", "invalid-length", "error", accepts=request_schema)
 def invalid_length(ctx: TaskContext) -> Iterable[Finding]:
     """A string is shorter or longer than documented (positivePrompt has a minimum and a maximum length).
 
@@ -583,7 +577,7 @@ def invalid_length(ctx: TaskContext) -> Iterable[Finding]:
     return _family("SDL106", ctx)
 
 
-@rule("SDL107", "invalid-format", "error")
+@rule("SDL107", "invalid-format", "error", accepts=request_schema)
 def invalid_format(ctx: TaskContext) -> Iterable[Finding]:
     """A string is not in its documented format.
 
@@ -596,7 +590,7 @@ def invalid_format(ctx: TaskContext) -> Iterable[Finding]:
     return _family("SDL107", ctx)
 
 
-@rule("SDL108", "too-many-items", "error")
+@rule("SDL108", "too-many-items", "error", accepts=request_schema)
 def too_many_items(ctx: TaskContext) -> Iterable[Finding]:
     """An array has more items than the model supports.
 

@@ -21,8 +21,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import orjson
 
-from seedance_lint.diagnostic import Finding
-from seedance_lint.parsers.positions import child_pointer
+from seedance_lint.core.diagnostic import Finding
+from seedance_lint.core.pointer import child_pointer, dotted, tokens
 from seedance_lint.rules.base import TaskContext, rule
 
 #: Shorter values are not credentials of any real service ("test", the
@@ -213,15 +213,10 @@ def strings(value: object) -> Iterator[tuple[str, str, str]]:
 
 def where(pointer: str) -> str:
     """'/1/inputs/frameImages/0/image' -> '`inputs.frameImages[0].image`' (the array body's index dropped)."""
-    parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]
+    parts = tokens(pointer)
     if parts and parts[0].isdigit():
         parts = parts[1:]
-    if not parts:
-        return "this value"
-    text = parts[0]
-    for part in parts[1:]:
-        text += f"[{part}]" if part.isdigit() else f".{part}"
-    return f"`{text}`"
+    return f"`{dotted(parts)}`" if parts else "this value"
 
 
 @lru_cache(maxsize=256)  # the same webhook or bucket URL is often in every task of a batch
@@ -258,7 +253,7 @@ def _url_credential(url: str) -> tuple[str, str] | None:
     return None
 
 
-@rule("SDL601", "api-key-in-file", "error", scope="document")
+@rule("SDL601", "api-key-in-file", "error", scope="document", prefilter=may_hold_secret)
 def api_key_in_file(ctx: TaskContext) -> Iterator[Finding]:
     """A request file holds a real API key (the apiKey of an `authentication` task).
 
@@ -284,7 +279,7 @@ def api_key_in_file(ctx: TaskContext) -> Iterator[Finding]:
             )
 
 
-@rule("SDL602", "presigned-url", "warning", scope="document")
+@rule("SDL602", "presigned-url", "warning", scope="document", prefilter=may_hold_secret)
 def presigned_url(ctx: TaskContext) -> Iterator[Finding]:
     """A presigned URL (X-Amz-Signature, X-Goog-Signature, or an Azure SAS sig=) is stored in the file.
 
@@ -310,7 +305,7 @@ def presigned_url(ctx: TaskContext) -> Iterator[Finding]:
             )
 
 
-@rule("SDL603", "credential-in-url", "warning", scope="document")
+@rule("SDL603", "credential-in-url", "warning", scope="document", prefilter=may_hold_secret)
 def credential_in_url(ctx: TaskContext) -> Iterator[Finding]:
     """A URL carries a credential: a token in its query string, or a password before its host.
 

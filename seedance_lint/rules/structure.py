@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from seedance_lint.diagnostic import Finding
+from seedance_lint.core.diagnostic import Finding
 from seedance_lint.rules.base import TaskContext, rule
 
 

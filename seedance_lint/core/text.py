@@ -1,0 +1,16 @@
+"""Text as it reaches a terminal or a log: one line, no control characters."""
+from __future__ import annotations
+
+import re
+
+
+#: Control characters, DEL and Unicode line breaks: a key quoted raw could
+#: start a new log line (a GitHub "::error" command) or drive the terminal (ESC).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(message: str) -> str:
+    """The message on one line, with control characters written as escapes (\\n, \\x1b)."""
+    if message.isprintable():  # the usual message: str.isprintable is false for every character replaced
+        return message
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), message)

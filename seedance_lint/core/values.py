@@ -1,0 +1,26 @@
+"""JSON values as the rules see them: what counts as an integer, and how a value is shown in a message."""
+from __future__ import annotations
+
+import json
+
+
+def show(value: object, limit: int = 60) -> str:
+    """A short, printable JSON rendering of a value for messages."""
+    if type(value) is int:  # the usual value shown (a size, a duration): json.dumps writes an int as repr does
+        text = repr(value)
+        return text if len(text) <= limit else text[: limit - 3] + "..."
+    if type(value) is str and len(value) > limit:  # a 20 MB string is not dumped whole to show 57 characters:
+        value = value[:limit]  # it is escaped character by character, so its dump begins as the whole one's
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except (ValueError, TypeError):
+        text = repr(value)
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def is_int(value: object) -> bool:
+    """A JSON integer: a Python int (not bool) or a float with no fractional part."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and value.is_integer())

@@ -1,0 +1,244 @@
+"""The cost pipeline: request files to priced runs of tasks, rendered blocks and running totals.
+
+One pipeline for the serial and the parallel paths: a file's documents are
+priced a run of tasks at a time (tasks priced alike share one estimate), a
+format's renderer turns each run into a RowBlock, and CostTally sums the
+blocks and notes the problems as they stream past. The formats themselves
+are in reporters/cost.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal, localcontext
+from functools import cache
+from operator import attrgetter
+from typing import NamedTuple
+
+from seedance_lint.core.data import ModelSpec, model_spec
+from seedance_lint.core.executor import AHEAD_PER_WORKER, in_order
+from seedance_lint.core.text import printable
+from seedance_lint.cost.model import ZERO, Estimate, price_many
+from seedance_lint.cost.table import price_table
+from seedance_lint.input.documents import EMPTY_JSONL, Loaded, Problem
+from seedance_lint.input.jsonl import (BLOCK_BYTES, MIN_BYTES, ValueRun, load_values, read_blocks, split_lines, splits,
+                                       value_items_from)
+from seedance_lint.input.sources import Source
+from seedance_lint.input.tasks import TaskRef, looks_like_request, mentions_model, select
+
+#: Problems listed one by one; past this many a batch reports only how many more there are.
+PROBLEMS_SHOWN = 100
+
+
+class PricedRun(NamedTuple):
+    """Consecutive tasks of one file, priced: per task its taskUUID and its estimate without it.
+
+    Tasks priced alike share one estimate object (costing.price_many), so a
+    format renders a run once per distinct estimate.
+    """
+
+    file: str
+    first: int  # the task index of the first task, in its file
+    uuids: list[str | None]
+    estimates: list[Estimate]
+
+
+class RowBlock(NamedTuple):
+    """Consecutive priced tasks of one file, rendered for one format, with their sums and problems.
+
+    The unit of work of `cost`: made here from a PricedRun (render_block), or
+    by a worker process (parallel.py) for a block of a large batch. A row's
+    text is written around its task index, which a worker does not know yet.
+    """
+
+    file: str  # printable
+    first: int  # the task index of the first row, in its file
+    head: str  # what every row of the block writes before its task index
+    rows: list  # per row, what its format writes after the task index (the table: its other cells)
+    total: Decimal
+    low: Decimal
+    high: Decimal
+    problems: list[tuple[int, str, str]]  # (row, text before its task index, text after)
+
+
+#: Sums of money are exact whatever their size: a block's sum then adds up the same way as row by row.
+EXACT = Context(prec=100, Emax=MAX_EMAX, Emin=MIN_EMIN)
+
+
+def render_block(run: PricedRun, render: Render, currency: str, max_task: Decimal | None) -> RowBlock:
+    """A run of one file rendered by a format's ``render``, with its sums and problems."""
+    costs, lows, highs = (list(map(attrgetter(name), run.estimates)) for name in ("cost", "low", "high"))
+    unpriced = [offset for offset, cost in enumerate(costs) if cost is None] if None in costs else []
+    priced = [offset for offset, cost in enumerate(costs) if cost is not None] if unpriced else None
+    if priced is not None:
+        costs, lows, highs = ([column[i] for i in priced] for column in (costs, lows, highs))
+    with localcontext(EXACT):  # sums in C: most rows are priced
+        total, low, high = sum(costs, ZERO), sum(lows, ZERO), sum(highs, ZERO)
+    over = [] if max_task is None or max(highs, default=ZERO) <= max_task else _over(run, max_task)
+    file = printable(run.file)
+    problems = [(offset, f"{file}: task ", _problem(run.estimates[offset], currency, max_task))
+                for offset in sorted(unpriced + over)]
+    return RowBlock(file, run.first, *render(run), total, low, high, problems)
+
+
+def _over(run: PricedRun, max_task: Decimal) -> list[int]:
+    return [offset for offset, e in enumerate(run.estimates) if e.high is not None and e.high > max_task]
+
+
+def _problem(e: Estimate, currency: str, max_task: Decimal | None) -> str:
+    """What a problem says of a task after its index: it has no price, or may cost more than allowed."""
+    if e.cost is None:
+        return f" cannot be priced: {e.reason}"
+    return f" may cost {e.high:f} {currency}, over --max-task-cost {max_task:f}"
+
+
+class CostTally:
+    """Blocks of priced tasks as they come, with the totals and the budget problems accumulated on the way.
+
+    ``items`` holds RowBlocks and, as strings, files that could not be read.
+    Totals and problems are final once the tally has been iterated.
+    """
+
+    def __init__(self, currency: str, items: Iterable[RowBlock | str],
+                 budget: Decimal | None = None, quantum: Decimal = ZERO) -> None:
+        self.currency = currency
+        self._items = items
+        self.budget = budget
+        self.total = self.low = self.high = ZERO.quantize(quantum) if quantum else ZERO  # "0.00000", not "0"
+        self._problems: list[str] = []
+        self._more = 0  # problems past PROBLEMS_SHOWN: counted, not kept
+
+    def __iter__(self) -> Iterator[RowBlock]:
+        for item in self._items:
+            if isinstance(item, str):
+                self._note(item)
+                continue
+            with localcontext(EXACT):
+                self.total, self.low, self.high = self.total + item.total, self.low + item.low, self.high + item.high
+            for offset, before, after in item.problems:
+                self._note(f"{before}{item.first + offset}{after}")
+            yield item
+
+    def _note(self, problem: str) -> None:
+        if len(self._problems) < PROBLEMS_SHOWN:
+            self._problems.append(problem)
+        else:
+            self._more += 1
+
+    @property
+    def problems(self) -> list[str]:
+        over = self.budget is not None and self.high > self.budget
+        budget = [f"the total may reach {self.high:f} {self.currency} (high end), over --budget {self.budget:f}"] if over else []
+        more = [f"... and {self._more} more problems like these"] if self._more else []
+        return self._problems + more + budget
+
+
+#: What a format makes of a run: the text before each row's task index, and per row what follows it.
+Render = Callable[[PricedRun], tuple[str, list]]
+#: Makes a format's renderer (with its own cache) for one run of the command; a module-level function, so
+#: that a block job naming it can be sent to another process.
+Renderer = Callable[[], Render]
+
+
+def cost_blocks(sources: list[Source], renderer: Renderer, currency: str, max_task: Decimal | None,
+                executor: Executor | None = None, ahead: int = 2 * AHEAD_PER_WORKER,
+                min_bytes: int = MIN_BYTES) -> Iterator[RowBlock | str]:
+    """The priced tasks of every file, rendered a block at a time, or a problem that stops one; a large JSON
+    Lines file in blocks on ``executor``, if given."""
+    render = renderer()
+    for source in sources:
+        if executor is not None and splits(source, min_bytes):
+            yield from _cost_in_blocks(source, renderer, currency, max_task, executor, ahead)
+            continue
+        for run in priced_tasks(source, load_values(source)):
+            yield run if isinstance(run, str) else render_block(run, render, currency, max_task)
+
+
+def priced_tasks(source: Source, documents: Iterable[Loaded | ValueRun], index: int = 0,
+                 mentions: bool | None = None) -> Iterator[PricedRun | str]:
+    """The tasks of ours in the documents (from input.jsonl.load_values), priced, a run at a time; or a problem.
+
+    ``index`` is the task index of the first task in its file; ``mentions``,
+    whether the file names our model, when that is known already.
+    """
+    spec, table, file = model_spec(), price_table(), source.display
+    for loaded in documents:
+        if isinstance(loaded, Problem):
+            if loaded.code == "SDL001" and not source.explicit:
+                mentions = mentions_model(source, spec) if mentions is None else mentions  # once per file
+                if not mentions:
+                    continue  # a tsconfig.json with comments among the staged files: nothing to price
+            if loaded.code != "SDL006":  # a skipped file (a FIFO found in a walk) has nothing to price
+                yield f"{file}:{loaded.position[0]}:{loaded.position[1]}: cannot price: {loaded.message}"
+            continue
+        values = loaded.values if isinstance(loaded, ValueRun) else [loaded.value]
+        model = spec.model
+        if not all(type(v) is dict and v.get("model") == model for v in values):  # one task a line: the usual
+            values = [task for value in values for task in _tasks_in(source, value, spec)]
+        if values:
+            yield PricedRun(file, index, *price_many(values, spec, table))
+            index += len(values)
+
+
+def _tasks_in(source: Source, value: object, spec: ModelSpec) -> list[dict]:
+    """The tasks of ours in one document (the request-body array, or a file found in a walk)."""
+    if type(value) is dict and value.get("model") == spec.model:
+        return [value]
+    if not source.explicit and not looks_like_request(value, spec):
+        return []
+    return [item.value for item in select(value, spec) if isinstance(item, TaskRef)]
+
+
+@dataclass(frozen=True)
+class PriceJob:
+    """One block of a file to price: whole lines, the number of the first, and how to render them."""
+
+    file: str
+    explicit: bool
+    mentions: bool | None
+    first_line: int
+    data: bytes
+    renderer: Renderer
+    currency: str
+    max_task: Decimal | None
+
+
+def price_block(job: PriceJob) -> tuple[bool, list[RowBlock | str]]:
+    """(whether a line was not blank, the block's RowBlocks with task indices from 0, and problems)."""
+    render = _render_with(job.renderer)
+    source = Source(job.file, None, "jsonl", job.explicit)
+    documents = value_items_from(split_lines(job.data), job.first_line, job.data)  # a chunk at a time: in cache
+    blocks = [run if isinstance(run, str) else render_block(run, render, job.currency, job.max_task)
+              for run in priced_tasks(source, documents, mentions=job.mentions)]
+    return bool(job.data.strip()), blocks
+
+
+@cache  # one renderer (and its cache) per process and format
+def _render_with(renderer: Renderer) -> Render:
+    return renderer()
+
+
+def _cost_in_blocks(source: Source, renderer: Renderer, currency: str, max_task: Decimal | None,
+                    executor: Executor, ahead: int) -> Iterator[RowBlock | str]:
+    """cost_blocks of one JSON Lines file, its blocks priced on ``executor``, in file order."""
+    mentions = None if source.explicit else mentions_model(source, model_spec())  # read once, here
+    assert source.path is not None  # splits() said it is a file
+    base, found = 0, False  # tasks of the file before the current block
+    with open(source.path, "rb") as stream:
+        jobs = _price_jobs(source, mentions, read_blocks(stream, BLOCK_BYTES), renderer, currency, max_task)
+        for _, (lines_found, items) in in_order(executor, price_block, jobs, ahead):
+            found = found or lines_found
+            for item in items:  # task indices count from the block: from the file's start here
+                yield item if isinstance(item, str) else item._replace(first=item.first + base)
+            base += sum(len(item.rows) for item in items if not isinstance(item, str))
+    if not found:
+        yield from priced_tasks(source, [EMPTY_JSONL])  # only the problem: an empty file has no task
+
+
+def _price_jobs(source: Source, mentions: bool | None, blocks: Iterable[bytes], renderer: Renderer,
+                currency: str, max_task: Decimal | None) -> Iterator[PriceJob]:
+    line = 1
+    for data in blocks:
+        yield PriceJob(source.display, source.explicit, mentions, line, data, renderer, currency, max_task)
+        line += data.count(b"\n")

@@ -1,0 +1,70 @@
+"""The result of a check run, as reporters see it: finished, or still streaming."""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from seedance_lint.core.diagnostic import Diagnostic
+
+
+class Counts(Protocol):
+    files: int
+    tasks: int
+
+
+class Stream:
+    """Diagnostics as the run produces them, counted on the way; iterable once.
+
+    A streamed run never holds its diagnostics: a million-task batch prints
+    as it goes, in bounded memory.
+    """
+
+    def __init__(self, diagnostics: Iterable[Diagnostic], failing: frozenset[str]) -> None:
+        self._source = iter(diagnostics)
+        self._failing = failing
+        self.counts: Counter[str] = Counter()
+        self.failed = False
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        for diagnostic in self._source:
+            self.counts[diagnostic.severity] += 1
+            self.failed = self.failed or diagnostic.severity in self._failing
+            yield diagnostic
+
+
+@dataclass(frozen=True)
+class Report:
+    diagnostics: Iterable[Diagnostic]  # a tuple, or a Stream (read once, summary after)
+    stats: Counts  # files and tasks read (live while a Stream is read)
+    color: bool = False
+    #: Every file the run read, as given (junit has one testcase per file).
+    paths: tuple[str, ...] = ()
+    #: The severities that make the run fail (warnings too under --strict).
+    failing: frozenset[str] = field(default=frozenset({"error"}))
+
+    @property
+    def files(self) -> int:
+        return self.stats.files
+
+    @property
+    def tasks(self) -> int:
+        return self.stats.tasks
+
+    def count(self, severity: str) -> int:
+        if isinstance(self.diagnostics, Stream):
+            return self.diagnostics.counts[severity]
+        return sum(1 for d in self.diagnostics if d.severity == severity)
+
+    def fails(self, diagnostic: Diagnostic) -> bool:
+        return diagnostic.severity in self.failing
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "files": self.files,
+            "tasks": self.tasks,
+            "errors": self.count("error"),
+            "warnings": self.count("warning"),
+            "infos": self.count("info"),
+        }

@@ -1,0 +1,59 @@
+"""GitHub Actions workflow commands: one annotation per diagnostic, then a summary.
+
+``::error file=F,line=L,col=C,title=CODE name::message``, escaped exactly as
+the Actions toolkit escapes them (@actions/core, command.ts). GitHub shows at
+most 10 annotations of each kind per step, so the plain summary line at the
+end tells the whole count.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from seedance_lint.core.diagnostic import Diagnostic
+from seedance_lint.reporters.check.base import Report
+from seedance_lint.reporters.check.text import summary_line
+
+LINE = "::{command} file={file},line={line},col={column},title={title}::{message}"
+#: Workflow commands have no "info": a notice is the closest.
+COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
+#: How many annotations of one kind GitHub shows per step.
+SHOWN_PER_STEP = 10
+
+_DATA = str.maketrans({"%": "%25", "\r": "%0D", "\n": "%0A"})
+_PROPERTY = str.maketrans({"%": "%25", "\r": "%0D", "\n": "%0A", ":": "%3A", ",": "%2C"})
+
+
+def escape_data(text: str) -> str:
+    return text.translate(_DATA)
+
+
+def escape_property(text: str) -> str:
+    return text.translate(_PROPERTY)
+
+
+def render(report: Report) -> str:
+    return "".join(stream(report))
+
+
+def stream(report: Report) -> Iterator[str]:
+    for d in report.diagnostics:
+        yield annotation(d) + "\n"
+    yield summary_line(report) + _hidden_note(report) + "\n"
+
+
+def annotation(d: Diagnostic) -> str:
+    return LINE.format(
+        command=COMMANDS[d.severity],
+        file=escape_property(d.file),
+        line=d.line,
+        column=d.column,
+        title=escape_property(f"{d.code} {d.name}"),
+        message=escape_data(d.message),
+    )
+
+
+def _hidden_note(report: Report) -> str:
+    most = max((report.count(severity) for severity in COMMANDS), default=0)
+    if most <= SHOWN_PER_STEP:
+        return ""
+    return f" GitHub shows at most {SHOWN_PER_STEP} annotations of each kind per step: every one is listed above."

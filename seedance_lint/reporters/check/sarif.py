@@ -1,0 +1,77 @@
+"""SARIF 2.1.0, for GitHub code scanning and other static-analysis viewers.
+
+The driver lists every rule (so ``ruleIndex`` is its place in the registry);
+each result points at a URI relative to ``%SRCROOT%`` (the path as given,
+with POSIX separators) and a 1-based region counted in code points.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from seedance_lint.core.diagnostic import Diagnostic
+from seedance_lint.reporters.check.base import Report
+
+if TYPE_CHECKING:
+    from seedance_lint.rules.base import Rule
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/seedance-lint/seedance-lint"
+#: SARIF has no "info" level: "note" is its name for it.
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def render(report: Report) -> str:
+    from seedance_lint import __version__
+    from seedance_lint.rules import RULES
+
+    index = {rule.code: number for number, rule in enumerate(RULES)}
+    run = {
+        "tool": {"driver": {
+            "name": "seedance-lint",
+            "version": __version__,
+            "informationUri": INFORMATION_URI,
+            "rules": [_rule(rule) for rule in RULES],
+        }},
+        "columnKind": "unicodeCodePoints",
+        "results": [_result(d, index[d.code]) for d in report.diagnostics],
+    }
+    document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _rule(rule: Rule) -> dict:
+    doc = rule.doc or rule.name
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary or rule.name},
+        "fullDescription": {"text": doc},
+        "help": {"text": doc},
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+    }
+
+
+def _result(d: Diagnostic, rule_index: int) -> dict:
+    return {
+        "ruleId": d.code,
+        "ruleIndex": rule_index,
+        "level": LEVELS[d.severity],
+        "message": {"text": d.message},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": artifact(d.file),
+            "region": {"startLine": d.line, "startColumn": d.column},
+        }}],
+        "properties": {"pointer": d.pointer, "task": d.task},
+    }
+
+
+def artifact(path: str) -> dict:
+    """A relative path stays relative to the source root; an absolute one becomes a file: URI."""
+    posix = path.replace(os.sep, "/") if os.sep != "/" else path
+    if os.path.isabs(path):
+        return {"uri": Path(path).as_uri()}
+    return {"uri": quote(posix, safe="/", errors="surrogateescape"), "uriBaseId": "%SRCROOT%"}

@@ -1,0 +1,53 @@
+"""json: one object, the rows streamed as they are priced."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import lru_cache
+
+from seedance_lint.core.text import printable
+from seedance_lint.cost.pipeline import CostTally, PricedRun, Render
+from seedance_lint.reporters.cost.base import PerEstimate, estimate_fields, money
+
+def _plain(text: str) -> bool:
+    """Whether a text is written as it is between JSON quotes (true of texts joined when true of each)."""
+    return text.isascii() and text.isprintable() and '"' not in text and "\\" not in text
+
+
+def json_rows() -> Render:
+    """Rows of json as json.dumps(task_fields(row)) writes them, around their task indices."""
+    tail = PerEstimate(lambda e: json.dumps(estimate_fields(e), ensure_ascii=False)[1:])
+
+    def render(run: PricedRun) -> tuple[str, list[str]]:
+        tails, uuids = tail.each(run.estimates), run.uuids
+        head = f'{{"file": {_json_file(run.file)}, "task": '
+        if None not in uuids and _plain("".join(uuids)):  # the usual run: each taskUUID as it is
+            return head, [f', "taskUUID": "{u}", {t}' for u, t in zip(uuids, tails)]
+        return head, [f', "taskUUID": {_json_uuid(u)}, {t}' for u, t in zip(uuids, tails)]
+
+    return render
+
+
+def _json_uuid(uuid: str | None) -> str:
+    if uuid is not None and _plain(uuid):
+        return f'"{uuid}"'
+    return json.dumps(None if uuid is None else printable(uuid), ensure_ascii=False)
+
+
+@lru_cache(maxsize=64)
+def _json_file(file: str) -> str:
+    return json.dumps(printable(file), ensure_ascii=False)
+
+
+def stream_json(tally: CostTally) -> Iterator[str]:
+    yield '{\n  "currency": ' + json.dumps(tally.currency) + ',\n  "tasks": ['
+    separator = "\n"
+    for block in tally:
+        first = block.first
+        head = block.head
+        yield separator + ",\n".join([f"    {head}{first + i}{a}" for i, a in enumerate(block.rows)])
+        separator = ",\n"
+    closing = {"total": money(tally.total), "low": money(tally.low), "high": money(tally.high),
+               "problems": tally.problems}
+    yield ("\n  " if separator == ",\n" else "") + "],\n"
+    yield ",\n".join(f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in closing.items()) + "\n}\n"

@@ -1,0 +1,37 @@
+"""table: aligned columns for a terminal (every row is held to size them)."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from seedance_lint.cost.pipeline import CostTally, Render
+from seedance_lint.reporters.cost.base import PerEstimate, estimate_cells, total_cells
+
+TABLE_COLUMNS = ("file", "task", "size", "duration", "n", "cost", "range", "basis")
+
+
+def table_rows() -> Render:
+    """The cells after the task index: one shared tuple per estimate, so a held row costs a pointer."""
+    rest = PerEstimate(estimate_cells)
+    return lambda run: ("", rest.each(run.estimates))
+
+
+def stream_table(tally: CostTally) -> Iterator[str]:
+    """Columns as wide as their widest cell: every row is held until all are seen, as a pointer to its
+    cells (equal cells are one tuple), so a million-task batch stays within the memory of the others."""
+    blocks, widths, known = [], [len(name) for name in TABLE_COLUMNS], {}
+    for block in tally:
+        widths[0] = max(widths[0], len(block.file))
+        widths[1] = max(widths[1], len(str(block.first + len(block.rows) - 1)))
+        blocks.append(block._replace(rows=[known.setdefault(cells, cells) for cells in block.rows]))  # held once
+    for cells in known:
+        widths[2:] = map(max, widths[2:], map(len, cells))
+    total = total_cells(tally)
+    widths = [max(width, len(cell)) for width, cell in zip(widths, total)]
+
+    def line(cells: Iterable[str]) -> str:
+        return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths)).rstrip() + "\n"
+
+    yield line(TABLE_COLUMNS)
+    for block in blocks:
+        yield "".join([line((block.file, str(block.first + i), *cells)) for i, cells in enumerate(block.rows)])
+    yield line(total) + "".join(f"{problem}\n" for problem in tally.problems)
