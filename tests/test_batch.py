@@ -98,7 +98,7 @@ def _price(path: Path, values: bool, monkeypatch: pytest.MonkeyPatch, capsys: py
     with monkeypatch.context() as patch:
         patch.setattr(batch, "CHUNK_BYTES", 600)
         if not values:
-            patch.setattr(batch, "_values_of", lambda chunk, raw=None: [None] * len(chunk))
+            patch.setattr(batch, "values_of", lambda chunk, raw=None: [None] * len(chunk))
         capsys.readouterr()
         return main(["cost", "--format", "json", str(path)]), capsys.readouterr()
 

@@ -16,7 +16,7 @@ from seedance_lint.core.data import model_spec
 from seedance_lint.core.text import printable
 from seedance_lint.cost.pipeline import EXACT, PricedRun, render_block
 from seedance_lint.reporters.cost import COST_REPORTERS
-from seedance_lint.reporters.cost.base import estimate_fields
+from seedance_lint.reporters.cost.base import PerEstimate, estimate_fields
 
 SPEC, TABLE = model_spec(), price_table()
 SIZES = [(s.width, s.height) for s in SPEC.sizes]
@@ -83,5 +83,5 @@ def test_rows_are_what_json_dumps_and_the_csv_module_write(values, format_and_re
 def test_rows_are_the_same_when_the_render_cache_is_cleared_midway(fmt, monkeypatch) -> None:
     values = [{"width": w, "height": h, "duration": d} for w, h in SIZES[:4] for d in (5, 6, 7)] * 2
     expected = render_block(_run(values), COST_REPORTERS[fmt].renderer(), "USD", None)
-    monkeypatch.setattr(cost._PerEstimate, "LIMIT", 2)
+    monkeypatch.setattr(PerEstimate, "LIMIT", 2)
     assert render_block(_run(values), COST_REPORTERS[fmt].renderer(), "USD", None) == expected

@@ -258,9 +258,9 @@ def test_a_replaced_selection_does_not_keep_the_caches_of_the_old_one() -> None:
     from seedance_lint.rules import BY_CODE
 
     before = Selection(per_file_ignores=(("a.json", ("SDL204",)),))
-    assert before.severity_of(BY_CODE["SDL204"]) == "error" and not before.enabled_in("SDL204", "a.json")
+    assert before.severity_of("SDL204", BY_CODE["SDL204"].severity) == "error" and not before.enabled_in("SDL204", "a.json")
     after = replace(before, severity=(("SDL204", "info"),), per_file_ignores=())
-    assert after.severity_of(BY_CODE["SDL204"]) == "info" and after.enabled_in("SDL204", "a.json")
+    assert after.severity_of("SDL204", BY_CODE["SDL204"].severity) == "info" and after.enabled_in("SDL204", "a.json")
 
 
 def _show_whole(value: object, limit: int = 60) -> str:

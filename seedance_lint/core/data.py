@@ -5,6 +5,7 @@ Nothing in the code repeats a number from the API page: it is all read here.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -58,6 +59,24 @@ class ModelSpec:
 
     def sizes_for(self, resolution: str) -> tuple[Size, ...]:
         return tuple(size for size in self.sizes if size.resolution == resolution)
+
+    def nearest(self, width: float, height: float) -> tuple[Size, ...]:
+        """The documented sizes by closeness to width x height (remembered for the run: a batch repeats its
+        wrong sizes): aspect ratio class first, then pixel count.
+
+        The class's ratio (16:9), not the pixels' (864x480 is 1.80, 1920x1088 is
+        1.76): otherwise 864x486 would be sent to 1080p for a 0.01 ratio difference.
+        """
+
+        def distance(size: Size) -> tuple[float, float]:
+            across, _, down = size.aspect_ratio.partition(":")
+            class_ratio = float(across) / float(down)
+            # Logarithms, no float division: the integers may be huge.
+            ratio = abs(math.log(width) - math.log(height) - math.log(class_ratio))
+            area = abs(math.log(width * height) - math.log(size.width * size.height))
+            return round(ratio, 3), area
+
+        return self.remember(("nearest sizes", width, height), lambda: tuple(sorted(self.sizes, key=distance)))
 
 
 def remember(memo: dict, key: object, make: Callable[[], T]) -> T:

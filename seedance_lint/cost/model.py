@@ -16,8 +16,8 @@ from typing import NamedTuple
 from seedance_lint.core.data import ModelSpec, keep, model_spec, remember, request_schema
 from seedance_lint.cost.table import PriceTable, price_table
 from seedance_lint.input.imagesize import inline_image_size
-from seedance_lint.rules.base import is_int
-from seedance_lint.rules.dimensions import nearest_documented
+from seedance_lint.core.values import is_int
+from seedance_lint.input.tasks import frame_images
 
 ZERO = Decimal(0)
 
@@ -74,6 +74,13 @@ def price_at(points: tuple[tuple[Decimal, Decimal], ...], duration: Decimal) -> 
     return max(value, ZERO), False
 
 
+#: How a cell's price follows its duration, by the name pricing/'s durationModel.method gives (checked by
+#: the price table's model, so a name without a function here cannot load).
+DURATION_MODELS: dict[str, Callable[[tuple[tuple[Decimal, Decimal], ...], Decimal], tuple[Decimal, bool]]] = {
+    "linear-through-documented-points": price_at,
+}
+
+
 def _segment(points: tuple[tuple[Decimal, Decimal], ...], duration: Decimal) -> tuple:
     for left, right in zip(points, points[1:]):
         if duration <= right[0]:
@@ -96,7 +103,7 @@ def _cell_price(cell: Cell, duration: Decimal, table: PriceTable) -> CellPrice |
         basis_if_inexact = "derived"
         if not points:
             return None
-    value, exact = price_at(points, duration)
+    value, exact = DURATION_MODELS[table.durationModel.method](points, duration)
     return CellPrice(value, "table" if exact and basis_if_inexact != "derived" else basis_if_inexact)
 
 
@@ -171,9 +178,9 @@ _NO_IMAGES = (False, None)
 
 def _image_key(task: dict, spec: ModelSpec) -> tuple[bool, str | None]:
     """Whether the task has frame images, and the aspect ratio the first one tells (if it can be read)."""
-    if task.get("inputs") is None:  # no images: _frame_images would find none
+    if task.get("inputs") is None:  # no images: frame_list would find none
         return _NO_IMAGES
-    images = _frame_images(task)
+    images = frame_list(task)
     return bool(images), _first_image_ratio(images, spec)
 
 
@@ -240,7 +247,7 @@ def candidate_cells(task: dict, spec: ModelSpec, table: PriceTable) -> tuple[lis
         if resolution not in spec.resolutions and resolution not in table.resolutions():
             return [], f"resolution {resolution!r} has no documented price"
         return _cells_for(resolution, _image_aspect_ratio(task, spec), spec, table), ""
-    if _frame_images(task):
+    if frame_list(task):
         ratio = _image_aspect_ratio(task, spec)
         return _cells_for(None, ratio, spec, table), ""
     return [], "the task gives no output size (width/height, resolution or inputs.frameImages)"
@@ -265,15 +272,15 @@ def _priced_cells(resolution: str, ratio: str | None, spec: ModelSpec, table: Pr
             for r in chosen if cell_price(Cell(resolution, r), Decimal(1), table)]
 
 
-def _frame_images(task: dict) -> list:
-    inputs = task.get("inputs")
-    images = inputs.get("frameImages") if isinstance(inputs, dict) else None
+def frame_list(task: dict) -> list:
+    """The task's frame images, when they are a list (a price reads the first one's header)."""
+    images = frame_images(task)
     return images if isinstance(images, list) else []
 
 
 def _image_aspect_ratio(task: dict, spec: ModelSpec) -> str | None:
     """The documented aspect ratio nearest the first frame image, when readable offline."""
-    return _first_image_ratio(_frame_images(task), spec)
+    return _first_image_ratio(frame_list(task), spec)
 
 
 def _first_image_ratio(images: list, spec: ModelSpec) -> str | None:
@@ -284,7 +291,7 @@ def _first_image_ratio(images: list, spec: ModelSpec) -> str | None:
 
 
 def _nearest_aspect_ratio(spec: ModelSpec, width: int, height: int) -> str:
-    return nearest_documented(spec, width, height)[0].aspect_ratio
+    return spec.nearest(width, height)[0].aspect_ratio
 
 
 def _combine(uuid: str | None, cells: list[Cell], duration: Decimal, count: int, table: PriceTable) -> Estimate:

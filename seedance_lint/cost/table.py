@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import cache, cached_property
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -44,8 +45,12 @@ class Observation(_Strict):
     billed: Decimal
 
 
+#: The duration models the price model implements (cost/model.py DURATION_MODELS); pricing/ names one.
+DurationMethod = Literal["linear-through-documented-points"]
+
+
 class DurationModel(_Strict):
-    method: str
+    method: DurationMethod
     note: str
 
 

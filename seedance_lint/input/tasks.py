@@ -88,3 +88,9 @@ def _file_contains(path: os.PathLike, needles: tuple[bytes, ...]) -> bool:
                 return True
             tail = window[-overlap:] if overlap else b""
     return False
+
+
+def frame_images(task: object) -> object:
+    """The value of ``inputs.frameImages`` as written (None where a step is missing or not an object)."""
+    inputs = task.get("inputs") if isinstance(task, dict) else None
+    return inputs.get("frameImages") if isinstance(inputs, dict) else None

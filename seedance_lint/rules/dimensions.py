@@ -6,41 +6,13 @@ from collections.abc import Iterable, Iterator
 
 from seedance_lint.core.data import ModelSpec, Size, model_spec
 from seedance_lint.core.pointer import tokens
+from seedance_lint.input.tasks import frame_images
 from seedance_lint.core.diagnostic import Edit, Finding, Fix
 from seedance_lint.rules.base import TaskContext, is_int, rule, show
 
 #: How far (relative) a requested size may be from a documented one for the
 #: fix to be called safe: 1920x1080 -> 1920x1088 is; 1280x720 -> either size is not.
 SAFE_FIX_TOLERANCE = 0.02
-
-
-def _frame_images(ctx: TaskContext) -> object:
-    return ctx.member("inputs", "frameImages")
-
-
-def nearest_sizes(sizes: Iterable[Size], width: float, height: float) -> list[Size]:
-    """Documented sizes ordered by closeness: aspect ratio class first, then pixel count.
-
-    The class's ratio (16:9), not the pixels' (864x480 is 1.80, 1920x1088 is
-    1.76): otherwise 864x486 would be sent to 1080p for a 0.01 ratio difference.
-    """
-
-    def distance(size: Size) -> tuple[float, float]:
-        ratio = abs(math.log(width) - math.log(height) - math.log(_class_ratio(size)))  # no float division: ints may be huge
-        area = abs(math.log(width * height) - math.log(size.width * size.height))
-        return round(ratio, 3), area
-
-    return sorted(sizes, key=distance)
-
-
-def nearest_documented(spec: ModelSpec, width: float, height: float) -> tuple[Size, ...]:
-    """nearest_sizes of the documented sizes, remembered for the run: a batch repeats its wrong sizes."""
-    return spec.remember(("nearest sizes", width, height), lambda: tuple(nearest_sizes(spec.sizes, width, height)))
-
-
-def _class_ratio(size: Size) -> float:
-    across, _, down = size.aspect_ratio.partition(":")
-    return float(across) / float(down)
 
 
 def _close(size: Size, width: int, height: int) -> bool:
@@ -128,7 +100,7 @@ def missing_output_size(ctx: TaskContext) -> Iterator[Finding]:
     task = ctx.task
     if not isinstance(task, dict) or any(k in task for k in ("width", "height", "resolution")):
         return
-    if _frame_images(ctx):
+    if frame_images(ctx.task):
         return
     example = ctx.spec.sizes[0]
     yield Finding(
@@ -158,7 +130,7 @@ def unsupported_dimensions(ctx: TaskContext) -> Iterator[Finding]:
         yield Finding("/width", f"{show(width)}x{show(height)} is not a supported size for {ctx.spec.model}: "
                       f"use a documented combination such as {ctx.spec.sizes[0].label}.", "key")
         return
-    nearest = nearest_documented(ctx.spec, width, height)
+    nearest = ctx.spec.nearest(width, height)
     best = nearest[0]
     safe = _close(best, int(width), int(height))
     others = ", ".join(s.label for s in nearest[1:3])
