@@ -28,4 +28,18 @@ def estimate(request: object) -> Estimate:
     return _estimate(request)
 
 
-__all__ = ["__version__", "lint", "estimate"]
+def check_batch(batch: object, **options: object) -> dict:
+    """Lint a JSON Lines batch, optionally on an Executor (see seedance_lint.api.check_batch)."""
+    from seedance_lint.api import check_batch as _check_batch
+
+    return _check_batch(batch, **options)  # type: ignore[arg-type]
+
+
+def price_batch(batch: object, **options: object) -> dict:
+    """Price a JSON Lines batch, optionally on an Executor (see seedance_lint.api.price_batch)."""
+    from seedance_lint.api import price_batch as _price_batch
+
+    return _price_batch(batch, **options)  # type: ignore[arg-type]
+
+
+__all__ = ["__version__", "lint", "estimate", "check_batch", "price_batch"]

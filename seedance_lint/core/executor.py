@@ -100,9 +100,13 @@ def process_pool(jobs: int) -> ProcessPool | None:
     return ProcessPool(workers) if workers > 1 else None
 
 
-def in_order(executor: Executor, work: Callable[[T], R], items: Iterable[T], ahead: int) -> Iterator[tuple[T, R]]:
+def in_order(executor: Executor | None, work: Callable[[T], R], items: Iterable[T],
+             ahead: int) -> Iterator[tuple[T, R]]:
     """(item, work(item)) for each item, in order, with at most ``ahead`` items submitted and not yet taken
-    (Executor.map would submit every item first: a whole file in memory)."""
+    (Executor.map would submit every item first: a whole file in memory); without an executor, here."""
+    if executor is None:
+        yield from ((item, work(item)) for item in items)
+        return
     pending: deque[tuple[T, Future[R]]] = deque()
     try:
         for item in items:

@@ -222,16 +222,28 @@ def _render_with(renderer: Renderer) -> Render:
 def _cost_in_blocks(source: Source, renderer: Renderer, currency: str, max_task: Decimal | None,
                     executor: Executor, ahead: int) -> Iterator[RowBlock | str]:
     """cost_blocks of one JSON Lines file, its blocks priced on ``executor``, in file order."""
-    mentions = None if source.explicit else mentions_model(source, model_spec())  # read once, here
     assert source.path is not None  # splits() said it is a file
+    try:
+        with open(source.path, "rb") as stream:
+            yield from price_blocks(source, read_blocks(stream, BLOCK_BYTES), renderer, currency, max_task, executor,
+                                    ahead)
+    except OSError as error:  # the file cannot be opened or read on: said as the serial path says it
+        yield from priced_tasks(source, [Problem("SDL001", f"cannot read the file: {error.strerror or error}",
+                                                 (1, 1))])
+
+
+def price_blocks(source: Source, blocks: Iterable[bytes], renderer: Renderer, currency: str,
+                 max_task: Decimal | None, executor: Executor | None, ahead: int) -> Iterator[RowBlock | str]:
+    """cost_blocks of a JSON Lines source given as blocks of whole lines, priced on ``executor`` (None: here),
+    in order."""
+    mentions = None if source.explicit else mentions_model(source, model_spec())  # read once, here
     base, found = 0, False  # tasks of the file before the current block
-    with open(source.path, "rb") as stream:
-        jobs = _price_jobs(source, mentions, read_blocks(stream, BLOCK_BYTES), renderer, currency, max_task)
-        for _, (lines_found, items) in in_order(executor, price_block, jobs, ahead):
-            found = found or lines_found
-            for item in items:  # task indices count from the block: from the file's start here
-                yield item if isinstance(item, str) else item._replace(first=item.first + base)
-            base += sum(len(item.rows) for item in items if not isinstance(item, str))
+    jobs = _price_jobs(source, mentions, blocks, renderer, currency, max_task)
+    for _, (lines_found, items) in in_order(executor, price_block, jobs, ahead):
+        found = found or lines_found
+        for item in items:  # task indices count from the block: from the file's start here
+            yield item if isinstance(item, str) else item._replace(first=item.first + base)
+        base += sum(len(item.rows) for item in items if not isinstance(item, str))
     if not found:
         yield from priced_tasks(source, [EMPTY_JSONL])  # only the problem: an empty file has no task
 

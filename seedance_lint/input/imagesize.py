@@ -1,25 +1,27 @@
 """Width and height of an inline image (data URI or base64), read from its header offline.
 
-Only a prefix is decoded: headers sit at the start (JPEG's frame header may
-follow EXIF data, hence a generous prefix). URLs and UUIDs cannot be read offline.
+Only a prefix of the base64 is decoded (headers sit at the start; a JPEG's frame
+header may follow EXIF data, hence longer prefixes for it), and the decoded bytes
+are read by the ``imagesize`` package. URLs and UUIDs cannot be read offline.
 """
 from __future__ import annotations
 
 import base64
 import binascii
+import io
 import re
-import struct
 
 #: Characters of base64 decoded at most: 96 KiB of image, enough for JPEG EXIF blocks.
 _PREFIX_CHARS = 131_072
-#: Characters decoded first: 48 bytes, which hold a PNG (24), GIF (10) or WebP (30) header.
+#: Characters decoded first: 48 bytes, which hold a PNG (26), GIF (10) or WebP (30) header.
 HEAD_CHARS = 64
 _JPEG_START = b"\xff\xd8"
 #: Characters decoded in turn for a JPEG: a JFIF header is short; a camera's EXIF block is often 10-30 kB.
 _JPEG_STAGES = (2_048, 32_768, _PREFIX_CHARS)
 _DATA_URI = re.compile(r"^data:image/[A-Za-z0-9.+-]+;base64,")
 _BASE64 = re.compile(r"^[A-Za-z0-9+/]+={0,2}$")
-_JPEG_FRAMES = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+#: The formats read (README: PNG, JPEG, GIF, WebP); imagesize knows more (BMP, TIFF, SVG, HEIF, ...).
+_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", _JPEG_START)
 
 
 def inline_image_size(image: str) -> tuple[int, int] | None:
@@ -30,9 +32,10 @@ def inline_image_size(image: str) -> tuple[int, int] | None:
     30 bytes (nor checked: damage after the header does not hide it). A
     JPEG's frame header may follow its EXIF data: a JPEG (or a head that does
     not decode) is read from longer prefixes in turn, up to _PREFIX_CHARS,
-    until its segments lead to the frame header or break off. Each prefix
-    decodes to the first bytes of the longest, so a JPEG gets the answer the
-    longest prefix gives.
+    until one holds the frame header or the JPEG breaks off before the end of
+    the prefix. Each prefix decodes to the first bytes of the longest, so a
+    JPEG gets the answer the longest prefix gives (or, when damage past the
+    frame header keeps a longer prefix from decoding, a shorter one's).
     """
     uri = _DATA_URI.match(image) if image.startswith("data:") else None  # a URL is not: no regex
     start = uri.end() if uri else 0  # slices from here: the payload itself (a megabyte, say) is never copied
@@ -43,8 +46,10 @@ def inline_image_size(image: str) -> tuple[int, int] | None:
         return header_size(head)
     for chars in _JPEG_STAGES:  # a JPEG (or a head that does not decode): longer prefixes in turn
         data = _decoded(image[start : start + chars])
-        if data is not None and (chars == _PREFIX_CHARS or not _jpeg_scan(data)[1]):
-            return header_size(data)
+        if data is not None:
+            size, ran_out = _read(data)
+            if size or not ran_out or chars == _PREFIX_CHARS:
+                return size
     return None
 
 
@@ -57,55 +62,26 @@ def _decoded(text: str) -> bytes | None:
 
 
 def header_size(data: bytes) -> tuple[int, int] | None:
-    for reader in (_png, _gif, _webp, _jpeg):
-        size = reader(data)
-        if size:
-            return size if size[0] > 0 and size[1] > 0 else None
-    return None
+    """(width, height) from the header of a PNG, GIF, WebP or JPEG held in ``data`` (a prefix of the file)."""
+    return _read(data)[0]
 
 
-def _png(data: bytes) -> tuple[int, int] | None:
-    if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR" and len(data) >= 24:
-        return struct.unpack(">II", data[16:24])
-    return None
-
-
-def _gif(data: bytes) -> tuple[int, int] | None:
-    if data[:4] == b"GIF8" and len(data) >= 10:
-        return struct.unpack("<HH", data[6:10])
-    return None
-
-
-def _webp(data: bytes) -> tuple[int, int] | None:
-    if data[:4] != b"RIFF" or data[8:12] != b"WEBP" or len(data) < 30:
-        return None
-    chunk = data[12:16]
-    if chunk == b"VP8X":
-        return 1 + int.from_bytes(data[24:27], "little"), 1 + int.from_bytes(data[27:30], "little")
-    if chunk == b"VP8L":
-        bits = int.from_bytes(data[21:25], "little")
-        return 1 + (bits & 0x3FFF), 1 + ((bits >> 14) & 0x3FFF)
-    if chunk == b"VP8 ":
-        width, height = struct.unpack("<HH", data[26:30])
-        return width & 0x3FFF, height & 0x3FFF
-    return None
-
-
-def _jpeg(data: bytes) -> tuple[int, int] | None:
-    return _jpeg_scan(data)[0]
-
-
-def _jpeg_scan(data: bytes) -> tuple[tuple[int, int] | None, bool]:
-    """(width, height) from a JPEG's frame header, and whether the data ended before the scan did."""
-    if data[:2] != _JPEG_START:
+def _read(data: bytes) -> tuple[tuple[int, int] | None, bool]:
+    """The size in ``data``, and whether imagesize stopped at its end (a longer prefix might still hold it)."""
+    if not (data.startswith(_SIGNATURES) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")):
         return None, False
-    index = 2
-    while index + 9 < len(data):
-        if data[index] != 0xFF:
-            return None, False
-        marker = data[index + 1]
-        if marker in _JPEG_FRAMES:
-            height, width = struct.unpack(">HH", data[index + 5 : index + 9])
-            return (width, height), False
-        index += 2 + struct.unpack(">H", data[index + 2 : index + 4])[0]
-    return None, True
+    # Imported here, not at the top: `import imagesize` costs ~50 ms (it imports urllib.request, http.client,
+    # email, xml.etree), which a run that reads no inline image (every `check`) must not pay.
+    import imagesize
+
+    # A file object, not the bytes: imagesize.get takes bytes for a *path* and would open it.
+    # BytesIO shares the bytes (no copy).
+    stream = io.BytesIO(data)
+    # exif_rotation=False: the stored pixel dimensions (the frame header's), which the API's sizes
+    # are; with True, imagesize would swap them for an EXIF orientation of 5-8 (and parse the EXIF block).
+    width, height = imagesize.get(stream, exif_rotation=False)
+    if width > 0 and height > 0:
+        return (width, height), False
+    # imagesize answers (-1, -1) whether the JPEG is broken or the data ended before its frame header:
+    # it stopped at the end of the data only in the second case (or when the break is in the last bytes).
+    return None, stream.tell() >= len(data)

@@ -78,24 +78,31 @@ def lint_sources(linter: Linter, sources: Iterable[Source], executor: Executor |
             yield from linter.lint_source(source)
 
 
-def lint_in_blocks(linter: Linter, source: Source, executor: Executor, ahead: int) -> Iterator[Diagnostic]:
+def lint_in_blocks(linter: Linter, source: Source, executor: Executor | None, ahead: int) -> Iterator[Diagnostic]:
     """The diagnostics of one JSON Lines file, in the serial order, its blocks linted on ``executor``."""
-    file_lint = linter.start(source)
-    file_lint.mentions = None if source.explicit else mentions_model(source, linter.spec)  # read once, here
     assert source.path is not None  # splits() said it is a file
-    base, found = 0, False  # tasks of the file before the current block
     try:
         with open(source.path, "rb") as stream:
-            jobs = block_jobs(source, linter.selection, file_lint.mentions, read_blocks(stream, BLOCK_BYTES))
-            for job, result in in_order(executor, lint_block, jobs, ahead):
-                yield from _merge(file_lint, base, job, result)
-                base += result.tasks
-                found = found or result.found
-                file_lint.recognized = file_lint.recognized or result.recognized
-                linter.stats.tasks += result.tasks
-    except OSError as error:
-        found = True
+            yield from lint_blocks(linter, source, read_blocks(stream, BLOCK_BYTES), executor, ahead)
+    except OSError as error:  # the file cannot be opened or read on: said as the serial path says it
+        file_lint = FileLint(linter, source)
         yield from file_lint.document(Problem("SDL001", f"cannot read the file: {error.strerror or error}", (1, 1)))
+
+
+def lint_blocks(linter: Linter, source: Source, blocks: Iterable[bytes], executor: Executor | None,
+                ahead: int) -> Iterator[Diagnostic]:
+    """The diagnostics of a JSON Lines source given as blocks of whole lines, in the serial order, its blocks
+    linted on ``executor`` (None: here)."""
+    file_lint = linter.start(source)
+    file_lint.mentions = None if source.explicit else mentions_model(source, linter.spec)  # read once, here
+    base, found = 0, False  # tasks of the file before the current block
+    for job, result in in_order(executor, lint_block, block_jobs(source, linter.selection, file_lint.mentions, blocks),
+                                ahead):
+        yield from _merge(file_lint, base, job, result)
+        base += result.tasks
+        found = found or result.found
+        file_lint.recognized = file_lint.recognized or result.recognized
+        linter.stats.tasks += result.tasks
     if not found:
         yield from file_lint.document(EMPTY_JSONL)
     yield from file_lint.finish()
