@@ -1,4 +1,4 @@
-"""The Python API: seedance_lint.linting and seedance_lint.estimate, as the README shows them."""
+"""The Python API: seedance_lint.lint and seedance_lint.estimate, as the README shows them."""
 from __future__ import annotations
 
 import json

@@ -6,10 +6,18 @@ from decimal import Decimal
 import pytest
 
 import docpage
+from conftest import skip_without_doc_page
 from seedance_lint.cost.table import price_table
 from seedance_lint.core.data import model_spec, request_schema
 
 PROPS = request_schema()["properties"]
+
+
+@pytest.fixture(autouse=True)
+def _the_page() -> None:
+    """Every test here reads the API page: without it, they skip with the reason (and fail in CI)."""
+    if docpage.DOC is None:
+        skip_without_doc_page()
 
 
 def test_page_has_36_price_rows() -> None:

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import docpage
+from conftest import skip_without_doc_page
 from seedance_lint.cost.model import estimate_task
 from seedance_lint.cost.table import price_table
 from seedance_lint.core.data import model_spec, request_schema
@@ -54,6 +55,8 @@ def test_derived_aspect_ratio_uses_its_source_and_says_so() -> None:
 
 
 def test_undocumented_resolution_is_a_range_over_its_priced_aspect_ratios() -> None:
+    if docpage.DOC is None:
+        skip_without_doc_page()
     (resolution,) = SPEC.undocumented_values["/resolution"]
     prices = [p for r, res, d, p in docpage.price_rows() if res == resolution and d == 5]
     estimate = estimate_task({"resolution": resolution})
