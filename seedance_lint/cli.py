@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Iterable, Sequence
 
-from seedance_lint import __version__
+from seedance_lint.core.version import __version__
 from seedance_lint.core.errors import UsageError
 
 EXIT_USAGE = 2  # exit 0 and 1 are the commands' (seedance_lint.commands.check)

@@ -25,7 +25,7 @@ LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
 def render(report: Report) -> str:
-    from seedance_lint import __version__
+    from seedance_lint.core.version import __version__
     from seedance_lint.rules import RULES
 
     index = {rule.code: number for number, rule in enumerate(RULES)}
