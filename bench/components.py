@@ -40,10 +40,10 @@ import run  # noqa: E402  (its baseline: json.loads over the lines, none kept)
 
 
 def _chunks(path: Path) -> list:
-    from seedance_lint import batch
+    from seedance_lint.input import jsonl
 
     with open(path, "rb") as stream:
-        return list(batch._read_chunks(stream))
+        return [(raw, jsonl.split_lines(raw)) for raw in jsonl.read_blocks(stream, jsonl.CHUNK_BYTES)]
 
 
 def _per_chunk(path: Path, stage: Callable[[bytes, list[bytes]], object]) -> Callable[[], float]:
@@ -73,10 +73,11 @@ def _whole(run: Callable[[], object]) -> Callable[[], float]:
 def stages(path: Path) -> dict[str, Callable[[], Callable[[], float]]]:
     """Label -> a factory of the timed stage (made just before it is timed: what it holds is not held
     while the others run)."""
-    from seedance_lint import batch, engine
-    from seedance_lint.cost.model import price_table
     from seedance_lint.core.data import model_spec
-    from seedance_lint.linting.accept import accepts_all
+    from seedance_lint.cost.table import price_table
+    from seedance_lint.input import jsonl
+    from seedance_lint.linting import accept
+    from seedance_lint.linting.linter import Linter
 
     spec, table = model_spec(), price_table()
 
@@ -87,12 +88,12 @@ def stages(path: Path) -> dict[str, Callable[[], Callable[[], float]]]:
     return {
         "json.loads per line": lambda: _whole(lambda: run._loads_all(path, json.loads)),
         "read chunks": lambda: _whole(lambda: _chunks(path)),
-        "orjson parse": lambda: _per_chunk(path, lambda raw, lines: batch._parse(lines)),
-        "accept-path validator": lambda: _per_chunk_values(path, lambda raw, lines, values, clean: accepts_all(values)),
+        "orjson parse": lambda: _per_chunk(path, lambda raw, lines: jsonl.parse_lines(lines)),
+        "accept-path validator": lambda: _per_chunk_values(path, lambda raw, lines, values, clean: accept.accepts_all(values)),
         "duplicate keys, secrets": lambda: _per_chunk_values(path, lambda raw, lines, values, clean:
-                                                             batch._taken(lines, values, clean, raw)),
+                                                             accept._taken(lines, values, clean, raw)),
         "taskUUID registry": lambda: _registry(path),
-        "check, everything": lambda: _whole(lambda: list(engine.Linter().lint_sources(_sources(path)))),
+        "check, everything": lambda: _whole(lambda: list(Linter().lint_sources(_sources(path)))),
         "cost: price": lambda: _fresh(forget_prices, _per_chunk_values(path, _price)),
         "cost: render json": lambda: _render(path),
         "cost, everything": lambda: _fresh(forget_prices, _whole(lambda: _cost(path))),
@@ -100,20 +101,22 @@ def stages(path: Path) -> dict[str, Callable[[], Callable[[], float]]]:
 
 
 def _price(raw: bytes, lines: list[bytes], values: list, clean: list[bool]) -> None:
-    from seedance_lint.cost.model import price_many, price_table
     from seedance_lint.core.data import model_spec
+    from seedance_lint.cost.model import price_many
+    from seedance_lint.cost.table import price_table
 
     price_many(values, model_spec(), price_table())
 
 
 def _registry(path: Path) -> Callable[[], float]:
-    from seedance_lint import batch, engine
+    from seedance_lint.input import jsonl
+    from seedance_lint.linting.uuids import TaskUuids
 
-    uuids = [[v.get("taskUUID") for v in batch._parse(lines) if isinstance(v, dict)] for _, lines in _chunks(path)]
+    uuids = [[v.get("taskUUID") for v in jsonl.parse_lines(lines) if isinstance(v, dict)] for _, lines in _chunks(path)]
 
     def timed() -> float:
-        registry = engine.TaskUuids()
-        registry.reserve(batch.expected_tasks(_sources(path)[0]))  # sized from the file, as Linter.lint_source does
+        registry = TaskUuids()
+        registry.reserve(jsonl.expected_tasks(_sources(path)[0]))  # sized from the file, as Linter.lint_source does
         start = time.perf_counter()
         for index, chunk in enumerate(uuids):
             registry.add_run(chunk, "f", index)
@@ -124,11 +127,11 @@ def _registry(path: Path) -> Callable[[], float]:
 
 def _per_chunk_values(path: Path, stage: Callable[[bytes, list[bytes], list, list[bool]], object]) -> Callable[[], float]:
     """A stage that takes a chunk's bytes, lines, values and accept-path verdicts (made beforehand, not timed)."""
-    from seedance_lint import batch
+    from seedance_lint.input import jsonl
     from seedance_lint.linting.accept import accepts_all
 
     parsed = [(raw, lines, values, accepts_all(values)) for raw, lines in _chunks(path)
-              for values in [batch._parse(lines)]]
+              for values in [jsonl.parse_lines(lines)]]
 
     def timed() -> float:
         spent = 0.0
@@ -150,13 +153,15 @@ def _fresh(reset: Callable[[], object], timed: Callable[[], float]) -> Callable[
 
 
 def _render(path: Path) -> Callable[[], float]:
-    from seedance_lint import batch
-    from seedance_lint.cost.model import price_many, price_table
     from seedance_lint.core.data import model_spec
-    from seedance_lint.cost.pipeline import COST_REPORTERS, PricedRun, render_block
+    from seedance_lint.cost.model import price_many
+    from seedance_lint.cost.pipeline import PricedRun, render_block
+    from seedance_lint.cost.table import price_table
+    from seedance_lint.input import jsonl
+    from seedance_lint.reporters.cost import COST_REPORTERS
 
     spec, table = model_spec(), price_table()
-    priced = [PricedRun("f", 0, *price_many(batch._parse(lines), spec, table)) for _, lines in _chunks(path)]
+    priced = [PricedRun("f", 0, *price_many(jsonl.parse_lines(lines), spec, table)) for _, lines in _chunks(path)]
 
     def timed() -> float:
         render = COST_REPORTERS["json"].renderer()
@@ -175,11 +180,11 @@ def _sources(path: Path) -> list:
 
 
 def _cost(path: Path) -> None:
-    from seedance_lint.commands.check import cost_blocks
-    from seedance_lint.cost.pipeline import COST_REPORTERS, CostTally
+    from seedance_lint.cost.pipeline import CostTally, cost_blocks
+    from seedance_lint.reporters.cost import COST_REPORTERS
 
     fmt = COST_REPORTERS["json"]
-    for _ in fmt.stream(CostTally("USD", cost_blocks(_sources(path), fmt, "USD", None))):
+    for _ in fmt.stream(CostTally("USD", cost_blocks(_sources(path), fmt.renderer, "USD", None))):
         pass
 
 

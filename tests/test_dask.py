@@ -68,3 +68,21 @@ def test_records_in_memory_give_what_the_file_gives(tmp_path: Path, client, monk
     executor = client.get_executor()
     assert seedance_lint.check_batch(records, name=str(path), executor=executor) == seedance_lint.check_batch(str(path))
     assert seedance_lint.price_batch(records, name=str(path), executor=executor) == seedance_lint.price_batch(str(path))
+
+
+def test_the_readme_recipe_runs_and_agrees_with_the_cli(run_cli, capsys: pytest.CaptureFixture[str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's Dask block, as written, on the bundled examples: what it prints is what the CLI says."""
+    import re
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- dask-recipe[^>]*-->\n```python\n(.*?)\n```", readme, re.S)
+    assert block, "the README has no Dask recipe block"
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    cli_report = run_cli(["check", "--format", "json", "examples/batch.jsonl"]).json()
+    cli_costs = run_cli(["cost", "--format", "json", "examples/batch.jsonl"]).json()
+    capsys.readouterr()
+    exec(compile(block.group(1), "README.md", "exec"), {})  # noqa: S102 - the README's own code
+    printed = capsys.readouterr().out.strip()
+    expected = f"{cli_report['summary']} {cli_costs['total']} {cli_costs['low']} {cli_costs['high']}"
+    assert printed == expected
