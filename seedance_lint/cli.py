@@ -76,9 +76,9 @@ def _add_config(parser: argparse.ArgumentParser) -> None:
                         "or pyproject.toml [tool.seedance-lint] at or above the working directory)")
     parser.add_argument("--show-config", action="store_true", help="print the merged configuration as JSON and exit")
     parser.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
-                        help="processes for a JSON Lines file of 8 MB or more, this one included, at most one per "
-                        "available CPU: a number, or 'auto' for one per CPU (default: the config's `jobs`, else 2; "
-                        "1 uses no worker; each worker adds 10-30 MB)")
+                        help="worker processes for a JSON Lines file of 8 MB or more, at most one per available CPU: "
+                        "a number, or 'auto' for one per CPU (default: the config's `jobs`, else 2; 1 starts no "
+                        "worker; each worker has memory of its own)")
 
 
 def _jobs(text: str) -> int:
@@ -100,7 +100,9 @@ def _add_skip_non_requests(parser: argparse.ArgumentParser) -> None:
 def _add_cost(parser: argparse.ArgumentParser) -> None:
     _add_inputs(parser)
     _add_skip_non_requests(parser)
-    parser.add_argument("--format", choices=("table", "json", "csv", "markdown"), default="table")
+    from seedance_lint.reporters.cost import COST_REPORTERS
+
+    parser.add_argument("--format", choices=tuple(COST_REPORTERS), default="table")
     parser.add_argument("--budget", metavar="USD", help="fail when the total (high end) is above this")
     parser.add_argument("--max-task-cost", metavar="USD", help="fail when one task (high end) is above this")
     _add_config(parser)
@@ -131,7 +133,7 @@ def _internal_error(error: Exception) -> str:
     """One line: what failed and where to report it (the error's text may quote input: mask credentials)."""
     from seedance_lint.rules.secrets import redact
 
-    what = " ".join(redact(str(error)).split())
+    what = " ".join(redact(str(error)).split()).rstrip(".")
     what = what if len(what) <= 200 else what[:197] + "..."
     return (f"internal error: {type(error).__name__}: {what}. Please report it at {REPORT_URL} "
             "(rerun with --traceback or SEEDANCE_LINT_TRACEBACK=1 for the full trace)")

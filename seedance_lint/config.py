@@ -33,9 +33,8 @@ PYPROJECT_TABLE = "seedance-lint"
 _MENTIONS_TABLE = re.compile(rb"""seedance-lint["']?[ \t]*[.\]=]""")
 #: A per-rule severity of "off" disables the rule.
 OFF = "off"
-#: Processes for a large JSON Lines file unless configured: this one and one worker, where two CPUs are
-#: there. On two CPUs that is 1.2-1.7x the speed for 10-30 MB more (README, Performance); "auto" takes
-#: every CPU, and memory grows with them.
+#: Worker processes for a large JSON Lines file unless configured (core/executor.py: never more than the
+#: CPUs available); "auto" takes every CPU, and memory grows with them. docs/performance.md has the figures.
 DEFAULT_JOBS = 2
 
 
@@ -90,8 +89,7 @@ class Config:
     budget: Decimal | None = None
     max_task_cost: Decimal | None = None
     strict: bool = False
-    #: Processes for a large JSON Lines file, this one included; 0 is "auto" (one per available CPU).
-    #: 2 by default: one worker beside this process, at most one per CPU (parallel.processes).
+    #: Worker processes for a large JSON Lines file; 0 is "auto" (one per available CPU); 1, none.
     jobs: int = DEFAULT_JOBS
     #: The directory per-file-ignores globs are relative to (the config file's).
     root: str = field(default="", compare=False)

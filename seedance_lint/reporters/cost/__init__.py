@@ -4,14 +4,20 @@ json, csv and markdown are written as the tasks are priced (a million-task
 batch never sits in memory); the table needs every row to size its columns.
 Each format is a renderer (what a run of priced tasks becomes, made once per
 distinct estimate) and a stream (the rows, the totals and the problems).
+Modules are imported on first use: the command line lists the names without
+loading the price model.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import NamedTuple
+from collections.abc import Callable, Iterator, Mapping
+from importlib import import_module
+from typing import TYPE_CHECKING, NamedTuple
 
-from seedance_lint.cost.pipeline import CostTally, Renderer
-from seedance_lint.reporters.cost import csv_, json_, markdown, table
+if TYPE_CHECKING:
+    from seedance_lint.cost.pipeline import CostTally, Renderer
+
+#: Format name -> module of seedance_lint.reporters.cost (with ``rows`` and ``stream``).
+_MODULES = {"table": "table", "json": "json_", "csv": "csv_", "markdown": "markdown"}
 
 
 class CostFormat(NamedTuple):
@@ -19,9 +25,18 @@ class CostFormat(NamedTuple):
     stream: Callable[[CostTally], Iterator[str]]
 
 
-COST_REPORTERS: dict[str, CostFormat] = {
-    "table": CostFormat(table.table_rows, table.stream_table),
-    "markdown": CostFormat(markdown.markdown_rows, markdown.stream_markdown),
-    "csv": CostFormat(csv_.csv_rows, csv_.stream_csv),
-    "json": CostFormat(json_.json_rows, json_.stream_json),
-}
+class _Formats(Mapping[str, CostFormat]):
+    """Format name -> CostFormat, its module imported when the format is first asked for."""
+
+    def __getitem__(self, name: str) -> CostFormat:
+        module = import_module(f"seedance_lint.reporters.cost.{_MODULES[name]}")
+        return CostFormat(module.rows, module.stream)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_MODULES)
+
+    def __len__(self) -> int:
+        return len(_MODULES)
+
+
+COST_REPORTERS: Mapping[str, CostFormat] = _Formats()

@@ -28,7 +28,7 @@ def _csv_quoted(text: str) -> str:
 _csv_cell = lru_cache(maxsize=64)(_csv_quoted)  # a file name, the same for every row of its blocks
 
 
-def csv_rows() -> Render:
+def rows() -> Render:
     tail = PerEstimate(lambda e: _csv_line(estimate_fields(e).values()))
 
     def render(run: PricedRun) -> tuple[str, list[str]]:
@@ -46,7 +46,7 @@ def _csv_plain(text: str) -> bool:
     return text.isascii() and text.isprintable() and "," not in text and '"' not in text
 
 
-def stream_csv(tally: CostTally) -> Iterator[str]:
+def stream(tally: CostTally) -> Iterator[str]:
     yield ",".join(CSV_COLUMNS) + "\n"
     for block in tally:
         first, head = block.first, block.head

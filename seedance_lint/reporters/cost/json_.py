@@ -14,7 +14,7 @@ def _plain(text: str) -> bool:
     return text.isascii() and text.isprintable() and '"' not in text and "\\" not in text
 
 
-def json_rows() -> Render:
+def rows() -> Render:
     """Rows of json as json.dumps(task_fields(row)) writes them, around their task indices."""
     tail = PerEstimate(lambda e: json.dumps(estimate_fields(e), ensure_ascii=False)[1:])
 
@@ -39,7 +39,7 @@ def _json_file(file: str) -> str:
     return json.dumps(printable(file), ensure_ascii=False)
 
 
-def stream_json(tally: CostTally) -> Iterator[str]:
+def stream(tally: CostTally) -> Iterator[str]:
     yield '{\n  "currency": ' + json.dumps(tally.currency) + ',\n  "tasks": ['
     separator = "\n"
     for block in tally:

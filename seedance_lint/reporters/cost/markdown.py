@@ -8,12 +8,12 @@ from seedance_lint.cost.pipeline import CostTally, Render
 from seedance_lint.reporters.cost.base import PerEstimate, estimate_cells, total_cells
 from seedance_lint.reporters.cost.table import TABLE_COLUMNS
 
-def markdown_rows() -> Render:
+def rows() -> Render:
     rest = PerEstimate(lambda e: " | " + " | ".join(c.replace("|", "\\|") for c in estimate_cells(e)) + " |\n")
     return lambda run: (f"| {printable(run.file).replace('|', chr(92) + '|')} | ", rest.each(run.estimates))
 
 
-def stream_markdown(tally: CostTally) -> Iterator[str]:
+def stream(tally: CostTally) -> Iterator[str]:
     yield "| " + " | ".join(TABLE_COLUMNS) + " |\n|" + "---|" * len(TABLE_COLUMNS) + "\n"
     for block in tally:
         first, head = block.first, block.head

@@ -9,13 +9,13 @@ from seedance_lint.reporters.cost.base import PerEstimate, estimate_cells, total
 TABLE_COLUMNS = ("file", "task", "size", "duration", "n", "cost", "range", "basis")
 
 
-def table_rows() -> Render:
+def rows() -> Render:
     """The cells after the task index: one shared tuple per estimate, so a held row costs a pointer."""
     rest = PerEstimate(estimate_cells)
     return lambda run: ("", rest.each(run.estimates))
 
 
-def stream_table(tally: CostTally) -> Iterator[str]:
+def stream(tally: CostTally) -> Iterator[str]:
     """Columns as wide as their widest cell: every row is held until all are seen, as a pointer to its
     cells (equal cells are one tuple), so a million-task batch stays within the memory of the others."""
     blocks, widths, known = [], [len(name) for name in TABLE_COLUMNS], {}
