@@ -1,7 +1,8 @@
 """seedance-lint: offline linter and cost estimator for Seedance 1.0 Pro Fast requests.
 
-``lint(request)`` and ``estimate(request)`` are the Python API; both import
-their machinery on first use so that ``import seedance_lint`` stays cheap.
+``lint``, ``estimate``, ``check_batch`` and ``price_batch`` are the Python API
+(seedance_lint.api); each imports its machinery on first use so that
+``import seedance_lint`` stays cheap.
 """
 from __future__ import annotations
 

@@ -21,7 +21,10 @@ from seedance_lint.core.diagnostic import Diagnostic
 from seedance_lint.core.executor import AHEAD_PER_WORKER
 from seedance_lint.input.jsonl import BLOCK_BYTES
 from seedance_lint.input.sources import Source
+from seedance_lint.linting.blocks import lint_blocks, lint_in_blocks
 from seedance_lint.linting.linter import Linter
+from seedance_lint.reporters.check import stream
+from seedance_lint.reporters.check.base import Report, Stream
 
 if TYPE_CHECKING:
     from seedance_lint.cost.model import Estimate
@@ -56,10 +59,6 @@ def check_batch(batch: Batch, *, name: str | None = None, executor: Executor | N
 
     ``name`` is the file name diagnostics carry (default: the path, or ``<batch>``).
     """
-    from seedance_lint.linting.blocks import lint_blocks, lint_in_blocks
-    from seedance_lint.reporters.check import stream
-    from seedance_lint.reporters.check.base import Report, Stream
-
     source, blocks = _source(batch, name)
     linter = Linter(selection or Selection())
     if blocks is None:
@@ -75,6 +74,7 @@ def price_batch(batch: Batch, *, name: str | None = None, executor: Executor | N
                 ahead: int = DEFAULT_AHEAD) -> dict[str, Any]:
     """Price a JSON Lines batch: ``{"currency", "tasks": [...], "total", "low", "high", "problems"}``, as
     ``cost --format json`` (money as decimal strings)."""
+    # The price model (pydantic's price table): a script that only lints never loads it.
     from seedance_lint.cost.pipeline import CostTally, cost_blocks, price_blocks
     from seedance_lint.cost.table import price_table
     from seedance_lint.reporters.cost import COST_REPORTERS

@@ -4,10 +4,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from importlib import import_module
 from collections.abc import Iterable, Sequence
 
 from seedance_lint.core.version import __version__
+from seedance_lint.commands import COMMANDS
+from seedance_lint.commands.output import ToStderr
+from seedance_lint.config import parse_jobs
 from seedance_lint.core.errors import UsageError
+from seedance_lint.reporters.check import CHECK_REPORTERS
+from seedance_lint.reporters.cost import COST_REPORTERS
 
 EXIT_USAGE = 2  # exit 0 and 1 are the commands' (seedance_lint.commands.check)
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a command whose reader went away
@@ -44,8 +50,6 @@ def _add_inputs(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_check(parser: argparse.ArgumentParser) -> None:
-    from seedance_lint.reporters.check import CHECK_REPORTERS
-
     _add_inputs(parser)
     parser.add_argument("--format", choices=tuple(CHECK_REPORTERS), default="text",
                         help="text (default), json, github (workflow commands), sarif (2.1.0) or junit (XML)")
@@ -83,8 +87,6 @@ def _add_config(parser: argparse.ArgumentParser) -> None:
 
 def _jobs(text: str) -> int:
     """A number of processes; 0 stands for 'auto' (one per available CPU)."""
-    from seedance_lint.config import parse_jobs
-
     try:
         return parse_jobs(text)
     except ValueError as error:
@@ -100,8 +102,6 @@ def _add_skip_non_requests(parser: argparse.ArgumentParser) -> None:
 def _add_cost(parser: argparse.ArgumentParser) -> None:
     _add_inputs(parser)
     _add_skip_non_requests(parser)
-    from seedance_lint.reporters.cost import COST_REPORTERS
-
     parser.add_argument("--format", choices=tuple(COST_REPORTERS), default="table")
     parser.add_argument("--budget", metavar="USD", help="fail when the total (high end) is above this")
     parser.add_argument("--max-task-cost", metavar="USD", help="fail when one task (high end) is above this")
@@ -131,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _internal_error(error: Exception) -> str:
     """One line: what failed and where to report it (the error's text may quote input: mask credentials)."""
-    from seedance_lint.rules.secrets import redact
+    from seedance_lint.rules.secrets import redact  # the rule registry: loaded by a run, not by a failed start
 
     what = " ".join(redact(str(error)).split()).rstrip(".")
     what = what if len(what) <= 200 else what[:197] + "..."
@@ -151,10 +151,6 @@ def _fail(message: str) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    from importlib import import_module
-
-    from seedance_lint.commands import COMMANDS
-
     command = import_module(f"seedance_lint.commands.{COMMANDS[args.command]}")  # only the command run is loaded
     code, output = command.run(args, _stdin_bytes(args))
     write(output)
@@ -169,8 +165,6 @@ def _stdin_bytes(args: argparse.Namespace) -> bytes | None:
 
 def write(output: str | Iterable[str]) -> None:
     """Write all of it, or piece by piece as a streamed report is produced."""
-    from seedance_lint.commands.output import ToStderr
-
     sys.stdout.flush()  # text written before (by argparse, say) goes first
     sys.stderr.flush()
     last = sys.stdout

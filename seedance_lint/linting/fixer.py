@@ -20,6 +20,8 @@ import yaml
 from seedance_lint.core.diagnostic import Diagnostic, Edit
 from seedance_lint.input.parsers import jsonpos
 from seedance_lint.core.pointer import child_pointer
+from seedance_lint.input.documents import Document, Problem, load_bytes
+from seedance_lint.rules.secrets import API_KEY_MEMBERS
 
 #: Removing the earlier of two duplicate keys keeps what every parser reads (the last one).
 DUPLICATE_KEY = "SDL003"
@@ -56,8 +58,6 @@ def fix_text(text: str, fmt: str, diagnostics: list[Diagnostic]) -> str:
 
 def _unreadable(text: str, fmt: str) -> int:
     """How many documents of the text fail to parse (a JSON Lines file may have some already)."""
-    from seedance_lint.input.documents import Problem, load_bytes
-
     codes = {"SDL001", "SDL002", "SDL007", "SDL009"}
     return sum(isinstance(item, Problem) and item.code in codes for item in load_bytes(text.encode("utf-8"), fmt))
 
@@ -259,9 +259,6 @@ def _change_for(source, diagnostics: list[Diagnostic]) -> FileChange | None:  # 
 
 def api_keys(text: str) -> list[str]:
     """Credentials held in a file's text (authentication apiKey values), to mask in a diff."""
-    from seedance_lint.input.documents import Document, load_bytes
-    from seedance_lint.rules.secrets import API_KEY_MEMBERS
-
     found: list[str] = []
     for fmt in ("json", "jsonl", "yaml"):
         for loaded in load_bytes(text.encode("utf-8"), fmt):

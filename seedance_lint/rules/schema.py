@@ -32,8 +32,8 @@ _TYPE_NAMES = {
 
 @cache
 def fast_validator() -> Any:
-    """The compiled accept-path validator (built once; ~100x faster than a walk)."""
-    import jsonschema_rs
+    """The compiled request schema (built once; ~100x faster than a walk): which members of a task fail."""
+    import jsonschema_rs  # loaded with the first failing task, not at start-up
 
     return jsonschema_rs.validator_for(request_schema())
 
@@ -399,7 +399,7 @@ def _remembered_closest(word: str, choices: tuple[str, ...], cutoff: float) -> s
 
 
 def _closest(word: str, choices: tuple[str, ...], cutoff: float) -> str | None:
-    import difflib
+    import difflib  # a "did you mean": only an unknown name or value asks for one
 
     found = difflib.get_close_matches(word, choices, n=1, cutoff=cutoff)
     return found[0] if found else None

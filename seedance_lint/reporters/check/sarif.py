@@ -9,14 +9,13 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from seedance_lint.core.diagnostic import Diagnostic
+from seedance_lint.core.version import __version__
 from seedance_lint.reporters.check.base import Report
-
-if TYPE_CHECKING:
-    from seedance_lint.rules.base import Rule
+from seedance_lint.rules import RULES
+from seedance_lint.rules.base import Rule
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/seedance-lint/seedance-lint"
@@ -25,9 +24,6 @@ LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
 def render(report: Report) -> str:
-    from seedance_lint.core.version import __version__
-    from seedance_lint.rules import RULES
-
     index = {rule.code: number for number, rule in enumerate(RULES)}
     run = {
         "tool": {"driver": {
