@@ -13,12 +13,11 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any
 
 from seedance_lint.config import Selection
 from seedance_lint.core.diagnostic import Diagnostic
-from seedance_lint.core.executor import AHEAD_PER_WORKER
+from seedance_lint.core.executor import AHEAD_PER_WORKER, ExecutorLike
 from seedance_lint.input.jsonl import BLOCK_BYTES
 from seedance_lint.input.sources import Source
 from seedance_lint.linting.blocks import lint_blocks, lint_in_blocks
@@ -53,7 +52,7 @@ def estimate(request: object) -> Estimate:
     return estimate_task(request)
 
 
-def check_batch(batch: Batch, *, name: str | None = None, executor: Executor | None = None,
+def check_batch(batch: Batch, *, name: str | None = None, executor: ExecutorLike | None = None,
                 selection: Selection | None = None, ahead: int = DEFAULT_AHEAD) -> dict[str, Any]:
     """Lint a JSON Lines batch: ``{"diagnostics": [...], "summary": {...}}``, as ``check --format json``.
 
@@ -70,7 +69,7 @@ def check_batch(batch: Batch, *, name: str | None = None, executor: Executor | N
     return json.loads("".join(stream("json", report)))
 
 
-def price_batch(batch: Batch, *, name: str | None = None, executor: Executor | None = None,
+def price_batch(batch: Batch, *, name: str | None = None, executor: ExecutorLike | None = None,
                 ahead: int = DEFAULT_AHEAD) -> dict[str, Any]:
     """Price a JSON Lines batch: ``{"currency", "tasks": [...], "total", "low", "high", "problems"}``, as
     ``cost --format json`` (money as decimal strings)."""

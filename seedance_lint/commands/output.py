@@ -5,12 +5,11 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from seedance_lint.core.errors import UsageError
-from seedance_lint.core.executor import AHEAD_PER_WORKER, ProcessPool, process_pool
+from seedance_lint.core.executor import AHEAD_PER_WORKER, ExecutorLike, ProcessPool, process_pool
 from seedance_lint.input.sources import Source, SourceError, discover
 
 if TYPE_CHECKING:
@@ -54,7 +53,7 @@ def pool_for(jobs: int) -> tuple[ProcessPool | None, int]:
     return pool, AHEAD_PER_WORKER * (pool.workers if pool else 1)
 
 
-def shut_after(chunks: Iterable[str], pool: Executor | None) -> Iterator[str]:
+def shut_after(chunks: Iterable[str], pool: ExecutorLike | None) -> Iterator[str]:
     """The output, then the pool shut down (also when the reader stops early, or on Ctrl-C)."""
     try:
         yield from chunks

@@ -10,8 +10,10 @@ import os
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+if TYPE_CHECKING:  # concurrent.futures imports logging (15 ms): only a run that starts a pool pays for it
+    from concurrent.futures import Future
 
 #: Blocks submitted ahead of the one being merged, per worker: enough to keep each worker busy.
 AHEAD_PER_WORKER = 4
@@ -69,18 +71,28 @@ def processes(jobs: int) -> int:
     return min(jobs or cpus, cpus)
 
 
+class ExecutorLike(Protocol):
+    """What this project asks of an executor: a ``concurrent.futures.Executor`` (a process pool, Dask's
+    ``Client.get_executor()``) or a ProcessPool."""
+
+    def submit(self, fn: Callable[..., R], /, *args: Any, **kwargs: Any) -> Future[R]: ...
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None: ...
+
+
 def _ignore_interrupts() -> None:
     """A worker leaves Ctrl-C to the main process, which stops the pool (no traceback from each worker)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-class ProcessPool(Executor):
+class ProcessPool:
     """A ``ProcessPoolExecutor`` of ``workers`` processes, started on the first submit (a run whose files
-    are all small never starts one, nor imports multiprocessing)."""
+    are all small never starts one, nor imports concurrent.futures). It has the two methods of an
+    Executor that this project calls, ``submit`` and ``shutdown``."""
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
-        self._pool: Executor | None = None
+        self._pool: ExecutorLike | None = None
 
     def submit(self, fn: Callable[..., R], /, *args: Any, **kwargs: Any) -> Future[R]:
         if self._pool is None:
@@ -100,7 +112,7 @@ def process_pool(jobs: int) -> ProcessPool | None:
     return ProcessPool(workers) if workers > 1 else None
 
 
-def in_order(executor: Executor | None, work: Callable[[T], R], items: Iterable[T],
+def in_order(executor: ExecutorLike | None, work: Callable[[T], R], items: Iterable[T],
              ahead: int) -> Iterator[tuple[T, R]]:
     """(item, work(item)) for each item, in order, with at most ``ahead`` items submitted and not yet taken
     (Executor.map would submit every item first: a whole file in memory); without an executor, here."""

@@ -9,7 +9,6 @@ are in reporters/cost.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor
 from dataclasses import dataclass
 from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal, localcontext
 from functools import cache
@@ -17,7 +16,7 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from seedance_lint.core.data import ModelSpec, model_spec
-from seedance_lint.core.executor import AHEAD_PER_WORKER, in_order
+from seedance_lint.core.executor import AHEAD_PER_WORKER, ExecutorLike, in_order
 from seedance_lint.core.text import printable
 from seedance_lint.cost.model import ZERO, Estimate, price_many
 from seedance_lint.cost.table import price_table
@@ -142,7 +141,7 @@ Renderer = Callable[[], Render]
 
 
 def cost_blocks(sources: list[Source], renderer: Renderer, currency: str, max_task: Decimal | None,
-                executor: Executor | None = None, ahead: int = 2 * AHEAD_PER_WORKER,
+                executor: ExecutorLike | None = None, ahead: int = 2 * AHEAD_PER_WORKER,
                 min_bytes: int = MIN_BYTES) -> Iterator[RowBlock | str]:
     """The priced tasks of every file, rendered a block at a time, or a problem that stops one; a large JSON
     Lines file in blocks on ``executor``, if given."""
@@ -220,7 +219,7 @@ def _render_with(renderer: Renderer) -> Render:
 
 
 def _cost_in_blocks(source: Source, renderer: Renderer, currency: str, max_task: Decimal | None,
-                    executor: Executor, ahead: int) -> Iterator[RowBlock | str]:
+                    executor: ExecutorLike, ahead: int) -> Iterator[RowBlock | str]:
     """cost_blocks of one JSON Lines file, its blocks priced on ``executor``, in file order."""
     assert source.path is not None  # splits() said it is a file
     try:
@@ -233,7 +232,7 @@ def _cost_in_blocks(source: Source, renderer: Renderer, currency: str, max_task:
 
 
 def price_blocks(source: Source, blocks: Iterable[bytes], renderer: Renderer, currency: str,
-                 max_task: Decimal | None, executor: Executor | None, ahead: int) -> Iterator[RowBlock | str]:
+                 max_task: Decimal | None, executor: ExecutorLike | None, ahead: int) -> Iterator[RowBlock | str]:
     """cost_blocks of a JSON Lines source given as blocks of whole lines, priced on ``executor`` (None: here),
     in order."""
     mentions = None if source.explicit else mentions_model(source, model_spec())  # read once, here

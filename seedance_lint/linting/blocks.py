@@ -15,12 +15,11 @@ BlockResult), so any ``concurrent.futures.Executor`` can run it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 
 from seedance_lint.config import Selection
 from seedance_lint.core.diagnostic import Diagnostic
-from seedance_lint.core.executor import AHEAD_PER_WORKER, in_order
+from seedance_lint.core.executor import AHEAD_PER_WORKER, ExecutorLike, in_order
 from seedance_lint.input.documents import EMPTY_JSONL, Problem, load_line
 from seedance_lint.input.jsonl import BLOCK_BYTES, MIN_BYTES, read_blocks, split_lines, splits
 from seedance_lint.input.sources import Source
@@ -68,7 +67,7 @@ def lint_block(job: BlockJob) -> BlockResult:
                        file_lint.first_task_of_line)
 
 
-def lint_sources(linter: Linter, sources: Iterable[Source], executor: Executor | None = None,
+def lint_sources(linter: Linter, sources: Iterable[Source], executor: ExecutorLike | None = None,
                  ahead: int = 2 * AHEAD_PER_WORKER, min_bytes: int = MIN_BYTES) -> Iterator[Diagnostic]:
     """The run's diagnostics, file by file: a large JSON Lines file in blocks on ``executor``, if given."""
     for source in sources:
@@ -78,7 +77,7 @@ def lint_sources(linter: Linter, sources: Iterable[Source], executor: Executor |
             yield from linter.lint_source(source)
 
 
-def lint_in_blocks(linter: Linter, source: Source, executor: Executor | None, ahead: int) -> Iterator[Diagnostic]:
+def lint_in_blocks(linter: Linter, source: Source, executor: ExecutorLike | None, ahead: int) -> Iterator[Diagnostic]:
     """The diagnostics of one JSON Lines file, in the serial order, its blocks linted on ``executor``."""
     assert source.path is not None  # splits() said it is a file
     try:
@@ -89,7 +88,7 @@ def lint_in_blocks(linter: Linter, source: Source, executor: Executor | None, ah
         yield from file_lint.document(Problem("SDL001", f"cannot read the file: {error.strerror or error}", (1, 1)))
 
 
-def lint_blocks(linter: Linter, source: Source, blocks: Iterable[bytes], executor: Executor | None,
+def lint_blocks(linter: Linter, source: Source, blocks: Iterable[bytes], executor: ExecutorLike | None,
                 ahead: int) -> Iterator[Diagnostic]:
     """The diagnostics of a JSON Lines source given as blocks of whole lines, in the serial order, its blocks
     linted on ``executor`` (None: here)."""
