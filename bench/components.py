@@ -89,7 +89,8 @@ def stages(path: Path) -> dict[str, Callable[[], Callable[[], float]]]:
         "json.loads per line": lambda: _whole(lambda: run._loads_all(path, json.loads)),
         "read chunks": lambda: _whole(lambda: _chunks(path)),
         "orjson parse": lambda: _per_chunk(path, lambda raw, lines: jsonl.parse_lines(lines)),
-        "accept-path validator": lambda: _per_chunk_values(path, lambda raw, lines, values, clean: accept.accepts_all(values)),
+        "accept-path validator": lambda: _per_chunk_values(path, lambda raw, lines, values, clean:
+                                                           accept.accepts_all(values)),
         "duplicate keys, secrets": lambda: _per_chunk_values(path, lambda raw, lines, values, clean:
                                                              accept._taken(lines, values, clean, raw)),
         "taskUUID registry": lambda: _registry(path),
@@ -125,7 +126,8 @@ def _registry(path: Path) -> Callable[[], float]:
     return timed
 
 
-def _per_chunk_values(path: Path, stage: Callable[[bytes, list[bytes], list, list[bool]], object]) -> Callable[[], float]:
+def _per_chunk_values(path: Path,
+                      stage: Callable[[bytes, list[bytes], list, list[bool]], object]) -> Callable[[], float]:
     """A stage that takes a chunk's bytes, lines, values and accept-path verdicts (made beforehand, not timed)."""
     from seedance_lint.input import jsonl
     from seedance_lint.linting.accept import accepts_all
@@ -195,7 +197,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.path.exists():
         make_corpus.write_jsonl(args.path, 100_000)
-    tasks = sum(1 for _ in open(args.path, "rb"))
+    with open(args.path, "rb") as lines:
+        tasks = sum(1 for _ in lines)
     print(f"{args.path} ({tasks:,} lines), µs per task, median of {args.repeats}:\n")
     for label, make in stages(args.path).items():
         timed = make()

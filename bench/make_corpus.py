@@ -344,19 +344,19 @@ def write_one_invalid(path: Path, seed: int = DEFAULT_SEED) -> Path:
 
 
 def jsonl_path(count: int, invalid: float = DEFAULT_INVALID, mistake: str | None = None) -> Path:
-    suffix = "" if invalid == DEFAULT_INVALID else f"-invalid{int(round(invalid * 100))}"
+    suffix = "" if invalid == DEFAULT_INVALID else f"-invalid{round(invalid * 100)}"
     return CORPUS / f"tasks-{count}{suffix}{f'-{mistake}' if mistake else ''}.jsonl"
 
 
 def files_path(count: int, invalid: float = DEFAULT_INVALID) -> Path:
-    suffix = "" if invalid == DEFAULT_INVALID else f"-invalid{int(round(invalid * 100))}"
+    suffix = "" if invalid == DEFAULT_INVALID else f"-invalid{round(invalid * 100)}"
     return CORPUS / f"files-{count}{suffix}"
 
 
 def verify(paths: list[Path]) -> str:
     """Lint what was written, to show the corpus is what it claims to be."""
-    from seedance_lint.linting.linter import Linter
     from seedance_lint.input.sources import discover
+    from seedance_lint.linting.linter import Linter
 
     linter = Linter()
     counts: dict[str, int] = {}

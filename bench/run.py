@@ -33,6 +33,8 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import pairwise
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -223,7 +225,7 @@ def theirs() -> list[str]:
 
 
 def cost_available(sample: Path) -> tuple[bool, str]:
-    done = subprocess.run(ours() + ["cost", str(sample), "--format", "json"], capture_output=True, text=True)
+    done = subprocess.run([*ours(), "cost", str(sample), "--format", "json"], capture_output=True, text=True)
     if done.returncode in (0, 1) and done.stdout.strip().startswith("{"):
         return True, ""
     why = (done.stderr.strip().splitlines() or ["no output"])[-1]
@@ -237,12 +239,12 @@ def versions() -> dict[str, str]:
 
     from importlib.metadata import version
 
-    found = {"seedance-lint": version_of(ours() + ["--version"]).removeprefix("seedance-lint "),
-             "check-jsonschema": version_of(theirs()[:1] + ["--version"]).removeprefix("check-jsonschema, version ")}
+    found = {"seedance-lint": version_of([*ours(), "--version"]).removeprefix("seedance-lint "),
+             "check-jsonschema": version_of([*theirs()[:1], "--version"]).removeprefix("check-jsonschema, version ")}
     for package in ("jsonschema", "jsonschema-rs", "orjson", "pyyaml"):
         try:
             found[package] = version(package)
-        except Exception:  # noqa: BLE001 - a missing package is just not listed
+        except Exception:  # a missing package is just not listed
             found[package] = "not installed"
     return found
 
@@ -326,10 +328,10 @@ def section_one_file(report: Report, repeats: int) -> None:
     one, bad = corpus_one(), corpus_one_invalid()
     series = alternate({
         "python -c pass": lambda: run_child([sys.executable, "-c", "pass"]),
-        "seedance-lint check": lambda: run_child(ours() + ["check", str(one)]),
-        "check-jsonschema": lambda: run_child(theirs() + [str(one)]),
-        "seedance-lint check (invalid file)": lambda: run_child(ours() + ["check", str(bad)]),
-        "check-jsonschema (invalid file)": lambda: run_child(theirs() + [str(bad)]),
+        "seedance-lint check": lambda: run_child([*ours(), "check", str(one)]),
+        "check-jsonschema": lambda: run_child([*theirs(), str(one)]),
+        "seedance-lint check (invalid file)": lambda: run_child([*ours(), "check", str(bad)]),
+        "check-jsonschema (invalid file)": lambda: run_child([*theirs(), str(bad)]),
     }, repeats)
     ratio = series["seedance-lint check"].wall / series["check-jsonschema"].wall
     ratio_bad = series["seedance-lint check (invalid file)"].wall / series["check-jsonschema (invalid file)"].wall
@@ -341,7 +343,8 @@ def section_one_file(report: Report, repeats: int) -> None:
     report.say(f"Ratio ours / check-jsonschema: **{ratio:.2f}x** on the valid file (target <= {TARGETS['one_file']}x: "
                f"{verdict(ratio <= TARGETS['one_file'])}); {ratio_bad:.2f}x on the invalid one")
     report.say()
-    report.data["one_file"] = {name: s.wall for name, s in series.items()} | {"ratio": ratio, "ratio_invalid": ratio_bad}
+    report.data["one_file"] = ({name: s.wall for name, s in series.items()}
+                               | {"ratio": ratio, "ratio_invalid": ratio_bad})
 
 
 def section_many_files(report: Report, repeats: int) -> None:
@@ -352,9 +355,9 @@ def section_many_files(report: Report, repeats: int) -> None:
         files = [str(p) for p in corpus_files(1000, invalid)]
         directory = str(make_corpus.files_path(1000, invalid))
         series = alternate({
-            "seedance-lint check FILES": lambda: run_child(ours() + ["check", *files]),
-            "seedance-lint check DIR": lambda: run_child(ours() + ["check", directory]),
-            "check-jsonschema FILES": lambda: run_child(theirs() + files),
+            "seedance-lint check FILES": partial(run_child, [*ours(), "check", *files]),
+            "seedance-lint check DIR": partial(run_child, [*ours(), "check", directory]),
+            "check-jsonschema FILES": partial(run_child, theirs() + files),
         }, repeats)
         base = series["check-jsonschema FILES"].wall
         for s in series.values():
@@ -381,8 +384,8 @@ def _loads_all(path: Path, loads: Callable[[bytes], object]) -> int:
 
 
 def _linter_in_process(path: Path) -> int:
-    from seedance_lint.linting.linter import Linter
     from seedance_lint.input.sources import discover
+    from seedance_lint.linting.linter import Linter
 
     linter = Linter()
     for _ in linter.lint_sources(discover([str(path)])):
@@ -401,16 +404,17 @@ def section_throughput(report: Report, repeats: int, count: int, has_cost: bool)
         import orjson  # the baseline's faster sibling, for reference
 
         contenders: dict[str, Callable[[], Run]] = {
-            "json.loads per line (this process)": in_process(lambda: _loads_all(path, json.loads)),
-            "orjson.loads per line (this process)": in_process(lambda: _loads_all(path, orjson.loads)),
-            "seedance-lint check (CLI)": lambda: run_child(ours() + ["check", str(path)]),
-            "seedance-lint check --jobs 1 (CLI)": lambda: run_child(ours() + ["check", "--jobs", "1", str(path)]),
-            "Linter.lint_sources (this process, no startup)": in_process(lambda: _linter_in_process(path)),
+            "json.loads per line (this process)": in_process(partial(_loads_all, path, json.loads)),
+            "orjson.loads per line (this process)": in_process(partial(_loads_all, path, orjson.loads)),
+            "seedance-lint check (CLI)": partial(run_child, [*ours(), "check", str(path)]),
+            "seedance-lint check --jobs 1 (CLI)": partial(run_child, [*ours(), "check", "--jobs", "1", str(path)]),
+            "Linter.lint_sources (this process, no startup)": in_process(partial(_linter_in_process, path)),
         }
         if has_cost:
-            contenders["seedance-lint cost (CLI)"] = lambda: run_child(ours() + ["cost", str(path), "--format", "json"])
-            contenders["seedance-lint cost --jobs 1 (CLI)"] = lambda: run_child(
-                ours() + ["cost", "--jobs", "1", str(path), "--format", "json"])
+            contenders["seedance-lint cost (CLI)"] = partial(
+                run_child, [*ours(), "cost", str(path), "--format", "json"])
+            contenders["seedance-lint cost --jobs 1 (CLI)"] = partial(
+                run_child, [*ours(), "cost", "--jobs", "1", str(path), "--format", "json"])
         series = alternate(contenders, repeats)
         base = count / series["json.loads per line (this process)"].wall
         entry: dict[str, float] = {"size_mb": size_mb}
@@ -498,14 +502,15 @@ def section_scaling(report: Report, repeats: int, counts: list[int], has_cost: b
         runs: dict[int, Series] = {}
         for count in counts:
             path = corpus_jsonl(count)
-            series = alternate({name: lambda: run_child(ours() + args[:1] + [str(path)] + args[1:])}, repeats)[name]
+            series = alternate({name: partial(run_child, [*ours(), *args[:1], str(path), *args[1:]])}, repeats)[name]
             previous = max(runs, default=None)
             runs[count] = series
 
+            # Called only in this iteration (just below), so the loop variables it reads are this iteration's.
             def marginal(value: Callable[[Series], float]) -> str:
-                if previous is None:
+                if previous is None:  # noqa: B023
                     return ""
-                return f"{(value(series) - value(runs[previous])) / (count - previous) * 1e6:.1f}"
+                return f"{(value(series) - value(runs[previous])) / (count - previous) * 1e6:.1f}"  # noqa: B023
 
             rows.append([name, f"{count:,}", f"{series.wall:.3f}", f"{series.cpu:.3f}",
                          marginal(lambda s: s.wall), marginal(lambda s: s.cpu), f"{series.rss_mb:.1f}"])
@@ -515,9 +520,10 @@ def section_scaling(report: Report, repeats: int, counts: list[int], has_cost: b
     for name, runs in found.items():
         sizes = sorted(runs)
         for label, value in (("wall", lambda s: s.wall), ("CPU", lambda s: s.cpu)):
-            marginals = [(value(runs[b]) - value(runs[a])) / (b - a) * 1e6 for a, b in zip(sizes, sizes[1:])]
+            marginals = [(value(runs[b]) - value(runs[a])) / (b - a) * 1e6 for a, b in pairwise(sizes)]
             if len(marginals) >= 2:
-                report.say(f"- {name}, {label}: marginal cost per task {' then '.join(f'{m:.1f}' for m in marginals)} µs "
+                report.say(f"- {name}, {label}: marginal cost per task "
+                           f"{' then '.join(f'{m:.1f}' for m in marginals)} µs "
                            f"(last / first = {marginals[-1] / marginals[0]:.2f}; 1.00 is perfectly linear)")
     report.say()
     report.data["scaling"] = {name: {str(k): {"wall": s.wall, "cpu": s.cpu} for k, s in runs.items()}

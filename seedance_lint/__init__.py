@@ -6,13 +6,14 @@
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from seedance_lint.core.version import __version__
 
 if TYPE_CHECKING:
-    from seedance_lint.cost.model import Estimate
+    from seedance_lint.api import Batch
     from seedance_lint.core.diagnostic import Diagnostic
+    from seedance_lint.cost.model import Estimate
 
 
 def lint(request: object) -> list[Diagnostic]:
@@ -29,18 +30,18 @@ def estimate(request: object) -> Estimate:
     return _estimate(request)
 
 
-def check_batch(batch: object, **options: object) -> dict:
+def check_batch(batch: Batch, **options: Any) -> dict[str, Any]:
     """Lint a JSON Lines batch, optionally on an Executor (see seedance_lint.api.check_batch)."""
     from seedance_lint.api import check_batch as _check_batch
 
-    return _check_batch(batch, **options)  # type: ignore[arg-type]
+    return _check_batch(batch, **options)
 
 
-def price_batch(batch: object, **options: object) -> dict:
+def price_batch(batch: Batch, **options: Any) -> dict[str, Any]:
     """Price a JSON Lines batch, optionally on an Executor (see seedance_lint.api.price_batch)."""
     from seedance_lint.api import price_batch as _price_batch
 
-    return _price_batch(batch, **options)  # type: ignore[arg-type]
+    return _price_batch(batch, **options)
 
 
-__all__ = ["__version__", "lint", "estimate", "check_batch", "price_batch"]
+__all__ = ["__version__", "check_batch", "estimate", "lint", "price_batch"]

@@ -118,4 +118,4 @@ def _line_blocks(records: Iterable[str | bytes | dict[str, Any]]) -> Iterator[by
         yield b"".join(block)
 
 
-__all__ = ["lint", "estimate", "check_batch", "price_batch"]
+__all__ = ["check_batch", "estimate", "lint", "price_batch"]

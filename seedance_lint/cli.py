@@ -4,14 +4,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from importlib import import_module
 from collections.abc import Iterable, Sequence
+from importlib import import_module
+from typing import NoReturn
 
-from seedance_lint.core.version import __version__
 from seedance_lint.commands import COMMANDS
 from seedance_lint.commands.output import ToStderr
 from seedance_lint.config import parse_jobs
 from seedance_lint.core.errors import UsageError
+from seedance_lint.core.version import __version__
 from seedance_lint.reporters.check import CHECK_REPORTERS
 from seedance_lint.reporters.cost import COST_REPORTERS
 
@@ -21,7 +22,7 @@ REPORT_URL = "https://github.com/seedance-lint/seedance-lint/issues"
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse would print usage and exit itself
+    def error(self, message: str) -> NoReturn:  # argparse would print usage and exit itself
         raise UsageError(message)
 
 

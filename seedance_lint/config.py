@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Final, Literal
 
 from seedance_lint.core.diagnostic import Severity
 from seedance_lint.core.errors import UsageError
@@ -32,7 +32,9 @@ PYPROJECT_TABLE = "seedance-lint"
 #: Cheap pre-check: "seedance-lint" used as a table or key (not as a project name).
 _MENTIONS_TABLE = re.compile(rb"""seedance-lint["']?[ \t]*[.\]=]""")
 #: A per-rule severity of "off" disables the rule.
-OFF = "off"
+OFF: Final = "off"
+#: A rule's severity as the configuration gives it: a Severity, or OFF.
+Level = Severity | Literal["off"]
 #: Worker processes for a large JSON Lines file unless configured (core/executor.py: never more than the
 #: CPUs available); "auto" takes every CPU, and memory grows with them. docs/performance.md has the figures.
 DEFAULT_JOBS = 2
@@ -66,7 +68,8 @@ class Selection:
     def ignored_in(self, file: str) -> tuple[str, ...]:
         if file not in self._ignored:  # one glob walk per file, not per diagnostic
             path = relative_path(file, self.root)
-            self._ignored[file] = tuple(c for glob, codes in self.per_file_ignores if glob_matches(path, glob) for c in codes)
+            self._ignored[file] = tuple(c for glob, codes in self.per_file_ignores if glob_matches(path, glob)
+                                        for c in codes)
         return self._ignored[file]
 
     def severity_of(self, code: str, default: Severity) -> Severity:
@@ -82,7 +85,7 @@ class Config:
     path: str | None = None
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
-    severity: tuple[tuple[str, str], ...] = ()
+    severity: tuple[tuple[str, Level], ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
@@ -190,7 +193,7 @@ def _parse_yaml(data: bytes, path: Path) -> Any:
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        loaded = yaml.load(data.decode("utf-8-sig"), Loader=loader)  # noqa: S506 - a safe loader
+        loaded = yaml.load(data.decode("utf-8-sig"), Loader=loader)  # a safe loader
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         where = getattr(error, "problem_mark", None)
         at = f" (line {where.line + 1}, column {where.column + 1})" if where else ""
@@ -212,7 +215,8 @@ def _validate(raw: dict[str, Any], path: Path) -> Config:
         ignore=settings["ignore"],
         severity=tuple((_rule_code(key, f"severity.{key}", path), level) for key, level in model.severity.items()),
         per_file_ignores=tuple(
-            (glob, _rule_codes(codes, f"per-file-ignores.{glob}", path)) for glob, codes in model.per_file_ignores.items()
+            (glob, _rule_codes(codes, f"per-file-ignores.{glob}", path))
+            for glob, codes in model.per_file_ignores.items()
         ),
         include=tuple(model.include),
         exclude=tuple(model.exclude),
@@ -274,8 +278,9 @@ def _shown(path: Path | None) -> str:
 def load_config(args: argparse.Namespace, cwd: Path | None = None) -> Config:
     """The file's settings (``--config`` or the nearest file) with the flags of ``args`` on top."""
     given = getattr(args, "config", None)
+    path: Path | None
     if given:
-        path: Path | None = Path(given)
+        path = Path(given)
         if not path.is_file():
             raise UsageError(f"--config {given}: no such file")
     else:
@@ -345,7 +350,7 @@ def money(value: object) -> Decimal:
 @cache
 def file_model() -> Any:
     """The pydantic model of the file's settings (built on first use: pydantic is slow to import)."""
-    from typing import Annotated, Literal
+    from typing import Annotated
 
     from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictStr
 

@@ -119,7 +119,8 @@ def lint_files(
     the directory instead. ``args`` are extra flags placed after ``--format json``.
     """
 
-    def lint(files: Mapping[str, str | bytes], args: Iterable[str] = (), paths: Sequence[str] | None = None) -> CliResult:
+    def lint(files: Mapping[str, str | bytes], args: Iterable[str] = (),
+             paths: Sequence[str] | None = None) -> CliResult:
         root = write_files(files)
         targets = list(files) if paths is None else list(paths)
         return run_cli(["check", "--format", "json", *args, *targets], cwd=root)

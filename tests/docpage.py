@@ -10,7 +10,6 @@ import json
 import re
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
 
 from conftest import doc_page_path
 
@@ -43,7 +42,7 @@ def examples() -> list[tuple[dict, dict]]:
     """(request, response) of each example on the page."""
     requests = re.findall(r"\*\*Request\*\*:\n\n```json\n(.*?)\n```", text(), re.S)
     responses = re.findall(r"\*\*Response\*\*:\n\n```json\n(.*?)\n```", text(), re.S)
-    return [(json.loads(q), json.loads(r)) for q, r in zip(requests, responses)]
+    return [(json.loads(q), json.loads(r)) for q, r in zip(requests, responses, strict=True)]
 
 
 def _section(name: str) -> re.Match[str] | None:

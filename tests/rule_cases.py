@@ -25,7 +25,7 @@ class Expected:
     column: int
     file: str | None = None
     severity: str | None = None
-    task: int | None | str = "any"  # "any": not asserted; None: must be null
+    task: int | str | None = "any"  # "any": not asserted; None: must be null
     message: str | None = None
 
     @property

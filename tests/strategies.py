@@ -147,10 +147,12 @@ def _fields(node: dict, path: tuple[str | int, ...]) -> list[Field]:
 #: Every member of a task the schema describes, nested ones included.
 FIELDS: tuple[Field, ...] = tuple(_fields(SCHEMA, ()))
 #: Objects that take no members beyond their documented ones (additionalProperties: false).
-CLOSED_OBJECTS: tuple[Field, ...] = (Field((), SCHEMA),) + tuple(
-    f for f in FIELDS if f.schema.get("additionalProperties") is False) + tuple(
-    Field(f.path, deref(b)) for f in FIELDS for b in f.schema.get("anyOf", [])
-    if deref(b).get("additionalProperties") is False)
+CLOSED_OBJECTS: tuple[Field, ...] = (
+    Field((), SCHEMA),
+    *(f for f in FIELDS if f.schema.get("additionalProperties") is False),
+    *(Field(f.path, deref(b)) for f in FIELDS for b in f.schema.get("anyOf", [])
+      if deref(b).get("additionalProperties") is False),
+)
 
 
 def _fields_where(test: Callable[[dict], bool]) -> list[Field]:
@@ -258,7 +260,7 @@ def _wrong_type(field: Field) -> st.SearchStrategy[Any]:
 
 
 def _json_equal(a: Any, b: Any) -> bool:
-    return type(a) is type(b) and a == b or (
+    return (type(a) is type(b) and a == b) or (
         not isinstance(a, bool) and not isinstance(b, bool) and isinstance(a, (int, float))
         and isinstance(b, (int, float)) and a == b)
 

@@ -19,6 +19,7 @@ from seedance_lint.linting.accept import clean_schema, may_be_flagged
 from seedance_lint.linting.linter import check_task
 from seedance_lint.rules import DOCUMENT_RULES, TASK_RULES
 from seedance_lint.rules.base import Rule, rule
+
 from test_registry import EXAMPLE_RULES, _as_input, _doc_example
 
 ACCEPT_PATH_RULES = [r for r in EXAMPLE_RULES if r.scope in ("task", "document")]
@@ -58,7 +59,7 @@ def test_failing_example_is_reported_on_the_accept_path(checked: Rule, tmp_path:
     assert checked.code in codes, f"{checked.code}: its failing example passed the accept path: {failing}"
 
 
-def _capitals(ctx) -> list[Finding]:  # noqa: ANN001 - a throwaway rule, as a contributor would write one
+def _capitals(ctx) -> list[Finding]:  # a throwaway rule, as a contributor would write one
     """The prompt is all in capitals.
 
     Failing: {"positivePrompt": "A DANCER"}

@@ -5,8 +5,9 @@ import json
 from decimal import Decimal
 
 import seedance_lint
-from conftest import EXAMPLES_DIR
 from seedance_lint.core.diagnostic import Diagnostic
+
+from conftest import EXAMPLES_DIR
 
 TASK = json.loads((EXAMPLES_DIR / "text-to-video.json").read_text())
 

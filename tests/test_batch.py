@@ -15,14 +15,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import strategies
 from seedance_lint.input import jsonl as batch
-from seedance_lint.linting import accept
 from seedance_lint.input.documents import load_line
-from seedance_lint.linting.linter import Linter
-from seedance_lint.rules import DOCUMENT_RULES
-from seedance_lint.rules import secrets
 from seedance_lint.input.sources import Source
+from seedance_lint.linting import accept
+from seedance_lint.linting.linter import Linter
+from seedance_lint.rules import DOCUMENT_RULES, secrets
+
+import strategies
 
 
 def _dumps(task: object) -> str:
@@ -56,7 +56,7 @@ def _twists(task: dict) -> st.SearchStrategy[str]:
 
 
 @st.composite
-def lines(draw) -> list[str]:  # noqa: ANN001
+def lines(draw) -> list[str]:
     pool = draw(st.lists(strategies.valid_tasks(), min_size=1, max_size=4))
     chosen = []
     for _ in range(draw(st.integers(1, 10))):
@@ -83,7 +83,8 @@ def _lint(path: Path, accepting: bool, monkeypatch: pytest.MonkeyPatch) -> list:
         return [found, linter.stats]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.data_too_large, HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.data_too_large, HealthCheck.too_slow])
 @given(lines(), st.booleans())
 def test_accept_path_reports_what_the_per_line_path_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                            chosen: list[str], bom: bool) -> None:
@@ -103,7 +104,8 @@ def _price(path: Path, values: bool, monkeypatch: pytest.MonkeyPatch, capsys: py
         return main(["cost", "--format", "json", str(path)]), capsys.readouterr()
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.data_too_large, HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.data_too_large, HealthCheck.too_slow])
 @given(lines())
 def test_cost_prices_chunks_as_it_prices_each_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                    capsys: pytest.CaptureFixture[str], chosen: list[str]) -> None:
@@ -128,7 +130,7 @@ def test_the_accept_path_takes_clean_lines(tmp_path: Path) -> None:
     verdicts = accept.accept([clean, *twisted])
     assert verdicts[:3] == [task, None, None]  # a duplicate key and a blank line: load_line reads them
     assert all(isinstance(v, batch.Parsed) for v in verdicts[3:])  # their values are kept for the rules
-    for line, verdict in zip(twisted[2:], verdicts[3:]):
+    for line, verdict in zip(twisted[2:], verdicts[3:], strict=True):
         kept, loaded = verdict.document(line, 7), load_line(line, 7)
         assert (kept.value, kept.first_line, kept.text, kept.notes) == (loaded.value, 7, loaded.text, [])
 
@@ -181,11 +183,12 @@ def test_a_batch_of_new_taskuuids_is_remembered_in_one_span() -> None:
     for run in range(10):
         table.add_run([f"{run:04x}{n:04x}-0000-4000-8000-000000000000" for n in range(100)], "a.jsonl", 100 * run)
     table.setdefault("ffffffff-0000-4000-8000-000000000000", "a.jsonl", 1000)
-    assert len(table._span_start) == 1 and table.setdefault("00090063-0000-4000-8000-000000000000", "b", 0) == ("a.jsonl", 999)
+    assert len(table._span_start) == 1
+    assert table.setdefault("00090063-0000-4000-8000-000000000000", "b", 0) == ("a.jsonl", 999)
 
 
-_SOME_UUIDS = [f"{n:08x}-0000-4000-8000-00000000000{n % 3}" for n in range(6)] + ["6513270E-269E-4D37-B2A7-4DE452E6B438",
-                                                                            "6513270e-269e-4d37-b2a7-4de452e6b438", "x"]
+_SOME_UUIDS = [f"{n:08x}-0000-4000-8000-00000000000{n % 3}" for n in range(6)] + [
+    "6513270E-269E-4D37-B2A7-4DE452E6B438", "6513270e-269e-4d37-b2a7-4de452e6b438", "x"]
 
 
 @settings(max_examples=300, deadline=None)

@@ -28,7 +28,8 @@ REQUESTS = {"req/error.json": ERROR, "req/warning.json": WARNING}
 CASES = [
     ("no-config", {}, [], 1,
      {"req/error.json": [("SDL204", "error")], "req/warning.json": [("SDL205", "warning")]}),
-    ("pyproject-ignore", {"pyproject.toml": '[project]\nname = "x"\n[tool.seedance-lint]\nignore = ["SDL204"]\n'}, [], 0,
+    ("pyproject-ignore",
+     {"pyproject.toml": '[project]\nname = "x"\n[tool.seedance-lint]\nignore = ["SDL204"]\n'}, [], 0,
      {"req/warning.json": [("SDL205", "warning")]}),
     ("yaml-select-prefix", {".seedance-lint.yaml": "select: [SDL2]\n"}, [], 1,
      {"req/error.json": [("SDL204", "error")], "req/warning.json": [("SDL205", "warning")]}),
@@ -86,7 +87,8 @@ def test_the_nearest_file_wins_and_pyproject_without_our_table_is_passed_by(run_
     })
     result = run_cli(["check", "--show-config"], cwd=root / "req")
     assert result.json()["config-file"] == os.path.join("..", ".seedance-lint.toml")
-    nested = write_files({"a/.seedance-lint.yaml": "ignore: [SDL205]\n", ".seedance-lint.toml": "ignore = ['SDL204']\n"})
+    nested = write_files({"a/.seedance-lint.yaml": "ignore: [SDL205]\n",
+                          ".seedance-lint.toml": "ignore = ['SDL204']\n"})
     assert run_cli(["check", "--show-config"], cwd=nested / "a").json()["ignore"] == ["SDL205"]
 
 
@@ -145,7 +147,8 @@ def test_budget_is_a_decimal_on_the_config_object(write_files) -> None:
 
 def test_include_and_exclude_apply_to_directory_walks(run_cli, write_files) -> None:
     files = {**REQUESTS, "req/draft/x.json": ERROR.replace("11111111", "33333333")}
-    root = write_files({**files, ".seedance-lint.toml": "exclude = ['req/draft/*']\ninclude = ['*error*', 'req/draft/*']\n"})
+    root = write_files({**files,
+                        ".seedance-lint.toml": "exclude = ['req/draft/*']\ninclude = ['*error*', 'req/draft/*']\n"})
     result = run_cli(["check", "--format", "json", "req"], cwd=root)
     assert sorted(_table(result.json())) == [os.path.join("req", "error.json")]
 
@@ -159,7 +162,8 @@ BAD_CONFIGS = [
     ("wrong-type-select", ".seedance-lint.yaml", "select: SDL1\n", ["`select`", "list"]),
     ("wrong-type-select-item", ".seedance-lint.yaml", "select: [1]\n", ["`select.0`", "string"]),
     ("bad-severity", ".seedance-lint.toml", "severity = {SDL204 = 'fatal'}\n", ["`severity.SDL204`", "'error'"]),
-    ("unknown-severity-code", ".seedance-lint.toml", "severity = {SDL999 = 'error'}\n", ["`severity.SDL999`", "SDL999"]),
+    ("unknown-severity-code", ".seedance-lint.toml", "severity = {SDL999 = 'error'}\n",
+     ["`severity.SDL999`", "SDL999"]),
     ("unknown-select-code", ".seedance-lint.toml", "select = ['XYZ']\n", ["`select`", "'XYZ'"]),
     ("unknown-per-file-code", ".seedance-lint.toml", "[per-file-ignores]\n'a/*' = ['nope']\n",
      ["`per-file-ignores.a/*`", "'nope'"]),

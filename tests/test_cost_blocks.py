@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from seedance_lint.cost.model import price_many
-from seedance_lint.cost.table import price_table
 from seedance_lint.core.data import model_spec
 from seedance_lint.core.text import printable
-from seedance_lint.cost.pipeline import EXACT, PricedRun, render_block
+from seedance_lint.cost.model import price_many
+from seedance_lint.cost.pipeline import EXACT, PricedRun, RowBlock, render_block
+from seedance_lint.cost.table import price_table
 from seedance_lint.reporters.cost import COST_REPORTERS
 from seedance_lint.reporters.cost.base import PerEstimate, estimate_fields
 
@@ -36,7 +36,7 @@ def _run(values: list, file: str = "d,i\"r|/b\n.jsonl", first: int = 7) -> Price
     return PricedRun(file, first, *price_many(values, SPEC, TABLE))
 
 
-def _rows(block: cost.RowBlock) -> list[str]:
+def _rows(block: RowBlock) -> list[str]:
     return [f"{block.head}{block.first + i}{after}" for i, after in enumerate(block.rows)]
 
 
@@ -56,13 +56,13 @@ def test_sums_and_problems_are_those_of_each_row(values, max_task) -> None:
     assert block.problems == expected
 
 
-def _json_row(file: str, index: int, uuid: str | None, e) -> str:  # noqa: ANN001 - an Estimate
+def _json_row(file: str, index: int, uuid: str | None, e) -> str:  # an Estimate
     fields = {"file": printable(file), "task": index, "taskUUID": None if uuid is None else printable(uuid),
               **estimate_fields(e)}
     return json.dumps(fields, ensure_ascii=False)
 
 
-def _csv_row(file: str, index: int, uuid: str | None, e) -> str:  # noqa: ANN001 - an Estimate
+def _csv_row(file: str, index: int, uuid: str | None, e) -> str:  # an Estimate
     out = io.StringIO()
     cells = [printable(file), index, "" if uuid is None else printable(uuid), *estimate_fields(e).values()]
     csv.writer(out, lineterminator="\n").writerow(cells)
@@ -76,7 +76,7 @@ def test_rows_are_what_json_dumps_and_the_csv_module_write(values, format_and_re
     run = _run(values)
     rows = _rows(render_block(run, COST_REPORTERS[fmt].renderer(), "USD", None))
     assert rows == [reference(run.file, run.first + i, uuid, e)
-                    for i, (uuid, e) in enumerate(zip(run.uuids, run.estimates))]
+                    for i, (uuid, e) in enumerate(zip(run.uuids, run.estimates, strict=True))]
 
 
 @pytest.mark.parametrize("fmt", sorted(COST_REPORTERS))

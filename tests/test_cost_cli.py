@@ -8,9 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import EXAMPLES_DIR
-from seedance_lint.cost.table import price_table
 from seedance_lint.core.data import model_spec
+from seedance_lint.cost.table import price_table
+
+from conftest import EXAMPLES_DIR
 
 SIZE = model_spec().sizes[0]
 TASK = {"taskType": "videoInference", "taskUUID": "59d02567-ead8-47ef-94c7-d04dfdcc78b7", "model": "bytedance:2@2",
@@ -24,7 +25,7 @@ def test_json_contract_money_as_decimal_strings(run_cli) -> None:
     assert result.exit == 0, result.stderr
     report = result.json()
     assert report["currency"] == "USD"
-    assert all(CONTRACT <= set(task) for task in report["tasks"])
+    assert all(set(task) >= CONTRACT for task in report["tasks"])
     for task in report["tasks"]:
         for key in ("cost", "low", "high"):
             assert isinstance(task[key], str) and Decimal(task[key]) >= 0
@@ -122,7 +123,7 @@ def test_csv_problems_go_to_stderr(run_cli, write_files) -> None:
     root = write_files({"a.json": json.dumps({**TASK, "width": 1280, "height": 720})})
     result = run_cli(["cost", str(root / "a.json"), "--format", "csv"])
     assert result.exit == 1 and "cannot be priced" in result.stderr and "cannot be priced" not in result.stdout
-    assert list(csv.DictReader(io.StringIO(result.stdout)))[0]["basis"] == "unpriced"
+    assert next(csv.DictReader(io.StringIO(result.stdout)))["basis"] == "unpriced"
 
 
 def test_totals_keep_the_table_precision_even_when_nothing_is_priced(run_cli, write_files) -> None:

@@ -82,7 +82,7 @@ def test_the_readme_recipe_runs_and_agrees_with_the_cli(run_cli, capsys: pytest.
     cli_report = run_cli(["check", "--format", "json", "examples/batch.jsonl"]).json()
     cli_costs = run_cli(["cost", "--format", "json", "examples/batch.jsonl"]).json()
     capsys.readouterr()
-    exec(compile(block.group(1), "README.md", "exec"), {})  # noqa: S102 - the README's own code
+    exec(compile(block.group(1), "README.md", "exec"), {})  # the README's own code
     printed = capsys.readouterr().out.strip()
     expected = f"{cli_report['summary']} {cli_costs['total']} {cli_costs['low']} {cli_costs['high']}"
     assert printed == expected

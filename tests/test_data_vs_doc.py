@@ -5,10 +5,11 @@ from decimal import Decimal
 
 import pytest
 
+from seedance_lint.core.data import model_spec, request_schema
+from seedance_lint.cost.table import price_table
+
 import docpage
 from conftest import skip_without_doc_page
-from seedance_lint.cost.table import price_table
-from seedance_lint.core.data import model_spec, request_schema
 
 PROPS = request_schema()["properties"]
 

@@ -9,12 +9,13 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-import strategies
 from seedance_lint.core.data import model_spec
-from seedance_lint.linting.linter import lint_task
 from seedance_lint.linting.accept import is_clean
+from seedance_lint.linting.linter import lint_task
 from seedance_lint.rules import TASK_RULES
 from seedance_lint.rules.base import TaskContext
+
+import strategies
 
 
 def _findings(task: object) -> list:
@@ -36,8 +37,8 @@ def test_clean_means_no_task_rule_reports(task) -> None:
 @settings(max_examples=300, deadline=None)
 @given(tasks)
 def test_lint_task_equals_the_rules(task) -> None:
-    assert [(r.code, f) for r, f in lint_task(task)] == [(r.code, f) for r, f in
-                                                         ((r, f) for r in TASK_RULES for f in r.check(TaskContext(task)))]
+    assert [(r.code, f) for r, f in lint_task(task)] == [
+        (r.code, f) for r, f in ((r, f) for r in TASK_RULES for f in r.check(TaskContext(task)))]
 
 
 @settings(max_examples=200, deadline=None)
@@ -89,8 +90,9 @@ def test_schema_rewrites_leave_data_alone_and_reach_properties_of_any_name() -> 
     from seedance_lint.linting.accept import _bound_every_number, _integers_first
 
     data = {"minimum": 0.5, "type": "number"}
-    schema = {"properties": {"enum": {"type": "number", "minimum": 0.5}, "x": {"const": dict(data), "default": dict(data),
-                                                                              "enum": [dict(data)], "examples": [dict(data)]}}}
+    schema = {"properties": {"enum": {"type": "number", "minimum": 0.5},
+                             "x": {"const": dict(data), "default": dict(data), "enum": [dict(data)],
+                                   "examples": [dict(data)]}}}
     _bound_every_number(schema, 7)  # in clean_schema's order
     _integers_first(schema)
     x = schema["properties"]["x"]

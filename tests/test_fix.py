@@ -78,13 +78,13 @@ def test_diff_never_prints_a_secret(tmp_path: Path, run_cli) -> None:
     secret = "rw_live_8f3a9c2d7e6b5a4f"
     target = tmp_path / "body.json"
     target.write_text(
-        '[\n  {"taskType": "authentication", "apiKey": "%s"},\n'
+        '[\n  {"taskType": "authentication", "apiKey": "' + secret + '"},\n'
         '  {"taskType": "videoInference", "taskUUID": "59d02567-ead8-47ef-94c7-d04dfdcc78b7",\n'
-        '   "model": "bytedance:2@2", "positivePrompt": "x y", "width": 864, "height": 480, "outputFormat": "mp4"}\n]\n'
-        % secret)
+        '   "model": "bytedance:2@2", "positivePrompt": "x y", "width": 864, "height": 480, "outputFormat": "mp4"}\n'
+        ']\n')
     result = run_cli(["check", "--diff", str(target)])
-    assert '+   "model": "bytedance:2@2", "positivePrompt": "x y", "width": 864, "height": 480, "outputFormat": "MP4"}' \
-        in result.stdout
+    assert ('+   "model": "bytedance:2@2", "positivePrompt": "x y", "width": 864, "height": 480, '
+            '"outputFormat": "MP4"}') in result.stdout
     assert secret not in result.stdout + result.stderr
 
 
@@ -92,9 +92,9 @@ def test_diff_of_a_jsonl_batch_never_prints_its_api_key(tmp_path: Path, run_cli)
     secret = "rw_live_0a1b2c3d4e5f6a7b"
     target = tmp_path / "batch.jsonl"
     target.write_text(
-        '{"taskType": "authentication", "apiKey": "%s"}\n'
+        '{"taskType": "authentication", "apiKey": "' + secret + '"}\n'
         '{"taskType": "videoInference", "taskUUID": "59d02567-ead8-47ef-94c7-d04dfdcc78b7", "model": "bytedance:2@2", '
-        '"positivePrompt": "x y", "width": 864, "height": 480, "outputFormat": "mp4"}\n' % secret)
+        '"positivePrompt": "x y", "width": 864, "height": 480, "outputFormat": "mp4"}\n')
     result = run_cli(["check", "--diff", str(target)])
     assert result.exit == 1 and '"outputFormat": "MP4"' in result.stdout
     assert secret not in result.stdout + result.stderr

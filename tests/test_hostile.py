@@ -27,7 +27,8 @@ VALID_TASK = (
     '{"taskType": "videoInference", "taskUUID": "6513270e-269e-4d37-b2a7-4de452e6b438", "model": "bytedance:2@2", '
     '"positivePrompt": "A dancer on a rooftop", "width": 864, "height": 480}'
 )
-INVALID_TASK = VALID_TASK.replace('"height": 480', '"height": 481').replace("bytedance:2@2\", ", "bytedance:2@2\", \"x\": 1, ")
+INVALID_TASK = VALID_TASK.replace('"height": 480', '"height": 481').replace("bytedance:2@2\", ",
+                                                                            "bytedance:2@2\", \"x\": 1, ")
 KEY = ("code", "pointer", "line", "column")
 
 
@@ -100,7 +101,8 @@ _AS_YAML = {
 @pytest.mark.parametrize("name", ["t.json", "t.jsonl", "t.ndjson", "t.yaml", "t.yml"])
 def test_bom_is_accepted_the_same_way_in_every_format(name: str, kind: str, lint_files) -> None:
     """A leading UTF-8 BOM changes nothing: same diagnostics, same columns (the BOM is not a character)."""
-    text = _AS_YAML[kind] if name.endswith((".yaml", ".yml")) else (VALID_TASK if kind == "valid" else INVALID_TASK) + "\n"
+    text = (_AS_YAML[kind] if name.endswith((".yaml", ".yml"))
+            else (VALID_TASK if kind == "valid" else INVALID_TASK) + "\n")
     plain = lint_files({name: text.encode("utf-8")})
     marked = lint_files({name: BOM + text.encode("utf-8")})
     assert plain.json() == marked.json()
@@ -143,7 +145,7 @@ def test_yaml_python_tags_construct_nothing(lint_files, tmp_path: Path) -> None:
 # -- paths that cannot be read -------------------------------------------------
 
 
-def _codes(result) -> list[tuple[str, str, str]]:  # noqa: ANN001 - a CliResult
+def _codes(result) -> list[tuple[str, str, str]]:  # a CliResult
     return sorted((d["file"], d["code"], d["severity"]) for d in result.json()["diagnostics"])
 
 

@@ -68,7 +68,7 @@ def _has(command: str, flag: str | None = None) -> bool:
         return False
     if flag is None:
         return True
-    subcommands = build_parser()._subparsers._group_actions[0].choices  # noqa: SLF001 - argparse has no public way
+    subcommands = build_parser()._subparsers._group_actions[0].choices  # argparse has no public way
     return flag in subcommands[command].format_help()
 
 
@@ -247,7 +247,7 @@ def _differences(old: object, new: object, pointer: str = "") -> Iterator[str]:
             else:
                 yield from _differences(old[key], new[key], child)
     elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
-        for index, (a, b) in enumerate(zip(old, new)):
+        for index, (a, b) in enumerate(zip(old, new, strict=True)):
             yield from _differences(a, b, f"{pointer}/{index}")
     elif old != new or type(old) is not type(new):
         yield pointer
@@ -282,8 +282,8 @@ def test_fix_on_hostile_bytes(data: bytes, name: str) -> None:
 
 def _fixable_pointers(path: Path) -> set[str]:
     """Every pointer a diagnostic of the file reports, and every member its fixes edit (width with height)."""
-    from seedance_lint.linting.linter import Linter
     from seedance_lint.input.sources import discover
+    from seedance_lint.linting.linter import Linter
 
     diagnostics = list(Linter().lint_sources(discover([str(path)])))
     return {d.pointer for d in diagnostics} | {e.pointer for d in diagnostics if d.fix for e in d.fix.edits}
@@ -302,7 +302,7 @@ def _check_fix(data: bytes, name: str, unsafe: bool) -> None:
     after = _parse(fixed, name)  # ...and must parse after
     # Pointers of JSON Lines and multi-document YAML diagnostics are into each document.
     assert len(before) == len(after)
-    changed = [p for old, new in zip(before, after) for p in _differences(old, new)]
+    changed = [p for old, new in zip(before, after, strict=True) for p in _differences(old, new)]
     for pointer in changed:
         assert any(pointer == p or pointer.startswith(p + "/") or p.startswith(pointer + "/") for p in reported), (
             f"--fix changed {pointer!r}, which no diagnostic reported ({reported})"

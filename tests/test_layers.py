@@ -26,7 +26,8 @@ LAYERS = {
     "seedance_lint.core": 7,
 }
 #: Packages of one layer that must not import each other.
-SIBLINGS = [("seedance_lint.linting", "seedance_lint.cost"), ("seedance_lint.reporters.check", "seedance_lint.reporters.cost")]
+SIBLINGS = [("seedance_lint.linting", "seedance_lint.cost"),
+            ("seedance_lint.reporters.check", "seedance_lint.reporters.cost")]
 
 
 def _module_name(path: Path) -> str:

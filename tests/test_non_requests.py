@@ -29,8 +29,8 @@ def test_a_broken_file_is_searched_for_our_model_in_pieces(tmp_path, monkeypatch
     from pathlib import Path
 
     from seedance_lint.core.data import model_spec
-    from seedance_lint.input.tasks import mentions_model
     from seedance_lint.input.sources import Source
+    from seedance_lint.input.tasks import mentions_model
 
     spec = model_spec()
     monkeypatch.setattr(Path, "read_bytes", lambda self: (_ for _ in ()).throw(AssertionError("read whole")))

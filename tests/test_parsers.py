@@ -11,9 +11,10 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from seedance_lint.core.pointer import child_pointer
+from seedance_lint.core.pointer import escape_token as escape_pointer_token
 from seedance_lint.input.documents import Document, Problem, load_bytes
 from seedance_lint.input.parsers import jsonpos, yamlpos
-from seedance_lint.core.pointer import child_pointer, escape_token as escape_pointer_token
 from seedance_lint.input.parsers.positions import LineIndex, Positions
 
 # --- jsonpos: positions ------------------------------------------------------
@@ -149,7 +150,8 @@ JSON_ERRORS = [
 ]
 
 
-@pytest.mark.parametrize(("text", "kind", "line", "column", "message"), JSON_ERRORS, ids=[repr(c[0][:20]) for c in JSON_ERRORS])
+@pytest.mark.parametrize(("text", "kind", "line", "column", "message"), JSON_ERRORS,
+                         ids=[repr(c[0][:20]) for c in JSON_ERRORS])
 def test_json_error_positions(text: str, kind: str, line: int, column: int, message: str) -> None:
     with pytest.raises(jsonpos.JsonSyntaxError) as caught:
         jsonpos.parse(text)
@@ -482,11 +484,13 @@ colliding_documents = st.recursive(
 
 
 @settings(max_examples=500, deadline=None)
-@example({"a": {"w": 1}, "w": 2}, None, False, "w", "as is", True, True)  # the nested "w" comes first: the root's is wanted
+# the nested "w" comes first: the root's is wanted
+@example({"a": {"w": 1}, "w": 2}, None, False, "w", "as is", True, True)
 @example({"s": '"w": 1', "w": 2}, None, False, "w", "as is", True, True)  # a string that looks like the member
 @example([{"w": 1}], None, False, "w", "as is", True, True)  # a root array has no members
 @example({"x": "a\\", "w": 1}, 2, True, "w", "as is", True, True)  # a string ending in a backslash
-@example({'x"w': 1, "w": 2}, None, False, "w", "as is", False, True)  # '"w"' in the text, from an escaped quote of another name
+# '"w"' in the text, from an escaped quote of another name
+@example({'x"w': 1, "w": 2}, None, False, "w", "as is", False, True)
 @given(json_documents | colliding_documents, st.sampled_from([None, 2]), st.booleans(), st.text("ab/~0w", max_size=4),
        st.sampled_from(["as is", "compact", "spaced", "crlf", "escaped slashes"]), st.booleans(), st.booleans())
 def test_lazy_positions_answer_lookups_as_positions_do(value, indent, ascii_only, missing, spelling, with_root,

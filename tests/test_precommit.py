@@ -45,7 +45,8 @@ def test_hooks_are_declared() -> None:
 
 
 def test_the_manifest_is_valid_for_pre_commit() -> None:
-    clientlib = pytest.importorskip("pre_commit.clientlib", reason="pre-commit is not installed (pip install '.[test]')")
+    clientlib = pytest.importorskip("pre_commit.clientlib",
+                                    reason="pre-commit is not installed (pip install '.[test]')")
     assert {hook["id"] for hook in clientlib.load_manifest(str(HOOKS_FILE))} == set(hooks())
 
 

@@ -7,11 +7,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import docpage
-from conftest import skip_without_doc_page
+from seedance_lint.core.data import model_spec, request_schema
 from seedance_lint.cost.model import estimate_task
 from seedance_lint.cost.table import price_table
-from seedance_lint.core.data import model_spec, request_schema
+
+import docpage
+from conftest import skip_without_doc_page
 
 SPEC = model_spec()
 TABLE = price_table()
@@ -76,7 +77,8 @@ def _png_data_uri(width: int, height: int) -> str:
     import base64
     import struct
 
-    header = b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + struct.pack(">II", width, height) + b"\x08\x02\x00\x00\x00"
+    header = (b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + struct.pack(">II", width, height)
+              + b"\x08\x02\x00\x00\x00")
     return "data:image/png;base64," + base64.b64encode(header + b"\x00" * 8).decode()
 
 
@@ -150,7 +152,8 @@ task_like = st.fixed_dictionaries({}, optional={
     "resolution": st.sampled_from([*SPEC.resolutions, "720p", "4k"]) | json_values,
     "duration": st.floats(allow_nan=True, allow_infinity=True) | json_values,
     "numberResults": st.integers(-2, 10) | json_values,
-    "inputs": st.fixed_dictionaries({"frameImages": st.lists(st.text(max_size=30) | json_values, max_size=2)}) | json_values,
+    "inputs": st.fixed_dictionaries({"frameImages": st.lists(st.text(max_size=30) | json_values, max_size=2)})
+    | json_values,
 })
 
 
@@ -180,7 +183,9 @@ def test_memoised_estimates_equal_fresh_ones(tasks, uuids) -> None:
     from seedance_lint.cost import model as costing
 
     table = costing.PriceTable.model_validate(price_table().model_dump(by_alias=True))  # an empty memo
-    tasks = [dict(t, taskUUID=u) if isinstance(t, dict) else t for t, u in zip(tasks * 2, uuids * 2)] + tasks * 2
+    # not strict: the lists have their own lengths, and the tasks past the uuids are kept as they are
+    tasks = [dict(t, taskUUID=u) if isinstance(t, dict) else t
+             for t, u in zip(tasks * 2, uuids * 2, strict=False)] + tasks * 2
     memoised = [estimate_task(t, SPEC, table) for t in tasks]
     fresh = [costing._estimate(t, t.get("taskUUID") if isinstance(t, dict) and isinstance(t.get("taskUUID"), str)
                                else None, SPEC, costing.price_table()) for t in tasks]
@@ -219,7 +224,9 @@ def test_a_chunk_is_priced_as_each_of_its_tasks(tasks, uuids) -> None:
     """price_many over a chunk (keys made by maps over it) gives what pricing each task alone gives."""
     from seedance_lint.cost import model as costing
 
-    tasks = [dict(t, taskUUID=u) if isinstance(t, dict) else t for t, u in zip(tasks, uuids)] + tasks[len(uuids):]
+    # not strict: the lists have their own lengths, and the tasks past the uuids are kept as they are
+    tasks = [dict(t, taskUUID=u) if isinstance(t, dict) else t
+             for t, u in zip(tasks, uuids, strict=False)] + tasks[len(uuids):]
     table = costing.PriceTable.model_validate(price_table().model_dump(by_alias=True))  # an empty memo
     chunk_uuids, chunk = costing.price_many(tasks, SPEC, table)
     alone = [costing.price(t, SPEC, costing.PriceTable.model_validate(price_table().model_dump(by_alias=True)))

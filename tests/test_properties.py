@@ -18,8 +18,8 @@ from seedance_lint.core.data import request_schema
 from seedance_lint.linting.linter import check_task
 from seedance_lint.rules import DOCUMENT_RULES, TASK_RULES
 from seedance_lint.rules.schema import reference_validator, schema_errors
-from strategies import (FIELDS, SPEC, Mutation, dialect_edge_tasks, json_values, mutations, task_like_values,
-                        valid_tasks)
+
+from strategies import FIELDS, SPEC, Mutation, dialect_edge_tasks, json_values, mutations, task_like_values, valid_tasks
 
 PROPERTY = settings(max_examples=150, deadline=None, database=None)
 #: The CLI runs are in-process but still slower: fewer examples.
@@ -140,7 +140,8 @@ def test_fast_validator_agrees_with_plain_draft_2020_12(task: dict) -> None:
     assert _valid_by_jsonschema_rs(task) == Draft202012Validator(request_schema()).is_valid(task)
 
 
-@pytest.mark.parametrize("text", ["59d02567-ead8-47ef-94c7-d04dfdcc78b7\n", "59d02567-ead8-47ef-94c7-d04dfdcc78b7\ufeff"])
+@pytest.mark.parametrize("text", ["59d02567-ead8-47ef-94c7-d04dfdcc78b7\n",
+                                  "59d02567-ead8-47ef-94c7-d04dfdcc78b7\ufeff"])
 def test_dialect_differences_are_decided_as_ecma_262(text: str) -> None:
     """Where Python's re and ECMA-262 differ, both validators follow ECMA-262 (and reject these)."""
     task = {**_a_valid_task(), "taskUUID": text}
@@ -158,7 +159,7 @@ def _a_valid_task() -> dict:
 # --- the CLI --------------------------------------------------------------------
 
 
-def _check_report(result, expect_tasks: bool = False) -> None:  # noqa: ANN001 - conftest's CliResult
+def _check_report(result, expect_tasks: bool = False) -> None:  # conftest's CliResult
     assert result.exit in (0, 1), (result.exit, result.stderr)
     assert result.stderr == ""
     report = result.json()
@@ -224,7 +225,8 @@ def test_cli_reports_the_mutated_field_at_its_place_in_the_file(mutation: Mutati
         assert codes == {"SDL005"}, result.json()["diagnostics"]
         return
     parent = mutation.pointer.rsplit("/", 1)[0]
-    places = {positions.keys.get(mutation.pointer), positions.values.get(mutation.pointer), positions.values.get(parent)}
+    places = {positions.keys.get(mutation.pointer), positions.values.get(mutation.pointer),
+              positions.values.get(parent)}
     found = [(d["line"], d["column"]) for d in result.json()["diagnostics"]
              if d["pointer"] == mutation.pointer and d["severity"] == "error"]
     assert found, (mutation, result.json()["diagnostics"])
@@ -258,7 +260,8 @@ def test_a_replaced_selection_does_not_keep_the_caches_of_the_old_one() -> None:
     from seedance_lint.rules import BY_CODE
 
     before = Selection(per_file_ignores=(("a.json", ("SDL204",)),))
-    assert before.severity_of("SDL204", BY_CODE["SDL204"].severity) == "error" and not before.enabled_in("SDL204", "a.json")
+    assert before.severity_of("SDL204", BY_CODE["SDL204"].severity) == "error"
+    assert not before.enabled_in("SDL204", "a.json")
     after = replace(before, severity=(("SDL204", "info"),), per_file_ignores=())
     assert after.severity_of("SDL204", BY_CODE["SDL204"].severity) == "info" and after.enabled_in("SDL204", "a.json")
 

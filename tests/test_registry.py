@@ -13,10 +13,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from rule_cases import load_cases
 from seedance_lint.core.diagnostic import SEVERITIES
 from seedance_lint.rules import BY_CODE, RULES
 from seedance_lint.rules.base import Rule
+
+from rule_cases import load_cases
 
 CODE = re.compile(r"^SDL\d{3}$")
 KEBAB = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
@@ -69,7 +70,8 @@ def test_codes_and_names_are_unique() -> None:
 @pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
 def test_rule_has_failing_and_passing_cases(rule: Rule) -> None:
     if rule.code not in EXEMPT_FROM_FAILING_CASE:
-        assert _cases_of(rule.code, failing=True), f"{rule.code} ({rule.name}) has no failing case in tests/cases/rules/"
+        assert _cases_of(rule.code, failing=True), \
+            f"{rule.code} ({rule.name}) has no failing case in tests/cases/rules/"
     assert _cases_of(rule.code, failing=False), f"{rule.code} ({rule.name}) has no passing case in tests/cases/rules/"
 
 
@@ -102,7 +104,8 @@ def test_schema_violation_is_unreachable_with_the_shipped_schema() -> None:
     used = set(_schema_keywords(request_schema())) - NON_ASSERTING_KEYWORDS
     used = {k for k in used if not k.startswith("x-")}
     assert used, "no keywords found: the walk is broken"
-    assert used <= set(schema._HANDLERS), f"keywords without their own rule (SDL100 reports them): {used - set(schema._HANDLERS)}"
+    assert used <= set(schema._HANDLERS), \
+        f"keywords without their own rule (SDL100 reports them): {used - set(schema._HANDLERS)}"
     assert schema.reference_validator().format_checker is None, "format is asserted now: it needs a rule and a case"
 
 

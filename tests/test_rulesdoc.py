@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import REPO_ROOT
 from seedance_lint.rules import RULES
+
+from conftest import REPO_ROOT
 
 RULES_MD = REPO_ROOT / "docs" / "rules.md"
 
@@ -14,7 +15,7 @@ def test_rules_lists_every_rule_once(run_cli) -> None:
     assert result.exit == 0 and result.stderr == ""
     *rows, footer = result.stdout.splitlines()
     assert [row.split()[:3] for row in rows] == [[r.code, r.name, r.severity] for r in RULES]
-    for row, rule in zip(rows, RULES):
+    for row, rule in zip(rows, RULES, strict=True):
         assert row.endswith(rule.summary) and rule.summary
     assert str(len(RULES)) in footer
 

@@ -23,7 +23,8 @@ from conftest import CASES_DIR
 
 HOSTILE_DIR = CASES_DIR / "hostile"
 LEAKY = HOSTILE_DIR / "leaky-request.json"
-SECRETS = [line.strip() for line in (HOSTILE_DIR / "leaky-request.secrets.txt").read_text().splitlines() if line.strip()]
+SECRETS = [line.strip() for line in (HOSTILE_DIR / "leaky-request.secrets.txt").read_text().splitlines()
+           if line.strip()]
 SECRET_CODES = ("SDL601", "SDL602", "SDL603")
 
 
@@ -240,7 +241,8 @@ def test_redact_masks_known_secrets_whole_or_cut_short() -> None:
     key = "k3Jd8sLq0vXz2mNw5pRt7yUb9cEa1fGh"
     assert redact(f'got "{key}" twice: {key}', [key]) == 'got "k3Jd***" twice: k3Jd***'
     assert redact(f'got "{key[:20]}..."', [key]) == 'got "k3Jd***..."'
-    assert redact("k3Jd8sL: five or more leading characters are masked", [key]) == "k3Jd***: five or more leading characters are masked"
+    assert redact("k3Jd8sL: five or more leading characters are masked", [key]) == \
+        "k3Jd***: five or more leading characters are masked"
     assert redact("k3Jd alone is what a mask shows", [key]) == "k3Jd alone is what a mask shows"
 
 
@@ -280,7 +282,8 @@ def test_prefilter_keeps_every_string_a_rule_could_flag(document: object) -> Non
 
 def test_scheme_and_parameter_names_are_case_insensitive(lint_text) -> None:
     task = json.loads((HOSTILE_DIR / "leaky-request.json").read_text())[1]
-    task = {k: v for k, v in task.items() if k in ("taskType", "taskUUID", "model", "positivePrompt", "width", "height")}
+    task = {k: v for k, v in task.items()
+            if k in ("taskType", "taskUUID", "model", "positivePrompt", "width", "height")}
     task["webhookURL"] = "HTTPS://hooks.example.com/x?Access_Token=Qw3rTy9uIoP1aSdF"
     report = lint_text(json.dumps(task))
     assert [(d["code"], d["pointer"]) for d in report["diagnostics"]] == [("SDL603", "/webhookURL")]

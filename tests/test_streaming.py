@@ -47,7 +47,7 @@ def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path) -> None:
     import subprocess
     import sys
 
-    from conftest import REPO_ROOT, EXAMPLES_DIR
+    from conftest import EXAMPLES_DIR, REPO_ROOT
 
     line = (EXAMPLES_DIR / "batch.jsonl").read_text().splitlines()[0]
     batch = tmp_path / "big.jsonl"

@@ -4,8 +4,17 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterable
 
-from seedance_lint.commands.output import (EXIT_OK, EXIT_PROBLEMS, ExitCode, Output, gather_sources, pool_for, shut_after,
-                                           use_color, write_report)
+from seedance_lint.commands.output import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    ExitCode,
+    Output,
+    gather_sources,
+    pool_for,
+    shut_after,
+    use_color,
+    write_report,
+)
 from seedance_lint.config import load_config
 from seedance_lint.core.diagnostic import Diagnostic
 from seedance_lint.core.errors import UsageError
@@ -26,7 +35,7 @@ def run(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, Output
     diagnostics: Iterable[Diagnostic] = lint_sources(linter, sources, pool, ahead)
     failing = frozenset({"error", "warning"} if config.strict else {"error"})
     if args.diff or args.fix:
-        diagnostics = tuple(shut_after(diagnostics, pool))  # type: ignore[arg-type]  # read whole, then the pool is shut
+        diagnostics = tuple(shut_after(diagnostics, pool))  # read whole, then the pool is shut
         if args.diff:
             return _diff(diagnostics, sources, args.unsafe_fixes, failing)
         linter, diagnostics = _fix(linter, diagnostics, sources, args.unsafe_fixes)

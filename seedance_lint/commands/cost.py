@@ -5,8 +5,16 @@ import argparse
 from collections.abc import Iterator
 from itertools import chain
 
-from seedance_lint.commands.output import (EXIT_OK, EXIT_PROBLEMS, ExitCode, Output, ToStderr, gather_sources, pool_for,
-                                           shut_after)
+from seedance_lint.commands.output import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    ExitCode,
+    Output,
+    ToStderr,
+    gather_sources,
+    pool_for,
+    shut_after,
+)
 from seedance_lint.config import load_config
 from seedance_lint.cost.pipeline import CostTally, cost_blocks
 from seedance_lint.cost.table import price_table

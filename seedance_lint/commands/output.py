@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from seedance_lint.core.errors import UsageError
 from seedance_lint.core.executor import AHEAD_PER_WORKER, ExecutorLike, ProcessPool, process_pool
@@ -20,6 +20,7 @@ EXIT_OK, EXIT_PROBLEMS = 0, 1
 Output = str | Iterable[str]
 #: A stream's exit code is known only once it has been written.
 ExitCode = int | Callable[[], int]
+T = TypeVar("T")
 
 
 class ToStderr(str):
@@ -53,8 +54,8 @@ def pool_for(jobs: int) -> tuple[ProcessPool | None, int]:
     return pool, AHEAD_PER_WORKER * (pool.workers if pool else 1)
 
 
-def shut_after(chunks: Iterable[str], pool: ExecutorLike | None) -> Iterator[str]:
-    """The output, then the pool shut down (also when the reader stops early, or on Ctrl-C)."""
+def shut_after(chunks: Iterable[T], pool: ExecutorLike | None) -> Iterator[T]:
+    """The output (or any items), then the pool shut down (also when the reader stops early, or on Ctrl-C)."""
     try:
         yield from chunks
     finally:

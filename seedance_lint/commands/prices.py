@@ -19,15 +19,16 @@ def run(args: argparse.Namespace, stdin: bytes | None) -> tuple[int, str]:
     for resolution in table.resolutions():
         sizes = {s.aspect_ratio: f"{s.width}x{s.height}" for s in spec.sizes_for(resolution)}
         for ratio in ratios:
-            prices = [cell_price(Cell(resolution, ratio), d, table) for d in durations]
-            if None in prices:
+            found = [cell_price(Cell(resolution, ratio), d, table) for d in durations]
+            prices = [price for price in found if price is not None]
+            if len(prices) < len(found):
                 continue
             mark = "*" if prices[0].basis == "derived" else ""
             per_second = (prices[-1].value / durations[-1]).quantize(table.roundTo)
             rows.append([resolution, ratio, *(f"{p.value:f}{mark}" for p in prices), f"{per_second:f}",
                          sizes.get(ratio, "undocumented")])
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     notes = [f"* derived: {d.aspectRatio} priced as {d.from_} ({d.reason})" for d in table.derivedAspectRatios]
     headline = ", ".join(f"{k} ~{v:f}/s" for k, v in table.headlineRates.perSecond.items())
     notes.append(f"Headline rates on the API page: {headline}. Currency: {table.currency}.")

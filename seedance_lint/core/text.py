@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-
 #: Control characters, DEL and Unicode line breaks: a key quoted raw could
 #: start a new log line (a GitHub "::error" command) or drive the terminal (ESC).
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from typing import TypeGuard
 
 
 def show(value: object, limit: int = 60) -> str:
@@ -19,7 +20,7 @@ def show(value: object, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def is_int(value: object) -> bool:
+def is_int(value: object) -> TypeGuard[int | float]:
     """A JSON integer: a Python int (not bool) or a float with no fractional part."""
     if isinstance(value, bool):
         return False

@@ -7,16 +7,17 @@ documented durations. See README "How costs are estimated".
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache, cached_property
-from itertools import repeat
-from typing import NamedTuple
+from functools import cache
+from itertools import pairwise, repeat
+from typing import Any, NamedTuple, cast
 
 from seedance_lint.core.data import ModelSpec, keep, model_spec, remember, request_schema
+from seedance_lint.core.values import is_int
 from seedance_lint.cost.table import PriceTable, price_table
 from seedance_lint.input.imagesize import inline_image_size
-from seedance_lint.core.values import is_int
 from seedance_lint.input.tasks import frame_images
 
 ZERO = Decimal(0)
@@ -82,7 +83,7 @@ DURATION_MODELS: dict[str, Callable[[tuple[tuple[Decimal, Decimal], ...], Decima
 
 
 def _segment(points: tuple[tuple[Decimal, Decimal], ...], duration: Decimal) -> tuple:
-    for left, right in zip(points, points[1:]):
+    for left, right in pairwise(points):
         if duration <= right[0]:
             return left, right
     return points[-2], points[-1]
@@ -138,10 +139,11 @@ def price_many(tasks: list[object], spec: ModelSpec, table: PriceTable) -> tuple
     not plain, is priced afresh.
     """
     if set(map(type, tasks)) == {dict}:  # the usual chunk
-        priced = _price_plain(tasks, spec, table)
+        priced = _price_plain(cast("list[dict[str, Any]]", tasks), spec, table)  # all dicts, as just seen
         if priced is not None:
             return priced
-    uuids, estimates = [], []
+    uuids: list[str | None] = []
+    estimates: list[Estimate] = []
     for task in tasks:
         priced = _price_plain([task], spec, table) if type(task) is dict else None
         uuid = task.get("taskUUID") if isinstance(task, dict) else None
@@ -150,7 +152,8 @@ def price_many(tasks: list[object], spec: ModelSpec, table: PriceTable) -> tuple
     return uuids, estimates
 
 
-def _price_plain(tasks: list[dict], spec: ModelSpec, table: PriceTable) -> tuple[list, list[Estimate]] | None:
+def _price_plain(tasks: list[dict[str, Any]], spec: ModelSpec,
+                 table: PriceTable) -> tuple[list[str | None], list[Estimate]] | None:
     """price_many of objects, their keys made and looked up in C (maps over the chunk); None if a member is
     not plain."""
     count = len(tasks)
@@ -158,8 +161,8 @@ def _price_plain(tasks: list[dict], spec: ModelSpec, table: PriceTable) -> tuple
     types = [list(map(type, column)) for column in columns]
     if not all(map(_SCALARS.issuperset, types)):
         return None
-    keys = list(zip(*columns, *types))
-    for i in [i for i, (w, h) in enumerate(zip(types[0], types[1])) if w is not int or h is not int]:
+    keys = list(zip(*columns, *types, strict=True))
+    for i in [i for i, (w, h) in enumerate(zip(types[0], types[1], strict=True)) if w is not int or h is not int]:
         width = columns[0][i]
         if width is _MISSING or not (is_int(width) and is_int(columns[1][i])):  # the images may tell the size
             keys[i] += _image_key(tasks[i], spec)
@@ -169,7 +172,7 @@ def _price_plain(tasks: list[dict], spec: ModelSpec, table: PriceTable) -> tuple
     uuids = list(map(dict.get, tasks, repeat("taskUUID", count)))
     if not set(map(type, uuids)) <= {str}:
         uuids = [uuid if isinstance(uuid, str) else None for uuid in uuids]
-    return uuids, estimates
+    return uuids, cast("list[Estimate]", estimates)  # no None is left: each was priced above
 
 
 #: The key's images part for a task with no frame images (most tasks sized by their resolution).
@@ -324,12 +327,19 @@ def _unit_prices(cells: list[Cell], duration: Decimal, table: PriceTable) -> tup
     key = ("unit prices", id(cells), duration)
     found = table.memo.get(key)
     if found is None or found[0] is not cells:
-        priced = [(cell, cell_price(cell, duration, table)) for cell in cells]
+        priced = [(cell, _known_price(cell, duration, table)) for cell in cells]
         margin = table.estimateMargin.high
         values = [p.value for _, p in priced]
         tops = [p.value * (1 + margin) if p.basis != "table" else p.value for _, p in priced]
         found = keep(table.memo, key, (cells, priced, values, tops))
     return found[1:]
+
+
+def _known_price(cell: Cell, duration: Decimal, table: PriceTable) -> CellPrice:
+    """cell_price of a candidate cell, which has one (a documented size's, or one _priced_cells kept)."""
+    price = cell_price(cell, duration, table)
+    assert price is not None, f"{cell} has no price"
+    return price
 
 
 def _only(values: set[str]) -> str | None:

@@ -21,8 +21,16 @@ from seedance_lint.core.text import printable
 from seedance_lint.cost.model import ZERO, Estimate, price_many
 from seedance_lint.cost.table import price_table
 from seedance_lint.input.documents import EMPTY_JSONL, Loaded, Problem
-from seedance_lint.input.jsonl import (BLOCK_BYTES, MIN_BYTES, ValueRun, load_values, read_blocks, split_lines, splits,
-                                       value_items_from)
+from seedance_lint.input.jsonl import (
+    BLOCK_BYTES,
+    MIN_BYTES,
+    ValueRun,
+    load_values,
+    read_blocks,
+    split_lines,
+    splits,
+    value_items_from,
+)
 from seedance_lint.input.sources import Source
 from seedance_lint.input.tasks import TaskRef, looks_like_request, mentions_model, select
 
@@ -128,7 +136,8 @@ class CostTally:
     @property
     def problems(self) -> list[str]:
         over = self.budget is not None and self.high > self.budget
-        budget = [f"the total may reach {self.high:f} {self.currency} (high end), over --budget {self.budget:f}"] if over else []
+        budget = ([f"the total may reach {self.high:f} {self.currency} (high end), over --budget {self.budget:f}"]
+                  if over else [])
         more = [f"... and {self._more} more problems like these"] if self._more else []
         return self._problems + more + budget
 
@@ -227,8 +236,7 @@ def _cost_in_blocks(source: Source, renderer: Renderer, currency: str, max_task:
             yield from price_blocks(source, read_blocks(stream, BLOCK_BYTES), renderer, currency, max_task, executor,
                                     ahead)
     except OSError as error:  # the file cannot be opened or read on: said as the serial path says it
-        yield from priced_tasks(source, [Problem("SDL001", f"cannot read the file: {error.strerror or error}",
-                                                 (1, 1))])
+        yield from _file_problem(source, Problem("SDL001", f"cannot read the file: {error.strerror or error}", (1, 1)))
 
 
 def price_blocks(source: Source, blocks: Iterable[bytes], renderer: Renderer, currency: str,
@@ -244,7 +252,14 @@ def price_blocks(source: Source, blocks: Iterable[bytes], renderer: Renderer, cu
             yield item if isinstance(item, str) else item._replace(first=item.first + base)
         base += sum(len(item.rows) for item in items if not isinstance(item, str))
     if not found:
-        yield from priced_tasks(source, [EMPTY_JSONL])  # only the problem: an empty file has no task
+        yield from _file_problem(source, EMPTY_JSONL)  # only the problem: an empty file has no task
+
+
+def _file_problem(source: Source, problem: Problem) -> Iterator[str]:
+    """What priced_tasks says of a problem that stops a file: its text (if the file is one to price)."""
+    for item in priced_tasks(source, [problem]):
+        assert isinstance(item, str)  # a problem is never a priced run
+        yield item
 
 
 def _price_jobs(source: Source, mentions: bool | None, blocks: Iterable[bytes], renderer: Renderer,

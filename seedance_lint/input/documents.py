@@ -7,15 +7,16 @@ fails (to explain where), or when the text may hold duplicate keys.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import orjson
 
 # yamlpos (and PyYAML, ~15 ms to import) is imported by _yaml_documents only:
 # a run over JSON files never pays for it.
 from seedance_lint.input.parsers import jsonpos
-from seedance_lint.input.parsers.positions import PositionLookup, Position
+from seedance_lint.input.parsers.positions import Position, PositionLookup
 from seedance_lint.input.sources import Source
 
 _BOM = b"\xef\xbb\xbf"
@@ -80,9 +81,13 @@ def load(source: Source) -> Iterator[Loaded]:
         return
     try:
         if source.format == "jsonl" and source.path is not None:
-            yield from _jsonl_file(source)
+            yield from _jsonl_file(source.path)
             return
-        data = source.data if source.data is not None else source.path.read_bytes()
+        if source.data is not None:
+            data = source.data
+        else:
+            assert source.path is not None  # a source without its bytes is a file (input.sources)
+            data = source.path.read_bytes()
     except OSError as error:
         yield Problem("SDL001", f"cannot read the file: {error.strerror or error}", (1, 1))
         return
@@ -128,7 +133,8 @@ def decode(data: bytes, first_line: int = 1) -> str | Problem:
     if data.startswith(_BOM):
         data = data[len(_BOM) :]
     if b"\x00" in data[:8192]:
-        return Problem("SDL007", "the file is binary (it contains NUL bytes), not a UTF-8 request file", (first_line, 1))
+        return Problem("SDL007", "the file is binary (it contains NUL bytes), not a UTF-8 request file",
+                       (first_line, 1))
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -136,7 +142,8 @@ def decode(data: bytes, first_line: int = 1) -> str | Problem:
         line_start = before.rfind(b"\n") + 1
         column = len(before[line_start:].decode("utf-8", "replace")) + 1
         where = (first_line + before.count(b"\n"), column)
-        return Problem("SDL007", f"the file is not valid UTF-8: byte 0x{data[error.start]:02x} cannot be decoded", where)
+        return Problem("SDL007", f"the file is not valid UTF-8: byte 0x{data[error.start]:02x} cannot be decoded",
+                       where)
 
 
 def load_json_text(text: str, first_line: int, raw: bytes | None = None) -> Loaded:
@@ -172,11 +179,11 @@ def _count_keys(value: object, depth: int) -> int:
     # dict and list) take half the time of sum() over generator expressions.
     if depth >= jsonpos.MAX_DEPTH:  # this value is nested at level depth + 1
         raise _TooDeep
-    kind = type(value)
-    if kind is dict:
+    children: Iterable[object]
+    if type(value) is dict:
         count = len(value)
         children = value.values()
-    elif kind is list:
+    elif type(value) is list:
         count = 0
         children = value
     else:
@@ -201,12 +208,12 @@ def _load_json_slowly(text: str, first_line: int) -> Loaded:
     return Document(parsed.value, first_line, text, notes, parsed.positions)
 
 
-def _jsonl_file(source: Source) -> Iterator[Loaded]:
-    with open(source.path, "rb") as stream:  # streamed: a batch may be larger than memory
+def _jsonl_file(path: Path) -> Iterator[Loaded]:
+    with open(path, "rb") as stream:  # streamed: a batch may be larger than memory
         yield from _jsonl_byte_lines(stream)
 
 
-def _jsonl_byte_lines(lines) -> Iterator[Loaded]:  # noqa: ANN001 - any iterable of bytes
+def _jsonl_byte_lines(lines: Iterable[bytes]) -> Iterator[Loaded]:
     found = False
     for number, raw in enumerate(lines, 1):
         loaded = load_line(raw, number)

@@ -170,7 +170,7 @@ def values_of(chunk: list[bytes], raw: bytes | None = None) -> list[object]:
     alike = read_alike(chunk, values, raw)
     if all(alike):  # the usual chunk: every value as orjson read it
         return values
-    return [value if ok else None for value, ok in zip(values, alike)]
+    return [value if ok else None for value, ok in zip(values, alike, strict=True)]
 
 
 def read_alike(lines: list[bytes], values: list[object], raw: bytes | None = None) -> list[bool]:
@@ -184,7 +184,9 @@ def read_alike(lines: list[bytes], values: list[object], raw: bytes | None = Non
         return read
     long_lines = map(has_long_integer, lines) if long else repeat(False)
     deep_lines = map(_may_nest_too_deep, lines) if deep else repeat(False)
-    return [ok and not too_long and not too_deep for ok, too_long, too_deep in zip(read, long_lines, deep_lines)]
+    # not strict: a repeat(False) has no end
+    return [ok and not too_long and not too_deep
+            for ok, too_long, too_deep in zip(read, long_lines, deep_lines, strict=False)]
 
 
 def _may_nest_too_deep_any(raw: bytes) -> bool:

@@ -71,6 +71,8 @@ def mentions_model(source: Source, spec: ModelSpec) -> bool:
     names = (spec.model.encode(), spec.task_type.encode())
     if source.data is not None:
         return any(name in source.data for name in names)
+    if source.path is None:
+        return True  # nothing to read: reported, as an unreadable file is
     try:
         return _file_contains(source.path, names)
     except (OSError, TypeError):

@@ -192,7 +192,7 @@ def accept(lines: list[bytes], raw: bytes | None = None) -> list:
     rejected = [not ok for ok in taken]
     kept = iter(_kept(list(compress(lines, rejected)), list(compress(values, rejected)),
                       list(compress(clean, rejected))))
-    return [value if ok else next(kept) for value, ok in zip(values, taken)]
+    return [value if ok else next(kept) for value, ok in zip(values, taken, strict=True)]
 
 
 def _taken(lines: list[bytes], values: list[object], clean: list[bool], raw: bytes | None) -> list[bool]:
@@ -203,7 +203,7 @@ def _taken(lines: list[bytes], values: list[object], clean: list[bool], raw: byt
         raw = b"".join(compress(lines, clean))
     if _plain(raw, list(compress(values, clean))):
         return clean
-    return [ok and _plain(line, [v]) for line, v, ok in zip(lines, values, clean)]
+    return [ok and _plain(line, [v]) for line, v, ok in zip(lines, values, clean, strict=True)]
 
 
 def _kept(lines: list[bytes], values: list[object], clean: list[bool]) -> list[Parsed | None]:
@@ -214,11 +214,12 @@ def _kept(lines: list[bytes], values: list[object], clean: list[bool]) -> list[P
     fit = read_alike(lines, values)
     dumped = dump_keeping_quotes(b"".join(compress(lines, fit)), list(compress(values, fit)))
     if dumped is None:  # a line lost a member to a duplicate key: find which
-        fit = [ok and dump_keeping_quotes(line, [v]) is not None for line, v, ok in zip(lines, values, fit)]
+        fit = [ok and dump_keeping_quotes(line, [v]) is not None
+               for line, v, ok in zip(lines, values, fit, strict=True)]
         dumped = orjson.dumps(list(compress(values, fit)))
     free = not may_be_flagged(dumped)
     found = iter([Parsed(v, free or not may_be_flagged(orjson.dumps([v])), not ok)
-                  for v, ok in zip(compress(values, fit), compress(clean, fit))])
+                  for v, ok in zip(compress(values, fit), compress(clean, fit), strict=True)])
     return [next(found) if ok else None for ok in fit]
 
 

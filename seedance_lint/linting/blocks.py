@@ -28,7 +28,6 @@ from seedance_lint.linting.accept import AcceptedRun, items_from
 from seedance_lint.linting.linter import FileLint, Linter, UuidRecord
 
 
-
 @dataclass(frozen=True)
 class BlockJob:
     """One block of a file to lint: whole lines, the number of the first, and how to lint them."""
@@ -62,7 +61,8 @@ def lint_block(job: BlockJob) -> BlockResult:
     found = False
     for loaded in items_from(split_lines(job.data), job.first_line, job.data):
         found = True
-        diagnostics.extend(file_lint.accepted(loaded) if isinstance(loaded, AcceptedRun) else file_lint.document(loaded))
+        diagnostics.extend(file_lint.accepted(loaded) if isinstance(loaded, AcceptedRun)
+                           else file_lint.document(loaded))
     return BlockResult(diagnostics, file_lint.task_index, file_lint.recognized, found, recorded,
                        file_lint.first_task_of_line)
 
@@ -107,7 +107,8 @@ def lint_blocks(linter: Linter, source: Source, blocks: Iterable[bytes], executo
     yield from file_lint.finish()
 
 
-def block_jobs(source: Source, selection: Selection, mentions: bool | None, blocks: Iterable[bytes]) -> Iterator[BlockJob]:
+def block_jobs(source: Source, selection: Selection, mentions: bool | None,
+               blocks: Iterable[bytes]) -> Iterator[BlockJob]:
     """A BlockJob for each block of whole lines, numbered from the file's first line."""
     line = 1
     for data in blocks:

@@ -18,9 +18,10 @@ from pathlib import Path
 import yaml
 
 from seedance_lint.core.diagnostic import Diagnostic, Edit
-from seedance_lint.input.parsers import jsonpos
 from seedance_lint.core.pointer import child_pointer
 from seedance_lint.input.documents import Document, Problem, load_bytes
+from seedance_lint.input.parsers import jsonpos
+from seedance_lint.input.sources import Source
 from seedance_lint.rules.secrets import API_KEY_MEMBERS
 
 #: Removing the earlier of two duplicate keys keeps what every parser reads (the last one).
@@ -229,7 +230,7 @@ class FileChange:
 _BOM = b"\xef\xbb\xbf"
 
 
-def plan(diagnostics: list[Diagnostic], sources: list, unsafe: bool) -> list[FileChange]:
+def plan(diagnostics: list[Diagnostic], sources: list[Source], unsafe: bool) -> list[FileChange]:
     """The change each fixable file would get; files that would not change are left out."""
     by_file: dict[str, list[Diagnostic]] = {}
     for diagnostic in diagnostics:
@@ -240,21 +241,21 @@ def plan(diagnostics: list[Diagnostic], sources: list, unsafe: bool) -> list[Fil
         found = by_file.get(source.display)
         if not found or source.path is None:
             continue
-        change = _change_for(source, found)
+        change = _change_for(source, source.path, found)
         if change:
             changes.append(change)
     return changes
 
 
-def _change_for(source, diagnostics: list[Diagnostic]) -> FileChange | None:  # noqa: ANN001 - sources.Source
+def _change_for(source: Source, path: Path, diagnostics: list[Diagnostic]) -> FileChange | None:
     try:
-        raw = source.path.read_bytes()
+        raw = path.read_bytes()
         bom = raw.startswith(_BOM)
         old = raw[len(_BOM) :].decode("utf-8") if bom else raw.decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
     new = fix_text(old, source.format, diagnostics)
-    return FileChange(source.path, source.display, old, new, bom) if new != old else None
+    return FileChange(path, source.display, old, new, bom) if new != old else None
 
 
 def api_keys(text: str) -> list[str]:

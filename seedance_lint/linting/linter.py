@@ -137,8 +137,9 @@ class FileLint:
         self._task_pointers = {}
         if self.recorded is not None and isinstance(loaded, Document):
             self.first_task_of_line.setdefault(loaded.first_line, self.task_index)
-        scanned = isinstance(loaded, Document) and not loaded.secret_free  # cleared by the prefilter: nothing to find
-        found = check_task(loaded.value, self.linter.document_rules) if scanned else []
+        found: list[tuple[Rule, Finding]] = []
+        if isinstance(loaded, Document) and not loaded.secret_free:  # cleared by the prefilter: nothing to find
+            found = check_task(loaded.value, self.linter.document_rules)
         known = _quoted_secrets(loaded, found)
         for diagnostic in self._document(loaded, found):
             message = printable(redact(diagnostic.message, known))

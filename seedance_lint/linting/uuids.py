@@ -107,7 +107,8 @@ class TaskUuids:
         """
         packed = pack_uuids(uuids)
         if packed is None:
-            return [o for o, u in enumerate(uuids) if self.setdefault(u, file, first_index + o) != (file, first_index + o)]
+            return [o for o, u in enumerate(uuids)
+                    if self.setdefault(u, file, first_index + o) != (file, first_index + o)]
         return self.add_packed(packed, file, first_index)
 
     def add_packed(self, packed: bytes, file: str, first_index: int) -> list[int]:

@@ -1,13 +1,12 @@
 """Output size: width/height pairs, resolution presets and the documented combinations."""
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
-from seedance_lint.core.data import ModelSpec, Size, model_spec
+from seedance_lint.core.data import Size, model_spec
+from seedance_lint.core.diagnostic import Edit, Finding, Fix
 from seedance_lint.core.pointer import tokens
 from seedance_lint.input.tasks import frame_images
-from seedance_lint.core.diagnostic import Edit, Finding, Fix
 from seedance_lint.rules.base import TaskContext, is_int, rule, show
 
 #: How far (relative) a requested size may be from a documented one for the
@@ -65,9 +64,11 @@ def unpaired_dimension(ctx: TaskContext) -> Iterator[Finding]:
         return
     given, missing = ("width", "height") if "width" in task else ("height", "width")
     partners = sorted({getattr(s, missing) for s in ctx.spec.sizes if getattr(s, given) == task[given]})
-    hint = f" Documented {missing} for {given} {show(task[given])}: {', '.join(map(str, partners))}." if partners else ""
+    hint = (f" Documented {missing} for {given} {show(task[given])}: {', '.join(map(str, partners))}."
+            if partners else "")
     fix = Fix(f"/{missing}", partners[0]) if len(partners) == 1 else None
-    yield Finding(f"/{missing}", f"`{given}` is set without `{missing}`: they must be used together.{hint}", "parent", fix)
+    yield Finding(f"/{missing}", f"`{given}` is set without `{missing}`: they must be used together.{hint}", "parent",
+                  fix)
 
 
 @rule("SDL202", "resolution-with-dimensions", "error", accepts=_resolution_alone)

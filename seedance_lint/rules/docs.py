@@ -57,7 +57,8 @@ def rules_table() -> str:
     """One line per rule: code, name, default severity, summary."""
     rows = [(r.code, r.name, r.severity, parse(r).summary) for r in RULES]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3] for row in rows]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True)) + "  " + row[3]
+             for row in rows]
     return "\n".join(lines) + f"\n{len(rows)} rules; `seedance-lint rule CODE` explains one.\n"
 
 

@@ -95,7 +95,9 @@ def ecma_regex(pattern: str) -> re.Pattern[str]:
 def _ecma_pattern_keyword(validator: Any, pattern: str, instance: object, schema: dict) -> Iterator[Any]:
     from jsonschema.exceptions import ValidationError
 
-    if validator.is_type(instance, "string") and not ecma_regex(pattern).search(instance):
+    # jsonschema's pattern keyword, which asks validator.is_type(instance, "string"): for this validator's
+    # type checker (Draft 2020-12's), that is isinstance(instance, str).
+    if isinstance(instance, str) and not ecma_regex(pattern).search(instance):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
@@ -147,7 +149,8 @@ def _explain_by_member(task: dict, ctx: TaskContext) -> list[tuple[str, Finding]
         errors = list(fast_validator().iter_errors(task))
     except (ValueError, TypeError, OverflowError, KeyError, IndexError):
         return None
-    root, failing = [], {}
+    root: list[Any] = []  # jsonschema-rs errors (no type information)
+    failing: dict[str | int, list[Any]] = {}
     for error in errors:
         path = error.instance_path
         (failing.setdefault(path[0], []) if path else root).append(error)
@@ -323,7 +326,7 @@ def _unknown(error: Any, pointer: str, ctx: TaskContext) -> Iterator[tuple[str, 
 
 
 def _type(error: Any, pointer: str, ctx: TaskContext) -> Iterator[tuple[str, Finding]]:
-    expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+    expected: list[str] = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
     wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in expected)
     yield "SDL103", Finding(
         pointer,
@@ -453,7 +456,8 @@ def _items(error: Any, pointer: str, ctx: TaskContext) -> Iterator[tuple[str, Fi
 
 
 def _no_branch(error: Any, pointer: str, ctx: TaskContext) -> Iterator[tuple[str, Finding]]:
-    kinds = sorted({_TYPE_NAMES.get(s.validator_value, str(s.validator_value)) for s in error.context if s.validator == "type"})
+    kinds = sorted({_TYPE_NAMES.get(s.validator_value, str(s.validator_value)) for s in error.context
+                    if s.validator == "type"})
     wanted = " or ".join(kinds) if kinds else "a documented shape"
     hint = _deref_expected(error.schema)
     yield "SDL103", Finding(
@@ -514,7 +518,7 @@ def missing_required(ctx: TaskContext) -> Iterable[Finding]:
 
     Failing: {"taskType": "videoInference", "model": "bytedance:2@2", "width": 864, "height": 480}
     Passing: {"taskType": "videoInference", "taskUUID": "59d02567-ead8-47ef-94c7-d04dfdcc78b7", "model": "bytedance:2@2", "positivePrompt": "a dancer", "width": 864, "height": 480}
-    """
+    """  # noqa: E501 - an example is one line of JSON (docs/rules.md and `seedance-lint rule` show it as written)
     return _family("SDL101", ctx)
 
 

@@ -46,8 +46,8 @@ TOKEN_PARAMETERS = frozenset({
 })
 _SENSITIVE_NAMES = TOKEN_PARAMETERS | set(SIGNATURE_PARAMETERS)
 _SENSITIVE = "|".join(re.escape(name) for name in sorted(_SENSITIVE_NAMES))
-#: A sensitive query parameter's value anywhere in a text (a message quoting a URL).
-_QUERY_SECRET = re.compile(rf"(?i)([?&;](?:{_SENSITIVE})=)((?:[^&#\s\"'<>\\`,]|,(?!\s))+)")  # ", " ends a message clause
+#: A sensitive query parameter's value anywhere in a text (a message quoting a URL); ", " ends a message clause.
+_QUERY_SECRET = re.compile(rf"(?i)([?&;](?:{_SENSITIVE})=)((?:[^&#\s\"'<>\\`,]|,(?!\s))+)")
 #: The password of a URL's user information: https://user:password@host/.
 _USERINFO_SECRET = re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://[^/?#\s@:\"'`]*:)([^/?#\s@\"'`]+)(@)")
 #: Values that stand for a credential instead of being one.

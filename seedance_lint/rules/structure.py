@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from seedance_lint.core.diagnostic import Finding
-from seedance_lint.rules.base import TaskContext, rule
+from seedance_lint.core.diagnostic import Finding, Severity
+from seedance_lint.rules.base import Rule, TaskContext, rule
 
 
 def _reported_by_pipeline(ctx: TaskContext) -> Iterator[Finding]:
     return iter(())
 
 
-def _file_rule(code: str, name: str, severity: str, doc: str):  # noqa: ANN202 - small factory
+def _file_rule(code: str, name: str, severity: Severity, doc: str) -> Rule:
     def check(ctx: TaskContext) -> Iterator[Finding]:
         return _reported_by_pipeline(ctx)
 
@@ -64,7 +64,9 @@ other_model = _file_rule("SDL005", "other-model-skipped", "info", """A videoInfe
     Passing: {"taskType": "videoInference", "model": "bytedance:2@2"}
     """)
 
-not_a_request_file = _file_rule("SDL006", "not-a-request-file", "info", """A file found while walking a directory does not look like a request file.
+not_a_request_file = _file_rule(
+    "SDL006", "not-a-request-file", "info",
+    """A file found while walking a directory does not look like a request file.
 
     It has no videoInference task and no bytedance:2@2 model (a package.json,
     say), so it is skipped. Name it on the command line to lint it anyway.
@@ -81,7 +83,9 @@ invalid_encoding = _file_rule("SDL007", "invalid-encoding", "error", """The file
     Passing: (a UTF-8 file)
     """)
 
-non_finite_number = _file_rule("SDL008", "non-finite-number", "error", """NaN, Infinity or a number too large for a double.
+non_finite_number = _file_rule(
+    "SDL008", "non-finite-number", "error",
+    """NaN, Infinity or a number too large for a double.
 
     JSON has no NaN or Infinity; Python's json module accepts them, the API does not.
 
@@ -89,7 +93,9 @@ non_finite_number = _file_rule("SDL008", "non-finite-number", "error", """NaN, I
     Passing: {"duration": 5}
     """)
 
-too_complex = _file_rule("SDL009", "document-too-complex", "error", """The document nests too deeply, or its YAML aliases expand too far.
+too_complex = _file_rule(
+    "SDL009", "document-too-complex", "error",
+    """The document nests too deeply, or its YAML aliases expand too far.
 
     A request is a few levels deep; this guards against hostile files
     (billion laughs, 100,000 nested arrays).
@@ -98,7 +104,9 @@ too_complex = _file_rule("SDL009", "document-too-complex", "error", """The docum
     Passing: {"inputs": {"frameImages": ["..."]}}
     """)
 
-yaml11_value = _file_rule("SDL010", "yaml-1-1-value", "warning", """A plain YAML scalar means something else in YAML 1.1.
+yaml11_value = _file_rule(
+    "SDL010", "yaml-1-1-value", "warning",
+    """A plain YAML scalar means something else in YAML 1.1.
 
     seedance-lint reads YAML 1.2 (yes is a string, 010 is ten); PyYAML and
     other YAML 1.1 tools read yes as true and 010 as eight, and 1.10 loses its
@@ -116,7 +124,9 @@ yaml_tag = _file_rule("SDL011", "yaml-custom-tag", "error", """A YAML node has a
     Passing: seed: 42
     """)
 
-duplicate_task_uuid = _file_rule("SDL401", "duplicate-task-uuid", "error", """The taskUUID is used by another task of this file or of this run.
+duplicate_task_uuid = _file_rule(
+    "SDL401", "duplicate-task-uuid", "error",
+    """The taskUUID is used by another task of this file or of this run.
 
     A taskUUID must be unique per task: the API matches async responses by it.
     Checked across every file of one run (run pre-commit with require_serial).

@@ -9,7 +9,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from json.decoder import JSONDecodeError, scanstring
+from enum import Enum
+from json.decoder import (  # type: ignore[attr-defined]  # scanstring: there (C or Python), not in typeshed
+    JSONDecodeError,
+    scanstring,
+)
+from typing import Final
 
 from seedance_lint.core.pointer import child_pointer, escape_token
 from seedance_lint.input.parsers.positions import LineIndex, Position, Positions, too_many_digits
@@ -106,7 +111,9 @@ class _Parser:
         return value
 
     def _skip(self, index: int) -> int:
-        return _WHITESPACE.match(self.text, index).end()
+        match = _WHITESPACE.match(self.text, index)
+        assert match is not None  # `[ \t\n\r]*` matches anywhere, if only the empty string
+        return match.end()
 
     def _value(self, index: int, pointer: str, depth: int) -> tuple[object, int]:
         self.values[pointer] = index
@@ -292,7 +299,7 @@ class LazyPositions:
             return {pointer: member[0]}, {pointer: member[1]}
         return self._scanned(name, member[1])
 
-    def _root_member(self, name: str) -> tuple[int, int] | None | object:
+    def _root_member(self, name: str) -> tuple[int, int] | _Unsure | None:
         """(key offset, value offset) of the root object's member ``name`` (spelled plainly), found by
         search; None if there is none; _UNSURE when a search cannot tell."""
         text, quoted = self._text, f'"{name}"'
@@ -316,8 +323,12 @@ class LazyPositions:
         return self._scans[name]
 
 
+class _Unsure(Enum):
+    UNSURE = "unsure"
+
+
 #: What LazyPositions._root_member answers when a search cannot tell.
-_UNSURE = object()
+_UNSURE: Final = _Unsure.UNSURE
 #: A member name that is written as itself in JSON and in a pointer (no escapes either way).
 _PLAIN_NAME = re.compile(r'[^"\\/~\x00-\x1f\x7f-\x9f\u2028\u2029]+')
 _COLON = re.compile(r"[ \t\n\r]*:[ \t\n\r]*")
@@ -354,7 +365,7 @@ def _token_offsets(text: str, start: int = 0, base: str = "") -> Offsets:
                 pointer = f"{parents[-1]}/{index}"
                 items[-1] = index + 1
             values[pointer] = match.start()
-            if kind == _OBJECT or kind == _ARRAY:
+            if kind in (_OBJECT, _ARRAY):
                 parents.append(pointer)
                 items.append(-1 if kind == _OBJECT else 0)
                 continue

@@ -17,6 +17,7 @@ import yaml
 from seedance_lint.core.pointer import child_pointer
 from seedance_lint.input.parsers.positions import Position, Positions, too_many_digits
 
+_Loader: type[yaml.CSafeLoader | yaml.SafeLoader]
 try:  # the C composer is several times faster where libyaml is available
     _Loader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
@@ -111,6 +112,7 @@ class _Builder:
             return self._mapping(node, pointer, depth)
         if isinstance(node, yaml.SequenceNode):
             return [self._value(item, child_pointer(pointer, i), depth + 1) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)  # the composer makes no other kind of node
         return self._scalar(node, pointer)
 
     def _count(self, node: yaml.Node, depth: int) -> None:
@@ -155,6 +157,7 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode):
             return node.value
         self._note("tag", pointer, node, "a mapping key must be a plain string")
+        assert isinstance(node, (yaml.MappingNode, yaml.SequenceNode))  # not a scalar: a collection
         return f"<{node.id} key at line {_mark(node)[0]}>"
 
     def _scalar(self, node: yaml.ScalarNode, pointer: str) -> object:
@@ -179,7 +182,8 @@ class _Builder:
 
     def _compare_with_yaml11(self, node: yaml.ScalarNode, pointer: str, value: object) -> None:
         if _loses_digits(node.value, value):
-            message = f"plain scalar {node.value!r} is read as the number {value!r}, losing its trailing zero; quote it if you mean the string {node.value!r}"
+            message = (f"plain scalar {node.value!r} is read as the number {value!r}, losing its trailing zero; "
+                       f"quote it if you mean the string {node.value!r}")
             self._note("yaml11", pointer, node, message)
             return
         old = yaml11_value(node)

@@ -41,7 +41,7 @@ class PerEstimate:
         """The rendering of each estimate (rendered once per distinct one; equal ones share it)."""
         found = list(map(self._text.get, map(id, estimates)))  # looked up in C: most were rendered before
         if None in found:
-            found = [self(e) if text is None else text for text, e in zip(found, estimates)]
+            found = [self(e) if text is None else text for text, e in zip(found, estimates, strict=True)]
         return found
 
 

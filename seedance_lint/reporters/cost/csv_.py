@@ -36,7 +36,7 @@ def rows() -> Render:
         uuids = ["" if u is None else u for u in run.uuids]
         if not _csv_plain("".join(uuids)):  # else the usual run: each taskUUID as it is
             uuids = [_csv_quoted(printable(u)) for u in uuids]
-        return _csv_cell(printable(run.file)) + ",", [f",{u},{t}" for u, t in zip(uuids, tails)]
+        return _csv_cell(printable(run.file)) + ",", [f",{u},{t}" for u, t in zip(uuids, tails, strict=True)]
 
     return render
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import cast
 
 from seedance_lint.core.text import printable
 from seedance_lint.cost.pipeline import CostTally, PricedRun, Render
 from seedance_lint.reporters.cost.base import PerEstimate, estimate_fields, money
+
 
 def _plain(text: str) -> bool:
     """Whether a text is written as it is between JSON quotes (true of texts joined when true of each)."""
@@ -21,9 +23,10 @@ def rows() -> Render:
     def render(run: PricedRun) -> tuple[str, list[str]]:
         tails, uuids = tail.each(run.estimates), run.uuids
         head = f'{{"file": {_json_file(run.file)}, "task": '
-        if None not in uuids and _plain("".join(uuids)):  # the usual run: each taskUUID as it is
-            return head, [f', "taskUUID": "{u}", {t}' for u, t in zip(uuids, tails)]
-        return head, [f', "taskUUID": {_json_uuid(u)}, {t}' for u, t in zip(uuids, tails)]
+        # cast: mypy cannot narrow a list by `None not in` it
+        if None not in uuids and _plain("".join(cast("list[str]", uuids))):  # the usual run: each taskUUID as it is
+            return head, [f', "taskUUID": "{u}", {t}' for u, t in zip(uuids, tails, strict=True)]
+        return head, [f', "taskUUID": {_json_uuid(u)}, {t}' for u, t in zip(uuids, tails, strict=True)]
 
     return render
 

@@ -8,6 +8,7 @@ from seedance_lint.cost.pipeline import CostTally, Render
 from seedance_lint.reporters.cost.base import PerEstimate, estimate_cells, total_cells
 from seedance_lint.reporters.cost.table import TABLE_COLUMNS
 
+
 def rows() -> Render:
     rest = PerEstimate(lambda e: " | " + " | ".join(c.replace("|", "\\|") for c in estimate_cells(e)) + " |\n")
     return lambda run: (f"| {printable(run.file).replace('|', chr(92) + '|')} | ", rest.each(run.estimates))

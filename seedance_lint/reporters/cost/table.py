@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from seedance_lint.cost.pipeline import CostTally, Render
+from seedance_lint.cost.pipeline import CostTally, Render, RowBlock
 from seedance_lint.reporters.cost.base import PerEstimate, estimate_cells, total_cells
 
 TABLE_COLUMNS = ("file", "task", "size", "duration", "n", "cost", "range", "basis")
@@ -18,7 +18,9 @@ def rows() -> Render:
 def stream(tally: CostTally) -> Iterator[str]:
     """Columns as wide as their widest cell: every row is held until all are seen, as a pointer to its
     cells (equal cells are one tuple), so a million-task batch stays within the memory of the others."""
-    blocks, widths, known = [], [len(name) for name in TABLE_COLUMNS], {}
+    blocks: list[RowBlock] = []
+    widths = [len(name) for name in TABLE_COLUMNS]
+    known: dict[tuple[str, ...], tuple[str, ...]] = {}
     for block in tally:
         widths[0] = max(widths[0], len(block.file))
         widths[1] = max(widths[1], len(str(block.first + len(block.rows) - 1)))
@@ -26,10 +28,10 @@ def stream(tally: CostTally) -> Iterator[str]:
     for cells in known:
         widths[2:] = map(max, widths[2:], map(len, cells))
     total = total_cells(tally)
-    widths = [max(width, len(cell)) for width, cell in zip(widths, total)]
+    widths = [max(width, len(cell)) for width, cell in zip(widths, total, strict=True)]
 
     def line(cells: Iterable[str]) -> str:
-        return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths)).rstrip() + "\n"
+        return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip() + "\n"
 
     yield line(TABLE_COLUMNS)
     for block in blocks:
