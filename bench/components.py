@@ -21,6 +21,7 @@ reads (batch.py); it prints µs per task, median of the repeats. The stages of
 The rows are parts of one pipeline, not cumulative: "everything" is more than
 their sum (generators, runs of accepted lines, failing tasks).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -89,10 +90,12 @@ def stages(path: Path) -> dict[str, Callable[[], Callable[[], float]]]:
         "json.loads per line": lambda: _whole(lambda: run._loads_all(path, json.loads)),
         "read chunks": lambda: _whole(lambda: _chunks(path)),
         "orjson parse": lambda: _per_chunk(path, lambda raw, lines: jsonl.parse_lines(lines)),
-        "accept-path validator": lambda: _per_chunk_values(path, lambda raw, lines, values, clean:
-                                                           accept.accepts_all(values)),
-        "duplicate keys, secrets": lambda: _per_chunk_values(path, lambda raw, lines, values, clean:
-                                                             accept._taken(lines, values, clean, raw)),
+        "accept-path validator": lambda: _per_chunk_values(
+            path, lambda raw, lines, values, clean: accept.accepts_all(values)
+        ),
+        "duplicate keys, secrets": lambda: _per_chunk_values(
+            path, lambda raw, lines, values, clean: accept._taken(lines, values, clean, raw)
+        ),
         "taskUUID registry": lambda: _registry(path),
         "check, everything": lambda: _whole(lambda: list(Linter().lint_sources(_sources(path)))),
         "cost: price": lambda: _fresh(forget_prices, _per_chunk_values(path, _price)),
@@ -126,14 +129,18 @@ def _registry(path: Path) -> Callable[[], float]:
     return timed
 
 
-def _per_chunk_values(path: Path,
-                      stage: Callable[[bytes, list[bytes], list, list[bool]], object]) -> Callable[[], float]:
+def _per_chunk_values(
+    path: Path, stage: Callable[[bytes, list[bytes], list, list[bool]], object]
+) -> Callable[[], float]:
     """A stage that takes a chunk's bytes, lines, values and accept-path verdicts (made beforehand, not timed)."""
     from seedance_lint.input import jsonl
     from seedance_lint.linting.accept import accepts_all
 
-    parsed = [(raw, lines, values, accepts_all(values)) for raw, lines in _chunks(path)
-              for values in [jsonl.parse_lines(lines)]]
+    parsed = [
+        (raw, lines, values, accepts_all(values))
+        for raw, lines in _chunks(path)
+        for values in [jsonl.parse_lines(lines)]
+    ]
 
     def timed() -> float:
         spent = 0.0

@@ -12,6 +12,7 @@ For an A/B comparison, run it in two checkouts (a `git worktree` of the other
 revision, with PYTHONPATH pointing at it) and compare the tables. Each command
 runs about 50 times slower under callgrind: the full set takes several minutes.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,10 +46,18 @@ _ENV = run.CHILD_ENV | {"PYTHONHASHSEED": "0"}
 
 def instructions(args: list[str]) -> int:
     """Instructions of one run of `python -m seedance_lint ARGS` (the whole process, start-up included)."""
-    cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, "-m", "seedance_lint",
-           *args]
-    done = subprocess.run(cmd, cwd=run.ROOT, env=_ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                          text=True, check=False)
+    cmd = [
+        "valgrind",
+        "--tool=callgrind",
+        "--callgrind-out-file=/dev/null",
+        sys.executable,
+        "-m",
+        "seedance_lint",
+        *args,
+    ]
+    done = subprocess.run(
+        cmd, cwd=run.ROOT, env=_ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False
+    )
     found = re.search(r"Collected : (\d+)", done.stderr)
     if done.returncode not in (0, 1) or not found:
         raise SystemExit(f"valgrind failed on {' '.join(args)}: {done.stderr.strip().splitlines()[-1:]}")
@@ -66,8 +75,14 @@ def main(argv: list[str] | None = None) -> int:
     # Each command once outside valgrind first: compiling changed modules to bytecode (each command imports
     # its own) is not what is measured.
     for args_ in table.values():
-        subprocess.run([sys.executable, "-m", "seedance_lint", *args_], cwd=run.ROOT, env=_ENV,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(
+            [sys.executable, "-m", "seedance_lint", *args_],
+            cwd=run.ROOT,
+            env=_ENV,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
     print(f"Instructions executed (callgrind), code from {os.environ.get('PYTHONPATH') or run.ROOT}:\n")
     print("| command | instructions (millions) |\n|---|---|")
     for label, args_ in table.items():

@@ -12,6 +12,7 @@ page is typed in here.
 
 The same (mode, count, seed, invalid fraction) always gives byte-identical output.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,16 +38,50 @@ DEFAULT_INVALID = 0.10
 
 # Prompt vocabulary: realistic length (the doc's example prompts are 500-700
 # characters), so a JSONL line weighs about what a real one does.
-_SUBJECTS = ["a contemporary dancer", "a flamenco dancer in a red dress", "a K-pop crew of five",
-             "a ballet soloist", "a breakdancer in streetwear", "a tango couple", "a drummer procession",
-             "a ribbon gymnast", "a hip-hop duo", "a lone violinist"]
-_PLACES = ["on a moonlit rooftop", "at a desert festival", "in a neon-lit alley", "on a glowing circular stage",
-           "beside a reflecting pool", "in an abandoned warehouse", "under cherry blossoms", "on a windswept cliff"]
-_DETAILS = ["cinematic lighting", "shallow depth of field", "strong temporal consistency", "smooth natural body motion",
-            "soft haze", "teal and amber color palette", "rim lighting", "natural cloth physics", "subtle dust trails",
-            "polished music-video styling", "expressive face", "precise footwork", "sweeping arm lines",
-            "highly detailed environment", "warm lantern light", "cool moonlight", "dynamic shadows",
-            "graceful fabric motion", "realistic anatomy", "atmospheric and mesmerizing"]
+_SUBJECTS = [
+    "a contemporary dancer",
+    "a flamenco dancer in a red dress",
+    "a K-pop crew of five",
+    "a ballet soloist",
+    "a breakdancer in streetwear",
+    "a tango couple",
+    "a drummer procession",
+    "a ribbon gymnast",
+    "a hip-hop duo",
+    "a lone violinist",
+]
+_PLACES = [
+    "on a moonlit rooftop",
+    "at a desert festival",
+    "in a neon-lit alley",
+    "on a glowing circular stage",
+    "beside a reflecting pool",
+    "in an abandoned warehouse",
+    "under cherry blossoms",
+    "on a windswept cliff",
+]
+_DETAILS = [
+    "cinematic lighting",
+    "shallow depth of field",
+    "strong temporal consistency",
+    "smooth natural body motion",
+    "soft haze",
+    "teal and amber color palette",
+    "rim lighting",
+    "natural cloth physics",
+    "subtle dust trails",
+    "polished music-video styling",
+    "expressive face",
+    "precise footwork",
+    "sweeping arm lines",
+    "highly detailed environment",
+    "warm lantern light",
+    "cool moonlight",
+    "dynamic shadows",
+    "graceful fabric motion",
+    "realistic anatomy",
+    "atmospheric and mesmerizing",
+]
 _HOSTS = ["https://assets.example.com/inputs/", "https://cdn.example.org/frames/", "s3://bucket-example/poses/"]
 
 
@@ -141,8 +176,12 @@ def _duration(rng: random.Random) -> float | int:
 
 
 def valid_task(rng: random.Random, spec: ModelSpec) -> dict:
-    task: dict = {"taskType": spec.task_type, "taskUUID": _uuid4(rng), "model": spec.model,
-                  "positivePrompt": _prompt(rng)}
+    task: dict = {
+        "taskType": spec.task_type,
+        "taskUUID": _uuid4(rng),
+        "model": spec.model,
+        "positivePrompt": _prompt(rng),
+    }
     _set_size(task, rng, spec)
     if rng.random() < 0.8:
         task["duration"] = _duration(rng)
@@ -176,10 +215,12 @@ def valid_task(rng: random.Random, spec: ModelSpec) -> dict:
 
 # -- one mutation per invalid task; each must make the task fail a rule ------
 
+
 def _out_of_range(name: str) -> Callable[[dict, random.Random, ModelSpec, list[str]], None]:
     def mutate(task: dict, rng: random.Random, spec: ModelSpec, seen: list[str]) -> None:
         low, high = _bounds(name)
         task[name] = high + 1 if high is not None and rng.random() < 0.5 else low - 1
+
     return mutate
 
 
@@ -264,11 +305,26 @@ def _clear_size(task: dict) -> None:
 
 
 MUTATIONS = [
-    _out_of_range("outputQuality"), _out_of_range("numberResults"), _out_of_range("duration"), _bad_enum,
-    _unknown_parameter, _unsupported_size, _unpaired, _resolution_and_size, _no_size, _missing_prompt,
-    _short_prompt, _not_v4, _duplicate_uuid, _two_frames, _other_frame, _quoted_number,
+    _out_of_range("outputQuality"),
+    _out_of_range("numberResults"),
+    _out_of_range("duration"),
+    _bad_enum,
+    _unknown_parameter,
+    _unsupported_size,
+    _unpaired,
+    _resolution_and_size,
+    _no_size,
+    _missing_prompt,
+    _short_prompt,
+    _not_v4,
+    _duplicate_uuid,
+    _two_frames,
+    _other_frame,
+    _quoted_number,
     # warnings, not errors: still "invalid" in the sense of "has a diagnostic"
-    _undocumented_720p, _huge_seed, _safety_contradiction,
+    _undocumented_720p,
+    _huge_seed,
+    _safety_contradiction,
 ]
 
 
@@ -278,8 +334,9 @@ SHARED_MISTAKES: dict[str, Callable[[dict, random.Random, ModelSpec, list[str]],
 }
 
 
-def tasks(count: int, seed: int = DEFAULT_SEED, invalid: float = DEFAULT_INVALID,
-          mistake: str | None = None) -> Iterator[dict]:
+def tasks(
+    count: int, seed: int = DEFAULT_SEED, invalid: float = DEFAULT_INVALID, mistake: str | None = None
+) -> Iterator[dict]:
     """``count`` tasks; about ``invalid`` of them carry exactly one mutation (the named shared one, if given)."""
     rng = random.Random(seed)
     spec = model_spec()
@@ -294,8 +351,9 @@ def tasks(count: int, seed: int = DEFAULT_SEED, invalid: float = DEFAULT_INVALID
         yield task
 
 
-def write_jsonl(path: Path, count: int, seed: int = DEFAULT_SEED, invalid: float = DEFAULT_INVALID,
-                mistake: str | None = None) -> Path:
+def write_jsonl(
+    path: Path, count: int, seed: int = DEFAULT_SEED, invalid: float = DEFAULT_INVALID, mistake: str | None = None
+) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     with open(tmp, "w", encoding="utf-8", newline="\n") as out:
@@ -366,8 +424,10 @@ def verify(paths: list[Path]) -> str:
         flagged.add((diagnostic.file, diagnostic.task))
     tasks_seen = linter.stats.tasks
     by_code = ", ".join(f"{code}: {n}" for code, n in sorted(counts.items()))
-    return (f"{tasks_seen} tasks, {len(flagged)} with at least one diagnostic "
-            f"({100 * len(flagged) / max(tasks_seen, 1):.1f}%); by code: {by_code or 'none'}")
+    return (
+        f"{tasks_seen} tasks, {len(flagged)} with at least one diagnostic "
+        f"({100 * len(flagged) / max(tasks_seen, 1):.1f}%); by code: {by_code or 'none'}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -377,13 +437,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="output file (jsonl, one) or directory (files)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--invalid", type=float, default=DEFAULT_INVALID, help="fraction of mutated tasks")
-    parser.add_argument("--mistake", choices=sorted(SHARED_MISTAKES),
-                        help="give every mutated task this one mistake (jsonl only)")
+    parser.add_argument(
+        "--mistake", choices=sorted(SHARED_MISTAKES), help="give every mutated task this one mistake (jsonl only)"
+    )
     parser.add_argument("--verify", action="store_true", help="lint the result and print what it holds")
     args = parser.parse_args(argv)
     if args.mode == "jsonl":
-        out = write_jsonl(args.out or jsonl_path(args.count, args.invalid, args.mistake), args.count, args.seed,
-                          args.invalid, args.mistake)
+        out = write_jsonl(
+            args.out or jsonl_path(args.count, args.invalid, args.mistake),
+            args.count,
+            args.seed,
+            args.invalid,
+            args.mistake,
+        )
     elif args.mode == "files":
         out = write_files(args.out or files_path(args.count, args.invalid), args.count, args.seed, args.invalid)
     elif args.mode == "one":

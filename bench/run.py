@@ -20,6 +20,7 @@ Sections (issue 6's targets):
   e. scaling over 1k, 10k, 100k tasks (one process).
 The corpus comes from bench/make_corpus.py (deterministic) and is made on first use.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -206,10 +207,12 @@ def in_process(measure: Callable[[], object]) -> Callable[[], Run]:
         start = time.perf_counter()
         measure()
         return Run(time.perf_counter() - start, 0, 0)
+
     return timed
 
 
 # -- tools -------------------------------------------------------------------
+
 
 def ours() -> list[str]:
     exe = BIN / "seedance-lint"
@@ -239,8 +242,10 @@ def versions() -> dict[str, str]:
 
     from importlib.metadata import version
 
-    found = {"seedance-lint": version_of([*ours(), "--version"]).removeprefix("seedance-lint "),
-             "check-jsonschema": version_of([*theirs()[:1], "--version"]).removeprefix("check-jsonschema, version ")}
+    found = {
+        "seedance-lint": version_of([*ours(), "--version"]).removeprefix("seedance-lint "),
+        "check-jsonschema": version_of([*theirs()[:1], "--version"]).removeprefix("check-jsonschema, version "),
+    }
     for package in ("jsonschema", "jsonschema-rs", "orjson", "pyyaml"):
         try:
             found[package] = version(package)
@@ -270,6 +275,7 @@ def machine() -> dict[str, str]:
 
 
 # -- corpus ------------------------------------------------------------------
+
 
 def corpus_jsonl(count: int, invalid: float = make_corpus.DEFAULT_INVALID, mistake: str | None = None) -> Path:
     path = make_corpus.jsonl_path(count, invalid, mistake)
@@ -303,6 +309,7 @@ def corpus_one() -> Path:
 
 # -- sections ----------------------------------------------------------------
 
+
 class Report:
     def __init__(self) -> None:
         self.lines: list[str] = []
@@ -326,25 +333,36 @@ def verdict(ok: bool) -> str:
 
 def section_one_file(report: Report, repeats: int) -> None:
     one, bad = corpus_one(), corpus_one_invalid()
-    series = alternate({
-        "python -c pass": lambda: run_child([sys.executable, "-c", "pass"]),
-        "seedance-lint check": lambda: run_child([*ours(), "check", str(one)]),
-        "check-jsonschema": lambda: run_child([*theirs(), str(one)]),
-        "seedance-lint check (invalid file)": lambda: run_child([*ours(), "check", str(bad)]),
-        "check-jsonschema (invalid file)": lambda: run_child([*theirs(), str(bad)]),
-    }, repeats)
+    series = alternate(
+        {
+            "python -c pass": lambda: run_child([sys.executable, "-c", "pass"]),
+            "seedance-lint check": lambda: run_child([*ours(), "check", str(one)]),
+            "check-jsonschema": lambda: run_child([*theirs(), str(one)]),
+            "seedance-lint check (invalid file)": lambda: run_child([*ours(), "check", str(bad)]),
+            "check-jsonschema (invalid file)": lambda: run_child([*theirs(), str(bad)]),
+        },
+        repeats,
+    )
     ratio = series["seedance-lint check"].wall / series["check-jsonschema"].wall
     ratio_bad = series["seedance-lint check (invalid file)"].wall / series["check-jsonschema (invalid file)"].wall
-    report.say(f"## a. One request file ({one.relative_to(ROOT)}; and {bad.relative_to(ROOT)}, the same task "
-               f"with one value out of range), median of {repeats}")
+    report.say(
+        f"## a. One request file ({one.relative_to(ROOT)}; and {bad.relative_to(ROOT)}, the same task "
+        f"with one value out of range), median of {repeats}"
+    )
     report.say()
-    report.table(["command", "median wall (s)", "min..max (s)", "peak RSS (MB)"],
-                 [[s.name, f"{s.wall:.3f}", s.spread, f"{s.rss_mb:.1f}"] for s in series.values()])
-    report.say(f"Ratio ours / check-jsonschema: **{ratio:.2f}x** on the valid file (target <= {TARGETS['one_file']}x: "
-               f"{verdict(ratio <= TARGETS['one_file'])}); {ratio_bad:.2f}x on the invalid one")
+    report.table(
+        ["command", "median wall (s)", "min..max (s)", "peak RSS (MB)"],
+        [[s.name, f"{s.wall:.3f}", s.spread, f"{s.rss_mb:.1f}"] for s in series.values()],
+    )
+    report.say(
+        f"Ratio ours / check-jsonschema: **{ratio:.2f}x** on the valid file (target <= {TARGETS['one_file']}x: "
+        f"{verdict(ratio <= TARGETS['one_file'])}); {ratio_bad:.2f}x on the invalid one"
+    )
     report.say()
-    report.data["one_file"] = ({name: s.wall for name, s in series.items()}
-                               | {"ratio": ratio, "ratio_invalid": ratio_bad})
+    report.data["one_file"] = {name: s.wall for name, s in series.items()} | {
+        "ratio": ratio,
+        "ratio_invalid": ratio_bad,
+    }
 
 
 def section_many_files(report: Report, repeats: int) -> None:
@@ -354,21 +372,28 @@ def section_many_files(report: Report, repeats: int) -> None:
     for label, invalid in (("90% valid", make_corpus.DEFAULT_INVALID), ("all valid", 0.0)):
         files = [str(p) for p in corpus_files(1000, invalid)]
         directory = str(make_corpus.files_path(1000, invalid))
-        series = alternate({
-            "seedance-lint check FILES": partial(run_child, [*ours(), "check", *files]),
-            "seedance-lint check DIR": partial(run_child, [*ours(), "check", directory]),
-            "check-jsonschema FILES": partial(run_child, theirs() + files),
-        }, repeats)
+        series = alternate(
+            {
+                "seedance-lint check FILES": partial(run_child, [*ours(), "check", *files]),
+                "seedance-lint check DIR": partial(run_child, [*ours(), "check", directory]),
+                "check-jsonschema FILES": partial(run_child, theirs() + files),
+            },
+            repeats,
+        )
         base = series["check-jsonschema FILES"].wall
         for s in series.values():
             rows.append([label, s.name, f"{s.wall:.3f}", s.spread, f"{s.wall / base:.2f}x", f"{s.rss_mb:.1f}"])
         found[label] = {name: s.wall for name, s in series.items()} | {
-            "ratio": series["seedance-lint check FILES"].wall / base}
-    report.table(["corpus", "command", "median wall (s)", "min..max (s)", "ratio to check-jsonschema",
-                  "peak RSS (MB)"], rows)
+            "ratio": series["seedance-lint check FILES"].wall / base
+        }
+    report.table(
+        ["corpus", "command", "median wall (s)", "min..max (s)", "ratio to check-jsonschema", "peak RSS (MB)"], rows
+    )
     worst = max(v["ratio"] for v in found.values())
-    report.say(f"Ratio ours / check-jsonschema (same file list): **{worst:.2f}x** at worst "
-               f"(target <= {TARGETS['many_files']}x: {verdict(worst <= TARGETS['many_files'])})")
+    report.say(
+        f"Ratio ours / check-jsonschema (same file list): **{worst:.2f}x** at worst "
+        f"(target <= {TARGETS['many_files']}x: {verdict(worst <= TARGETS['many_files'])})"
+    )
     report.say()
     report.data["many_files"] = found
 
@@ -397,8 +422,11 @@ def section_throughput(report: Report, repeats: int, count: int, has_cost: bool)
     report.say(f"## c. A {count:,}-task JSONL: throughput, median of {repeats}")
     report.say()
     rows, found = [], {}
-    for label, invalid, mistake in (("90% valid", make_corpus.DEFAULT_INVALID, None), ("all valid", 0.0, None),
-                                    ("90% valid, one shared mistake", make_corpus.DEFAULT_INVALID, "duration")):
+    for label, invalid, mistake in (
+        ("90% valid", make_corpus.DEFAULT_INVALID, None),
+        ("all valid", 0.0, None),
+        ("90% valid, one shared mistake", make_corpus.DEFAULT_INVALID, "duration"),
+    ):
         path = corpus_jsonl(count, invalid, mistake)
         size_mb = path.stat().st_size / 1e6
         import orjson  # the baseline's faster sibling, for reference
@@ -412,9 +440,11 @@ def section_throughput(report: Report, repeats: int, count: int, has_cost: bool)
         }
         if has_cost:
             contenders["seedance-lint cost (CLI)"] = partial(
-                run_child, [*ours(), "cost", str(path), "--format", "json"])
+                run_child, [*ours(), "cost", str(path), "--format", "json"]
+            )
             contenders["seedance-lint cost --jobs 1 (CLI)"] = partial(
-                run_child, [*ours(), "cost", "--jobs", "1", str(path), "--format", "json"])
+                run_child, [*ours(), "cost", "--jobs", "1", str(path), "--format", "json"]
+            )
         series = alternate(contenders, repeats)
         base = count / series["json.loads per line (this process)"].wall
         entry: dict[str, float] = {"size_mb": size_mb}
@@ -424,19 +454,44 @@ def section_throughput(report: Report, repeats: int, count: int, has_cost: bool)
             rss = f"{s.rss_mb:.1f}" if s.rss_mb else ""
             walls = [r.wall for r in s.runs]  # the ratio of the slowest and the fastest run: how thin a margin is
             extremes = f"{count / max(walls) / base:.2f}..{count / min(walls) / base:.2f}"
-            rows.append([f"{label} ({size_mb:.0f} MB)", s.name, f"{s.wall:.3f}", f"{rate:,.0f}", f"{rate / base:.2f}x",
-                         extremes, rss])
+            rows.append(
+                [
+                    f"{label} ({size_mb:.0f} MB)",
+                    s.name,
+                    f"{s.wall:.3f}",
+                    f"{rate:,.0f}",
+                    f"{rate / base:.2f}x",
+                    extremes,
+                    rss,
+                ]
+            )
         found[label] = entry
-    report.table(["corpus", "what", "median wall (s)", "tasks/s", "ratio to json.loads", "ratio, slowest..fastest run",
-                  "peak RSS (MB)"], rows)
+    report.table(
+        [
+            "corpus",
+            "what",
+            "median wall (s)",
+            "tasks/s",
+            "ratio to json.loads",
+            "ratio, slowest..fastest run",
+            "peak RSS (MB)",
+        ],
+        rows,
+    )
     for label, entry in found.items():
         base = entry["json.loads per line (this process)"]
-        for name in ("seedance-lint check (CLI)", "seedance-lint cost (CLI)",
-                     "seedance-lint check --jobs 1 (CLI)", "seedance-lint cost --jobs 1 (CLI)"):
+        for name in (
+            "seedance-lint check (CLI)",
+            "seedance-lint cost (CLI)",
+            "seedance-lint check --jobs 1 (CLI)",
+            "seedance-lint cost --jobs 1 (CLI)",
+        ):
             if name in entry:
                 ratio = entry[name] / base
-                report.say(f"- {label}: {name} / json.loads = **{ratio:.2f}x** "
-                           f"(target >= {TARGETS['throughput']}x: {verdict(ratio >= TARGETS['throughput'])})")
+                report.say(
+                    f"- {label}: {name} / json.loads = **{ratio:.2f}x** "
+                    f"(target >= {TARGETS['throughput']}x: {verdict(ratio >= TARGETS['throughput'])})"
+                )
     if not has_cost:
         report.say("- `seedance-lint cost`: skipped (not implemented yet)")
     report.say()
@@ -444,13 +499,17 @@ def section_throughput(report: Report, repeats: int, count: int, has_cost: bool)
 
 
 def section_memory(report: Report, sizes: list[int], has_cost: bool, full: bool) -> None:
-    report.say("## d. Peak memory (one run each; \"main\": GNU time's %M, the main process's own peak RSS; "
-               "\"all processes\": the proportional set sizes (Pss) of the command and its workers summed, "
-               "sampled every 20 ms, so pages shared after fork count once)")
+    report.say(
+        "## d. Peak memory (one run each; \"main\": GNU time's %M, the main process's own peak RSS; "
+        '"all processes": the proportional set sizes (Pss) of the command and its workers summed, '
+        "sampled every 20 ms, so pages shared after fork count once)"
+    )
     report.say()
     # JSON is the format a pipeline keeps, and the one whose whole document used to be built in memory.
-    commands = {"check --format json": ["check", "--format", "json"],
-                "check --format json --jobs 1": ["check", "--format", "json", "--jobs", "1"]}
+    commands = {
+        "check --format json": ["check", "--format", "json"],
+        "check --format json --jobs 1": ["check", "--format", "json", "--jobs", "1"],
+    }
     if has_cost:
         commands["cost --format json"] = ["cost", "--format", "json"]
         commands["cost --format json --jobs 1"] = ["cost", "--format", "json", "--jobs", "1"]
@@ -463,24 +522,45 @@ def section_memory(report: Report, sizes: list[int], has_cost: bool, full: bool)
                 path = corpus_jsonl(count, invalid)
                 done = run_child(ours() + args[:1] + [str(path)] + args[1:], sample_tree=True)
                 points[count] = max(done.rss_kb, done.tree_rss_kb) / 1024
-                rows.append([name, label, f"{count:,}", f"{done.rss_kb / 1024:.1f}", f"{done.tree_rss_kb / 1024:.1f}",
-                             f"{done.wall:.2f}", "measured"])
+                rows.append(
+                    [
+                        name,
+                        label,
+                        f"{count:,}",
+                        f"{done.rss_kb / 1024:.1f}",
+                        f"{done.tree_rss_kb / 1024:.1f}",
+                        f"{done.wall:.2f}",
+                        "measured",
+                    ]
+                )
             if not full:
                 small, large = sizes[-2], sizes[-1]
                 slope = (points[large] - points[small]) / (large - small)
                 points[1_000_000] = points[large] + slope * (1_000_000 - large)
-                rows.append([name, label, "1,000,000", "", f"{points[1_000_000]:.1f}", "",
-                             f"**extrapolated** linearly from {small:,} and {large:,} tasks "
-                             f"({slope * 1024 * 1024:.0f} bytes per task)"])
+                rows.append(
+                    [
+                        name,
+                        label,
+                        "1,000,000",
+                        "",
+                        f"{points[1_000_000]:.1f}",
+                        "",
+                        f"**extrapolated** linearly from {small:,} and {large:,} tasks "
+                        f"({slope * 1024 * 1024:.0f} bytes per task)",
+                    ]
+                )
             found[f"{name} ({label})"] = points
-    report.table(["command", "corpus", "tasks", "peak RSS, main (MB)", "peak Pss, all processes (MB)", "wall (s)",
-                  "how"], rows)
+    report.table(
+        ["command", "corpus", "tasks", "peak RSS, main (MB)", "peak Pss, all processes (MB)", "wall (s)", "how"], rows
+    )
     for name, points in found.items():
         at_million = points[1_000_000]
         how = "measured" if full else "extrapolated"
-        report.say(f"- {name}: {at_million:.0f} MB at 1M tasks, all processes ({how}; target < "
-                   f"{TARGETS['rss_mb']:.0f} MB: "
-                   f"{verdict(at_million < TARGETS['rss_mb'])})")
+        report.say(
+            f"- {name}: {at_million:.0f} MB at 1M tasks, all processes ({how}; target < "
+            f"{TARGETS['rss_mb']:.0f} MB: "
+            f"{verdict(at_million < TARGETS['rss_mb'])})"
+        )
     if not has_cost:
         report.say("- cost: skipped (not implemented yet)")
     report.say()
@@ -490,9 +570,11 @@ def section_memory(report: Report, sizes: list[int], has_cost: bool, full: bool)
 def section_scaling(report: Report, repeats: int, counts: list[int], has_cost: bool) -> None:
     report.say(f"## e. Scaling (90% valid JSONL), median of {repeats}")
     report.say()
-    report.say("The marginal cost between two sizes cancels the fixed startup; CPU time (user + system) is "
-               "shown beside wall time because other work on a shared machine inflates wall time unevenly. "
-               "One process (`--jobs 1`): the default would use a worker for the 100k file only.")
+    report.say(
+        "The marginal cost between two sizes cancels the fixed startup; CPU time (user + system) is "
+        "shown beside wall time because other work on a shared machine inflates wall time unevenly. "
+        "One process (`--jobs 1`): the default would use a worker for the 100k file only."
+    )
     report.say()
     commands = {"check --jobs 1": ["check", "--jobs", "1"]}
     if has_cost:
@@ -512,22 +594,44 @@ def section_scaling(report: Report, repeats: int, counts: list[int], has_cost: b
                     return ""
                 return f"{(value(series) - value(runs[previous])) / (count - previous) * 1e6:.1f}"  # noqa: B023
 
-            rows.append([name, f"{count:,}", f"{series.wall:.3f}", f"{series.cpu:.3f}",
-                         marginal(lambda s: s.wall), marginal(lambda s: s.cpu), f"{series.rss_mb:.1f}"])
+            rows.append(
+                [
+                    name,
+                    f"{count:,}",
+                    f"{series.wall:.3f}",
+                    f"{series.cpu:.3f}",
+                    marginal(lambda s: s.wall),
+                    marginal(lambda s: s.cpu),
+                    f"{series.rss_mb:.1f}",
+                ]
+            )
         found[name] = runs
-    report.table(["command", "tasks", "median wall (s)", "median CPU (s)", "marginal wall µs/task",
-                  "marginal CPU µs/task", "peak RSS (MB)"], rows)
+    report.table(
+        [
+            "command",
+            "tasks",
+            "median wall (s)",
+            "median CPU (s)",
+            "marginal wall µs/task",
+            "marginal CPU µs/task",
+            "peak RSS (MB)",
+        ],
+        rows,
+    )
     for name, runs in found.items():
         sizes = sorted(runs)
         for label, value in (("wall", lambda s: s.wall), ("CPU", lambda s: s.cpu)):
             marginals = [(value(runs[b]) - value(runs[a])) / (b - a) * 1e6 for a, b in pairwise(sizes)]
             if len(marginals) >= 2:
-                report.say(f"- {name}, {label}: marginal cost per task "
-                           f"{' then '.join(f'{m:.1f}' for m in marginals)} µs "
-                           f"(last / first = {marginals[-1] / marginals[0]:.2f}; 1.00 is perfectly linear)")
+                report.say(
+                    f"- {name}, {label}: marginal cost per task "
+                    f"{' then '.join(f'{m:.1f}' for m in marginals)} µs "
+                    f"(last / first = {marginals[-1] / marginals[0]:.2f}; 1.00 is perfectly linear)"
+                )
     report.say()
-    report.data["scaling"] = {name: {str(k): {"wall": s.wall, "cpu": s.cpu} for k, s in runs.items()}
-                              for name, runs in found.items()}
+    report.data["scaling"] = {
+        name: {str(k): {"wall": s.wall, "cpu": s.cpu} for k, s in runs.items()} for name, runs in found.items()
+    }
 
 
 def stale_install_warning() -> str:
@@ -541,8 +645,10 @@ def stale_install_warning() -> str:
     there = {p.relative_to(installed) for p in installed.rglob("*.py")}
     missing = sorted(str(p) for p in mine - there)
     if missing:
-        return (f"the installed seedance_lint ({installed}) lacks {', '.join(missing[:5])}: reinstall with "
-                f"`{sys.executable} -m pip install -e {ROOT} --config-settings editable_mode=strict`")
+        return (
+            f"the installed seedance_lint ({installed}) lacks {', '.join(missing[:5])}: reinstall with "
+            f"`{sys.executable} -m pip install -e {ROOT} --config-settings editable_mode=strict`"
+        )
     return ""
 
 
@@ -569,9 +675,11 @@ def main(argv: list[str] | None = None) -> int:
     tools = versions()
     report.say("# seedance-lint benchmark")
     report.say()
-    report.say(f"- date: {facts['date']}; machine: {facts['nproc']} CPUs, {facts['cpu']}; Python {facts['python']} "
-               f"({facts['platform']})")
-    report.say(f"- code measured: {facts['commit']} (\"-dirty\": with uncommitted changes of the working tree)")
+    report.say(
+        f"- date: {facts['date']}; machine: {facts['nproc']} CPUs, {facts['cpu']}; Python {facts['python']} "
+        f"({facts['platform']})"
+    )
+    report.say(f'- code measured: {facts["commit"]} ("-dirty": with uncommitted changes of the working tree)')
     report.say("- versions: " + ", ".join(f"{k} {v}" for k, v in tools.items()))
     report.say(f"- command: `python bench/run.py {' '.join(argv if argv is not None else sys.argv[1:])}`")
     report.say()
@@ -600,8 +708,15 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def run_sections(report: Report, args: argparse.Namespace, repeats: int, tasks: int, rss_sizes: list[int],
-                 scaling: list[int], has_cost: bool) -> None:
+def run_sections(
+    report: Report,
+    args: argparse.Namespace,
+    repeats: int,
+    tasks: int,
+    rss_sizes: list[int],
+    scaling: list[int],
+    has_cost: bool,
+) -> None:
     if "a" in args.only:
         section_one_file(report, repeats * 2 + 1)
     if "b" in args.only:

@@ -4,6 +4,7 @@
 (seedance_lint.api); each imports its machinery on first use so that
 ``import seedance_lint`` stays cheap.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any

@@ -8,6 +8,7 @@ memory) and return plain data: exactly what ``check --format json`` and
 ``distributed.Client.get_executor()``), they send the batch there a block of
 lines at a time; without one they run here. The result is the same either way.
 """
+
 from __future__ import annotations
 
 import json
@@ -52,8 +53,14 @@ def estimate(request: object) -> Estimate:
     return estimate_task(request)
 
 
-def check_batch(batch: Batch, *, name: str | None = None, executor: ExecutorLike | None = None,
-                selection: Selection | None = None, ahead: int = DEFAULT_AHEAD) -> dict[str, Any]:
+def check_batch(
+    batch: Batch,
+    *,
+    name: str | None = None,
+    executor: ExecutorLike | None = None,
+    selection: Selection | None = None,
+    ahead: int = DEFAULT_AHEAD,
+) -> dict[str, Any]:
     """Lint a JSON Lines batch: ``{"diagnostics": [...], "summary": {...}}``, as ``check --format json``.
 
     ``name`` is the file name diagnostics carry (default: the path, or ``<batch>``).
@@ -69,8 +76,9 @@ def check_batch(batch: Batch, *, name: str | None = None, executor: ExecutorLike
     return json.loads("".join(stream("json", report)))
 
 
-def price_batch(batch: Batch, *, name: str | None = None, executor: ExecutorLike | None = None,
-                ahead: int = DEFAULT_AHEAD) -> dict[str, Any]:
+def price_batch(
+    batch: Batch, *, name: str | None = None, executor: ExecutorLike | None = None, ahead: int = DEFAULT_AHEAD
+) -> dict[str, Any]:
     """Price a JSON Lines batch: ``{"currency", "tasks": [...], "total", "low", "high", "problems"}``, as
     ``cost --format json`` (money as decimal strings)."""
     # The price model (pydantic's price table): a script that only lints never loads it.

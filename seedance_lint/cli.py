@@ -1,4 +1,5 @@
 """Command line: ``main(argv) -> int``; the only module that prints or exits."""
+
 from __future__ import annotations
 
 import argparse
@@ -27,8 +28,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="seedance-lint", description="Lint and price Runware videoInference requests "
-                     "for ByteDance Seedance 1.0 Pro Fast (bytedance:2@2), offline.")
+    parser = _Parser(
+        prog="seedance-lint",
+        description="Lint and price Runware videoInference requests "
+        "for ByteDance Seedance 1.0 Pro Fast (bytedance:2@2), offline.",
+    )
     parser.add_argument("--version", action="version", version=f"seedance-lint {__version__}")
     parser.add_argument("--traceback", action="store_true", help="show the full trace of an internal error")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -42,48 +46,84 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_inputs(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
-                        help="files or directories (walked for .json .jsonl .ndjson .yaml .yml); - for stdin")
-    parser.add_argument("--stdin-filename", default="-", metavar="NAME",
-                        help="name (and so format) for what is read from stdin")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        default=["."],
+        metavar="PATH",
+        help="files or directories (walked for .json .jsonl .ndjson .yaml .yml); - for stdin",
+    )
+    parser.add_argument(
+        "--stdin-filename", default="-", metavar="NAME", help="name (and so format) for what is read from stdin"
+    )
     # Also accepted after the subcommand, where people add it when rerunning a failed command.
     parser.add_argument("--traceback", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
 def _add_check(parser: argparse.ArgumentParser) -> None:
     _add_inputs(parser)
-    parser.add_argument("--format", choices=tuple(CHECK_REPORTERS), default="text",
-                        help="text (default), json, github (workflow commands), sarif (2.1.0) or junit (XML)")
+    parser.add_argument(
+        "--format",
+        choices=tuple(CHECK_REPORTERS),
+        default="text",
+        help="text (default), json, github (workflow commands), sarif (2.1.0) or junit (XML)",
+    )
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (stdout then stays empty)")
     _add_skip_non_requests(parser)
-    parser.add_argument("--strict", action=argparse.BooleanOptionalAction, default=None,
-                        help="warnings fail the run too (overrides `strict` of the config file)")
-    parser.add_argument("--select", default="", metavar="CODES",
-                        help="comma-separated codes, prefixes or names to run (replaces the config file's)")
-    parser.add_argument("--ignore", default="", metavar="CODES",
-                        help="comma-separated codes, prefixes or names to skip (added to the config file's)")
+    parser.add_argument(
+        "--strict",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="warnings fail the run too (overrides `strict` of the config file)",
+    )
+    parser.add_argument(
+        "--select",
+        default="",
+        metavar="CODES",
+        help="comma-separated codes, prefixes or names to run (replaces the config file's)",
+    )
+    parser.add_argument(
+        "--ignore",
+        default="",
+        metavar="CODES",
+        help="comma-separated codes, prefixes or names to skip (added to the config file's)",
+    )
     _add_fix(parser)
     _add_config(parser)
 
 
 def _add_fix(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--fix", action="store_true",
-                        help="apply safe fixes in place (they cannot change what the request means)")
-    parser.add_argument("--unsafe-fixes", action="store_true",
-                        help="with --fix or --diff, apply the suggested fixes that may change meaning too")
-    parser.add_argument("--diff", action="store_true",
-                        help="print the fixes as a unified diff instead of writing them (exit 1 if any)")
+    parser.add_argument(
+        "--fix", action="store_true", help="apply safe fixes in place (they cannot change what the request means)"
+    )
+    parser.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="with --fix or --diff, apply the suggested fixes that may change meaning too",
+    )
+    parser.add_argument(
+        "--diff", action="store_true", help="print the fixes as a unified diff instead of writing them (exit 1 if any)"
+    )
 
 
 def _add_config(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", metavar="PATH",
-                        help="configuration file (default: the nearest .seedance-lint.toml, .seedance-lint.yaml "
-                        "or pyproject.toml [tool.seedance-lint] at or above the working directory)")
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        help="configuration file (default: the nearest .seedance-lint.toml, .seedance-lint.yaml "
+        "or pyproject.toml [tool.seedance-lint] at or above the working directory)",
+    )
     parser.add_argument("--show-config", action="store_true", help="print the merged configuration as JSON and exit")
-    parser.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
-                        help="worker processes for a JSON Lines file of 8 MB or more, at most one per available CPU: "
-                        "a number, or 'auto' for one per CPU (default: the config's `jobs`, else 2; 1 starts no "
-                        "worker; each worker has memory of its own)")
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=_jobs,
+        default=None,
+        metavar="N",
+        help="worker processes for a JSON Lines file of 8 MB or more, at most one per available CPU: "
+        "a number, or 'auto' for one per CPU (default: the config's `jobs`, else 2; 1 starts no "
+        "worker; each worker has memory of its own)",
+    )
 
 
 def _jobs(text: str) -> int:
@@ -95,9 +135,12 @@ def _jobs(text: str) -> int:
 
 
 def _add_skip_non_requests(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--skip-non-requests", action="store_true",
-                        help="skip named files that hold no Runware task, as a directory walk does "
-                        "(the pre-commit hook passes every JSON and YAML file: package.json, CI workflows...)")
+    parser.add_argument(
+        "--skip-non-requests",
+        action="store_true",
+        help="skip named files that hold no Runware task, as a directory walk does "
+        "(the pre-commit hook passes every JSON and YAML file: package.json, CI workflows...)",
+    )
 
 
 def _add_cost(parser: argparse.ArgumentParser) -> None:
@@ -136,8 +179,10 @@ def _internal_error(error: Exception) -> str:
 
     what = " ".join(redact(str(error)).split()).rstrip(".")
     what = what if len(what) <= 200 else what[:197] + "..."
-    return (f"internal error: {type(error).__name__}: {what}. Please report it at {REPORT_URL} "
-            "(rerun with --traceback or SEEDANCE_LINT_TRACEBACK=1 for the full trace)")
+    return (
+        f"internal error: {type(error).__name__}: {what}. Please report it at {REPORT_URL} "
+        "(rerun with --traceback or SEEDANCE_LINT_TRACEBACK=1 for the full trace)"
+    )
 
 
 def _silence_stdout() -> None:

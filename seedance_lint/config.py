@@ -9,6 +9,7 @@ wins: ``.seedance-lint.toml``, ``.seedance-lint.yaml``, ``.seedance-lint.yml``
 pydantic validates the file, and is imported only when there is one: a
 clean ``check`` with no configuration must start fast.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,8 +53,9 @@ class Selection:
     #: The directory the globs are relative to (the config file's); "" means as given.
     root: str = ""
     # A cache, never copied by dataclasses.replace (init=False): a replaced selection starts afresh.
-    _ignored: dict[str, tuple[str, ...]] = field(default_factory=dict, init=False, compare=False, hash=False,
-                                                 repr=False)
+    _ignored: dict[str, tuple[str, ...]] = field(
+        default_factory=dict, init=False, compare=False, hash=False, repr=False
+    )
 
     def enabled(self, code: str) -> bool:
         chosen = not self.select or any(code.startswith(p) for p in self.select)
@@ -68,14 +70,14 @@ class Selection:
     def ignored_in(self, file: str) -> tuple[str, ...]:
         if file not in self._ignored:  # one glob walk per file, not per diagnostic
             path = relative_path(file, self.root)
-            self._ignored[file] = tuple(c for glob, codes in self.per_file_ignores if glob_matches(path, glob)
-                                        for c in codes)
+            self._ignored[file] = tuple(
+                c for glob, codes in self.per_file_ignores if glob_matches(path, glob) for c in codes
+            )
         return self._ignored[file]
 
     def severity_of(self, code: str, default: Severity) -> Severity:
         """The configured severity of a rule's code, else its own."""
         return dict(self.severity).get(code, default)
-
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,7 @@ class Config:
 
 # -- finding the file -------------------------------------------------------------------------
 
+
 def find_config(start: Path) -> Path | None:
     """The nearest configuration file at or above ``start``."""
     for directory in (start, *start.parents):
@@ -157,6 +160,7 @@ def _has_table(pyproject: Path) -> bool:
 
 # -- reading and validating ----------------------------------------------------------------------
 
+
 def read_config(path: Path) -> Config:
     """Parse and validate one configuration file (any error: UsageError naming file and key)."""
     try:
@@ -165,8 +169,7 @@ def read_config(path: Path) -> Config:
         raise UsageError(f"{_shown(path)}: cannot read the configuration file: {error.strerror or error}") from None
     raw = _parse(data, path)
     if not isinstance(raw, dict):
-        raise UsageError(f"{_shown(path)}: the configuration must be a mapping of settings, "
-                         f"not {type(raw).__name__}")
+        raise UsageError(f"{_shown(path)}: the configuration must be a mapping of settings, not {type(raw).__name__}")
     return _validate(raw, path)
 
 
@@ -275,6 +278,7 @@ def _shown(path: Path | None) -> str:
 
 # -- merging with the command line ---------------------------------------------------------------
 
+
 def load_config(args: argparse.Namespace, cwd: Path | None = None) -> Config:
     """The file's settings (``--config`` or the nearest file) with the flags of ``args`` on top."""
     given = getattr(args, "config", None)
@@ -330,14 +334,14 @@ def parse_jobs(value: object) -> int:
     if isinstance(value, str) and value.isascii() and value.isdigit():  # --jobs 2 arrives as text
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"expected a number of processes (1 or more) or \"auto\", got {value!r}")
+        raise ValueError(f'expected a number of processes (1 or more) or "auto", got {value!r}')
     return value
 
 
 def money(value: object) -> Decimal:
     """A non-negative amount in USD from a decimal string or a number (never via binary float)."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
-        raise ValueError(f"{value!r} is not an amount in USD (write it as a number or a string such as \"12.50\")")
+        raise ValueError(f'{value!r} is not an amount in USD (write it as a number or a string such as "12.50")')
     try:
         amount = Decimal(str(value).strip())  # str() of a float is its shortest repr: 0.1 -> "0.1"
     except InvalidOperation:

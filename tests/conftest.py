@@ -18,6 +18,7 @@ Plain helpers (import them with ``from conftest import ...``):
 ``REPO_ROOT``, ``CASES_DIR``, ``EXAMPLES_DIR``, ``doc_page_text()``,
 ``doc_json_blocks(section)``, ``diagnostic_keys(report)``.
 """
+
 from __future__ import annotations
 
 import io
@@ -119,8 +120,9 @@ def lint_files(
     the directory instead. ``args`` are extra flags placed after ``--format json``.
     """
 
-    def lint(files: Mapping[str, str | bytes], args: Iterable[str] = (),
-             paths: Sequence[str] | None = None) -> CliResult:
+    def lint(
+        files: Mapping[str, str | bytes], args: Iterable[str] = (), paths: Sequence[str] | None = None
+    ) -> CliResult:
         root = write_files(files)
         targets = list(files) if paths is None else list(paths)
         return run_cli(["check", "--format", "json", *args, *targets], cwd=root)
@@ -173,13 +175,13 @@ def doc_page_text() -> str:
 def skip_without_doc_page() -> None:
     """Skip the calling test, with the reason, where the API page cannot be seen; in CI, fail instead: the
     comparisons with the page must run there."""
-    message = (f"the API page {DOC_PAGE_NAME} is not available: set SEEDANCE_DOC_PAGE to its path, or keep "
-               "../shared/seed/ beside the checkout")
+    message = (
+        f"the API page {DOC_PAGE_NAME} is not available: set SEEDANCE_DOC_PAGE to its path, or keep "
+        "../shared/seed/ beside the checkout"
+    )
     if os.environ.get("CI"):
         pytest.fail(message + " (CI must run the tests that compare the data files with it)")
     pytest.skip(message)
-
-
 
 
 def doc_json_blocks(label: str) -> list[str]:

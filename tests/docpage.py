@@ -4,6 +4,7 @@ Where the page cannot be seen, every fact is empty, so the parametrised
 tests collect nothing; test modules skip through conftest.skip_without_doc_page
 (which fails in CI instead).
 """
+
 from __future__ import annotations
 
 import json

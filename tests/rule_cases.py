@@ -3,6 +3,7 @@
 Kept apart from the test module so that the registry test can ask which
 codes the cases cover without running them.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

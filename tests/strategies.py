@@ -10,6 +10,7 @@ the properties follow the data when it changes.
   documented domain, with the RFC 6901 pointer of that field.
 - ``json_values()``: arbitrary JSON-like values, some shaped like tasks.
 """
+
 from __future__ import annotations
 
 import math
@@ -111,7 +112,8 @@ def valid_tasks(draw: Callable) -> dict:
     else:
         images = frame_images_schema()
         task.setdefault("inputs", {})[FRAME_IMAGES[1]] = draw(
-            st.lists(valid_value(images["items"]), min_size=1, max_size=images.get("maxItems")))
+            st.lists(valid_value(images["items"]), min_size=1, max_size=images.get("maxItems"))
+        )
     return task
 
 
@@ -150,8 +152,12 @@ FIELDS: tuple[Field, ...] = tuple(_fields(SCHEMA, ()))
 CLOSED_OBJECTS: tuple[Field, ...] = (
     Field((), SCHEMA),
     *(f for f in FIELDS if f.schema.get("additionalProperties") is False),
-    *(Field(f.path, deref(b)) for f in FIELDS for b in f.schema.get("anyOf", [])
-      if deref(b).get("additionalProperties") is False),
+    *(
+        Field(f.path, deref(b))
+        for f in FIELDS
+        for b in f.schema.get("anyOf", [])
+        if deref(b).get("additionalProperties") is False
+    ),
 )
 
 
@@ -261,8 +267,12 @@ def _wrong_type(field: Field) -> st.SearchStrategy[Any]:
 
 def _json_equal(a: Any, b: Any) -> bool:
     return (type(a) is type(b) and a == b) or (
-        not isinstance(a, bool) and not isinstance(b, bool) and isinstance(a, (int, float))
-        and isinstance(b, (int, float)) and a == b)
+        not isinstance(a, bool)
+        and not isinstance(b, bool)
+        and isinstance(a, (int, float))
+        and isinstance(b, (int, float))
+        and a == b
+    )
 
 
 def _not_in_enum(field: Field) -> st.SearchStrategy[Any]:
@@ -374,11 +384,18 @@ KNOWN_KEYS = sorted({str(f.path[-1]) for f in FIELDS if isinstance(f.path[-1], s
 
 def json_values(allow_non_finite: bool = True) -> st.SearchStrategy[Any]:
     """Arbitrary JSON-like values (YAML can carry NaN and infinities, so they are in by default)."""
-    scalars = (st.none() | st.booleans() | st.integers() | st.integers(-(2**70), 2**70)
-               | st.floats(allow_nan=allow_non_finite, allow_infinity=allow_non_finite) | st.text(max_size=SHORT_TEXT))
+    scalars = (
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.integers(-(2**70), 2**70)
+        | st.floats(allow_nan=allow_non_finite, allow_infinity=allow_non_finite)
+        | st.text(max_size=SHORT_TEXT)
+    )
     keys = st.sampled_from(KNOWN_KEYS) | st.text(max_size=10)
-    return st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=6),
-                        max_leaves=25)
+    return st.recursive(
+        scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=6), max_leaves=25
+    )
 
 
 @st.composite

@@ -7,6 +7,7 @@ into a valid task, goes through the CLI that way and must be reported with
 its code. A rule whose declaration is missing sends every task to the rules;
 one whose declaration is too loose fails here.
 """
+
 from __future__ import annotations
 
 import json
@@ -42,8 +43,10 @@ def _valid_but_for(checked: Rule) -> object:
         task = _as_input(checked, base)
         if {r.code for r, _ in check_task(task, TASK_RULES)} == {checked.code}:
             return task
-    raise AssertionError(f"{checked.code}: its Failing example is not a task that only this rule flags; "
-                         "write it so that the rest of a valid task stays valid")
+    raise AssertionError(
+        f"{checked.code}: its Failing example is not a task that only this rule flags; "
+        "write it so that the rest of a valid task stays valid"
+    )
 
 
 @pytest.mark.parametrize("checked", ACCEPT_PATH_RULES, ids=[r.code for r in ACCEPT_PATH_RULES])

@@ -1,4 +1,5 @@
 """The Python API: seedance_lint.lint and seedance_lint.estimate, as the README shows them."""
+
 from __future__ import annotations
 
 import json
@@ -22,7 +23,7 @@ def test_lint_reports_positions_in_the_canonical_rendering() -> None:
     (diagnostic,) = found
     assert isinstance(diagnostic, Diagnostic) and diagnostic.code == "SDL204" and diagnostic.file == "<request>"
     rendering = json.dumps({**TASK, "width": 1280, "height": 720}, indent=2).splitlines()
-    assert rendering[diagnostic.line - 1][diagnostic.column - 1:].startswith('"width"')
+    assert rendering[diagnostic.line - 1][diagnostic.column - 1 :].startswith('"width"')
 
 
 def test_estimate_returns_decimals_and_a_basis() -> None:

@@ -6,6 +6,7 @@ The lines mix clean tasks with what the accept path must hand over: findings,
 duplicate keys (also hidden by escapes), repeated taskUUIDs across chunks,
 credentials, integers past 64 bits, blank lines, a BOM, syntax errors.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,25 +35,27 @@ def _twists(task: dict) -> st.SearchStrategy[str]:
     text = _dumps(task)
     uuid = task.get("taskUUID")
     uuid = uuid if isinstance(uuid, str) else ""  # a mutated task may hold any value there
-    return st.sampled_from([
-        text,
-        text[:-1] + ', "model": "bytedance:2@2"}',  # a duplicate key
-        text[:-1] + ', "mod\\u0065l": "bytedance:2@2"}',  # the same, written with an escape
-        text[:-1] + ', "positivePrompt": "say \\u0022hi\\u0022", "positivePrompt": "x y"}',
-        text[:-1] + ', "ttl": 18446744073709551616}',  # 2^64: orjson would round it
-        text[:-1] + ', "seed": 18446744073709551616}',  # the same, in a value a message quotes
-        text[:-1] + ', "extra": ' + "[" * 201 + "]" * 201 + "}",  # orjson reads it; our parser stops at 200
-        text[:-1] + ', "webhookURL": "https://hooks.example.com/r?token=Hk3Pq9Zs7Lm2Xw5V"}',
-        text[:-1] + ', "webhookURL": "https://user:pa55w0rd-long@hooks.example.com/r"}',
-        "[" + text + "]",
-        '[{"taskType": "authentication", "apiKey": "Zq4Xw8Ve2Rt6Yu0Io3Pa7Sd1Fg5Hj9Kl"}, ' + text + "]",
-        text.replace(uuid, uuid.upper()) if uuid else text,
-        text.replace('"model": "bytedance:2@2"', '"model" : "bytedance:2@2"'),
-        "   " + text + "  \r",
-        "",
-        "{" + text,
-        '{"taskType": "videoInference", "model": "other:1@1"}',
-    ])
+    return st.sampled_from(
+        [
+            text,
+            text[:-1] + ', "model": "bytedance:2@2"}',  # a duplicate key
+            text[:-1] + ', "mod\\u0065l": "bytedance:2@2"}',  # the same, written with an escape
+            text[:-1] + ', "positivePrompt": "say \\u0022hi\\u0022", "positivePrompt": "x y"}',
+            text[:-1] + ', "ttl": 18446744073709551616}',  # 2^64: orjson would round it
+            text[:-1] + ', "seed": 18446744073709551616}',  # the same, in a value a message quotes
+            text[:-1] + ', "extra": ' + "[" * 201 + "]" * 201 + "}",  # orjson reads it; our parser stops at 200
+            text[:-1] + ', "webhookURL": "https://hooks.example.com/r?token=Hk3Pq9Zs7Lm2Xw5V"}',
+            text[:-1] + ', "webhookURL": "https://user:pa55w0rd-long@hooks.example.com/r"}',
+            "[" + text + "]",
+            '[{"taskType": "authentication", "apiKey": "Zq4Xw8Ve2Rt6Yu0Io3Pa7Sd1Fg5Hj9Kl"}, ' + text + "]",
+            text.replace(uuid, uuid.upper()) if uuid else text,
+            text.replace('"model": "bytedance:2@2"', '"model" : "bytedance:2@2"'),
+            "   " + text + "  \r",
+            "",
+            "{" + text,
+            '{"taskType": "videoInference", "model": "other:1@1"}',
+        ]
+    )
 
 
 @st.composite
@@ -83,11 +86,15 @@ def _lint(path: Path, accepting: bool, monkeypatch: pytest.MonkeyPatch) -> list:
         return [found, linter.stats]
 
 
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.data_too_large, HealthCheck.too_slow])
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.data_too_large, HealthCheck.too_slow],
+)
 @given(lines(), st.booleans())
-def test_accept_path_reports_what_the_per_line_path_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                           chosen: list[str], bom: bool) -> None:
+def test_accept_path_reports_what_the_per_line_path_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chosen: list[str], bom: bool
+) -> None:
     path = tmp_path / "batch.jsonl"
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + "\n".join(chosen).encode() + b"\n")
     assert _lint(path, True, monkeypatch) == _lint(path, False, monkeypatch)
@@ -104,11 +111,15 @@ def _price(path: Path, values: bool, monkeypatch: pytest.MonkeyPatch, capsys: py
         return main(["cost", "--format", "json", str(path)]), capsys.readouterr()
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.data_too_large, HealthCheck.too_slow])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.data_too_large, HealthCheck.too_slow],
+)
 @given(lines())
-def test_cost_prices_chunks_as_it_prices_each_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                   capsys: pytest.CaptureFixture[str], chosen: list[str]) -> None:
+def test_cost_prices_chunks_as_it_prices_each_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], chosen: list[str]
+) -> None:
     path = tmp_path / "batch.jsonl"
     path.write_text("\n".join(chosen) + "\n")
     assert _price(path, True, monkeypatch, capsys) == _price(path, False, monkeypatch, capsys)
@@ -125,8 +136,12 @@ def test_the_accept_path_takes_clean_lines(tmp_path: Path) -> None:
     task = json.loads((Path(__file__).parent.parent / "examples" / "text-to-video.json").read_text())
     clean = _dumps(task).encode()
     assert accept.accept([clean + b"\n", clean]) == [task, task]
-    twisted = [clean[:-1] + b', "model": "bytedance:2@2"}', b"", b"[" + clean + b"]",
-               clean[:-1] + b', "webhookURL": "https://h.example.com/?token=Hk3Pq9Zs7Lm2Xw5V"}']
+    twisted = [
+        clean[:-1] + b', "model": "bytedance:2@2"}',
+        b"",
+        b"[" + clean + b"]",
+        clean[:-1] + b', "webhookURL": "https://h.example.com/?token=Hk3Pq9Zs7Lm2Xw5V"}',
+    ]
     verdicts = accept.accept([clean, *twisted])
     assert verdicts[:3] == [task, None, None]  # a duplicate key and a blank line: load_line reads them
     assert all(isinstance(v, batch.Parsed) for v in verdicts[3:])  # their values are kept for the rules
@@ -188,12 +203,23 @@ def test_a_batch_of_new_taskuuids_is_remembered_in_one_span() -> None:
 
 
 _SOME_UUIDS = [f"{n:08x}-0000-4000-8000-00000000000{n % 3}" for n in range(6)] + [
-    "6513270E-269E-4D37-B2A7-4DE452E6B438", "6513270e-269e-4d37-b2a7-4de452e6b438", "x"]
+    "6513270E-269E-4D37-B2A7-4DE452E6B438",
+    "6513270e-269e-4d37-b2a7-4de452e6b438",
+    "x",
+]
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["a.jsonl", "b.jsonl"]), st.integers(0, 3), st.booleans(),
-                          st.lists(st.sampled_from(_SOME_UUIDS), max_size=5))))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a.jsonl", "b.jsonl"]),
+            st.integers(0, 3),
+            st.booleans(),
+            st.lists(st.sampled_from(_SOME_UUIDS), max_size=5),
+        )
+    )
+)
 def test_the_taskuuid_table_answers_as_a_dict_of_first_sightings(calls: list) -> None:
     """Runs and single UUIDs, repeated within and across runs and files, at gaps and overlaps of task indices:
     the spans that stand for where each UUID was seen give what a plain dict gives."""
@@ -214,8 +240,13 @@ def test_the_taskuuid_table_answers_as_a_dict_of_first_sightings(calls: list) ->
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.binary(max_size=40) | st.sampled_from([b"\n", b"\r", b"\r\n", b"\x0b", b"\x1c", b"\xe2\x80\xa8"]),
-                max_size=30).map(b"".join), st.integers(1, 64))
+@given(
+    st.lists(
+        st.binary(max_size=40) | st.sampled_from([b"\n", b"\r", b"\r\n", b"\x0b", b"\x1c", b"\xe2\x80\xa8"]),
+        max_size=30,
+    ).map(b"".join),
+    st.integers(1, 64),
+)
 def test_chunks_hold_the_lines_readlines_gives_and_their_bytes(data: bytes, size: int) -> None:
     import io
 
@@ -225,8 +256,15 @@ def test_chunks_hold_the_lines_readlines_gives_and_their_bytes(data: bytes, size
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.lists(st.sampled_from([b"{", b"[", b"}", b"]", b'"a":', b"1", b"{" * 100, b"[" * 99]),
-                         max_size=6).map(b"".join), min_size=1, max_size=5))
+@given(
+    st.lists(
+        st.lists(st.sampled_from([b"{", b"[", b"}", b"]", b'"a":', b"1", b"{" * 100, b"[" * 99]), max_size=6).map(
+            b"".join
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
 def test_the_chunk_nesting_test_is_the_lines_test(lines: list[bytes]) -> None:
     raw = b"\n".join(lines) + b"\n"
     assert batch._may_nest_too_deep_any(raw) == any(map(batch._may_nest_too_deep, raw.splitlines(keepends=True)))

@@ -1,4 +1,5 @@
 """Configuration files, through the CLI: discovery, validation, merging with flags, --show-config."""
+
 from __future__ import annotations
 
 import json
@@ -26,36 +27,99 @@ REQUESTS = {"req/error.json": ERROR, "req/warning.json": WARNING}
 
 # (id, config files, extra flags, expected exit, expected {file: [(code, severity)]})
 CASES = [
-    ("no-config", {}, [], 1,
-     {"req/error.json": [("SDL204", "error")], "req/warning.json": [("SDL205", "warning")]}),
-    ("pyproject-ignore",
-     {"pyproject.toml": '[project]\nname = "x"\n[tool.seedance-lint]\nignore = ["SDL204"]\n'}, [], 0,
-     {"req/warning.json": [("SDL205", "warning")]}),
-    ("yaml-select-prefix", {".seedance-lint.yaml": "select: [SDL2]\n"}, [], 1,
-     {"req/error.json": [("SDL204", "error")], "req/warning.json": [("SDL205", "warning")]}),
-    ("yml-select-name", {".seedance-lint.yml": "select: [undocumented-value]\n"}, [], 0,
-     {"req/warning.json": [("SDL205", "warning")]}),
-    ("toml-severity", {".seedance-lint.toml": 'severity = {SDL204 = "warning", undocumented-value = "error"}\n'}, [], 1,
-     {"req/error.json": [("SDL204", "warning")], "req/warning.json": [("SDL205", "error")]}),
-    ("severity-off", {".seedance-lint.toml": 'severity = {SDL205 = "off"}\n'}, [], 1,
-     {"req/error.json": [("SDL204", "error")]}),
-    ("severity-info", {".seedance-lint.toml": 'severity = {SDL204 = "info"}\n'}, [], 0,
-     {"req/error.json": [("SDL204", "info")], "req/warning.json": [("SDL205", "warning")]}),
-    ("strict", {".seedance-lint.toml": "strict = true\nignore = ['SDL204']\n"}, [], 1,
-     {"req/warning.json": [("SDL205", "warning")]}),
-    ("no-strict-flag-wins", {".seedance-lint.toml": "strict = true\nignore = ['SDL204']\n"}, ["--no-strict"], 0,
-     {"req/warning.json": [("SDL205", "warning")]}),
-    ("strict-flag", {".seedance-lint.toml": "ignore = ['SDL204']\n"}, ["--strict"], 1,
-     {"req/warning.json": [("SDL205", "warning")]}),
-    ("select-flag-replaces", {".seedance-lint.toml": "select = ['SDL204']\n"}, ["--select", "SDL205"], 0,
-     {"req/warning.json": [("SDL205", "warning")]}),
+    ("no-config", {}, [], 1, {"req/error.json": [("SDL204", "error")], "req/warning.json": [("SDL205", "warning")]}),
+    (
+        "pyproject-ignore",
+        {"pyproject.toml": '[project]\nname = "x"\n[tool.seedance-lint]\nignore = ["SDL204"]\n'},
+        [],
+        0,
+        {"req/warning.json": [("SDL205", "warning")]},
+    ),
+    (
+        "yaml-select-prefix",
+        {".seedance-lint.yaml": "select: [SDL2]\n"},
+        [],
+        1,
+        {"req/error.json": [("SDL204", "error")], "req/warning.json": [("SDL205", "warning")]},
+    ),
+    (
+        "yml-select-name",
+        {".seedance-lint.yml": "select: [undocumented-value]\n"},
+        [],
+        0,
+        {"req/warning.json": [("SDL205", "warning")]},
+    ),
+    (
+        "toml-severity",
+        {".seedance-lint.toml": 'severity = {SDL204 = "warning", undocumented-value = "error"}\n'},
+        [],
+        1,
+        {"req/error.json": [("SDL204", "warning")], "req/warning.json": [("SDL205", "error")]},
+    ),
+    (
+        "severity-off",
+        {".seedance-lint.toml": 'severity = {SDL205 = "off"}\n'},
+        [],
+        1,
+        {"req/error.json": [("SDL204", "error")]},
+    ),
+    (
+        "severity-info",
+        {".seedance-lint.toml": 'severity = {SDL204 = "info"}\n'},
+        [],
+        0,
+        {"req/error.json": [("SDL204", "info")], "req/warning.json": [("SDL205", "warning")]},
+    ),
+    (
+        "strict",
+        {".seedance-lint.toml": "strict = true\nignore = ['SDL204']\n"},
+        [],
+        1,
+        {"req/warning.json": [("SDL205", "warning")]},
+    ),
+    (
+        "no-strict-flag-wins",
+        {".seedance-lint.toml": "strict = true\nignore = ['SDL204']\n"},
+        ["--no-strict"],
+        0,
+        {"req/warning.json": [("SDL205", "warning")]},
+    ),
+    (
+        "strict-flag",
+        {".seedance-lint.toml": "ignore = ['SDL204']\n"},
+        ["--strict"],
+        1,
+        {"req/warning.json": [("SDL205", "warning")]},
+    ),
+    (
+        "select-flag-replaces",
+        {".seedance-lint.toml": "select = ['SDL204']\n"},
+        ["--select", "SDL205"],
+        0,
+        {"req/warning.json": [("SDL205", "warning")]},
+    ),
     ("ignore-flag-adds", {".seedance-lint.toml": "ignore = ['SDL204']\n"}, ["--ignore", "SDL205"], 0, {}),
-    ("per-file-ignores", {".seedance-lint.toml": '[per-file-ignores]\n"req/error.json" = ["SDL2"]\n'}, [], 0,
-     {"req/warning.json": [("SDL205", "warning")]}),
-    ("per-file-ignores-name-glob", {".seedance-lint.yaml": "per-file-ignores:\n  'warn*.json': [SDL205]\n"}, [], 1,
-     {"req/error.json": [("SDL204", "error")]}),
-    ("per-file-ignores-other-code", {".seedance-lint.yaml": "per-file-ignores:\n  'req/*': [SDL101]\n"}, [], 1,
-     {"req/error.json": [("SDL204", "error")], "req/warning.json": [("SDL205", "warning")]}),
+    (
+        "per-file-ignores",
+        {".seedance-lint.toml": '[per-file-ignores]\n"req/error.json" = ["SDL2"]\n'},
+        [],
+        0,
+        {"req/warning.json": [("SDL205", "warning")]},
+    ),
+    (
+        "per-file-ignores-name-glob",
+        {".seedance-lint.yaml": "per-file-ignores:\n  'warn*.json': [SDL205]\n"},
+        [],
+        1,
+        {"req/error.json": [("SDL204", "error")]},
+    ),
+    (
+        "per-file-ignores-other-code",
+        {".seedance-lint.yaml": "per-file-ignores:\n  'req/*': [SDL101]\n"},
+        [],
+        1,
+        {"req/error.json": [("SDL204", "error")], "req/warning.json": [("SDL205", "warning")]},
+    ),
 ]
 
 
@@ -80,15 +144,18 @@ def test_found_by_walking_up_and_paths_relative_to_the_config(run_cli, write_fil
 
 
 def test_the_nearest_file_wins_and_pyproject_without_our_table_is_passed_by(run_cli, write_files) -> None:
-    root = write_files({
-        **REQUESTS,
-        ".seedance-lint.toml": "ignore = ['SDL204']\n",
-        "req/pyproject.toml": '[project]\nname = "seedance-lint"\n[tool.ruff]\nline-length = 100\n',
-    })
+    root = write_files(
+        {
+            **REQUESTS,
+            ".seedance-lint.toml": "ignore = ['SDL204']\n",
+            "req/pyproject.toml": '[project]\nname = "seedance-lint"\n[tool.ruff]\nline-length = 100\n',
+        }
+    )
     result = run_cli(["check", "--show-config"], cwd=root / "req")
     assert result.json()["config-file"] == os.path.join("..", ".seedance-lint.toml")
-    nested = write_files({"a/.seedance-lint.yaml": "ignore: [SDL205]\n",
-                          ".seedance-lint.toml": "ignore = ['SDL204']\n"})
+    nested = write_files(
+        {"a/.seedance-lint.yaml": "ignore: [SDL205]\n", ".seedance-lint.toml": "ignore = ['SDL204']\n"}
+    )
     assert run_cli(["check", "--show-config"], cwd=nested / "a").json()["ignore"] == ["SDL205"]
 
 
@@ -99,11 +166,16 @@ def test_config_flag_overrides_discovery(run_cli, write_files) -> None:
 
 
 def test_show_config_prints_the_merged_settings(run_cli, write_files) -> None:
-    root = write_files({"pyproject.toml": (
-        '[tool.seedance-lint]\nselect = ["SDL1", "sdl2"]\nignore = ["unknown-parameter"]\nbudget = "12.50"\n'
-        'max-task-cost = 0.1\ninclude = ["requests/*"]\nexclude = ["*.draft.json"]\n'
-        '[tool.seedance-lint.severity]\nSDL205 = "off"\n[tool.seedance-lint.per-file-ignores]\n"old/*" = ["SDL204"]\n'
-    )})
+    root = write_files(
+        {
+            "pyproject.toml": (
+                '[tool.seedance-lint]\nselect = ["SDL1", "sdl2"]\nignore = ["unknown-parameter"]\nbudget = "12.50"\n'
+                'max-task-cost = 0.1\ninclude = ["requests/*"]\nexclude = ["*.draft.json"]\n'
+                '[tool.seedance-lint.severity]\nSDL205 = "off"\n'
+                '[tool.seedance-lint.per-file-ignores]\n"old/*" = ["SDL204"]\n'
+            )
+        }
+    )
     result = run_cli(["check", "--show-config", "--ignore", "SDL4", "--strict"], cwd=root)
     assert result.exit == 0
     assert result.json() == {
@@ -147,8 +219,9 @@ def test_budget_is_a_decimal_on_the_config_object(write_files) -> None:
 
 def test_include_and_exclude_apply_to_directory_walks(run_cli, write_files) -> None:
     files = {**REQUESTS, "req/draft/x.json": ERROR.replace("11111111", "33333333")}
-    root = write_files({**files,
-                        ".seedance-lint.toml": "exclude = ['req/draft/*']\ninclude = ['*error*', 'req/draft/*']\n"})
+    root = write_files(
+        {**files, ".seedance-lint.toml": "exclude = ['req/draft/*']\ninclude = ['*error*', 'req/draft/*']\n"}
+    )
     result = run_cli(["check", "--format", "json", "req"], cwd=root)
     assert sorted(_table(result.json())) == [os.path.join("req", "error.json")]
 
@@ -156,17 +229,29 @@ def test_include_and_exclude_apply_to_directory_walks(run_cli, write_files) -> N
 # (id, config file name, content, words the one-line error must contain)
 BAD_CONFIGS = [
     ("unknown-key", ".seedance-lint.toml", "selct = ['SDL1']\n", ["`selct`", "did you mean `select`"]),
-    ("unknown-key-pyproject", "pyproject.toml", "[tool.seedance-lint]\nper_file_ignores = {}\n",
-     ["`per_file_ignores`", "per-file-ignores"]),
+    (
+        "unknown-key-pyproject",
+        "pyproject.toml",
+        "[tool.seedance-lint]\nper_file_ignores = {}\n",
+        ["`per_file_ignores`", "per-file-ignores"],
+    ),
     ("wrong-type-strict", ".seedance-lint.yaml", "strict: 'yes'\n", ["`strict`", "bool"]),
     ("wrong-type-select", ".seedance-lint.yaml", "select: SDL1\n", ["`select`", "list"]),
     ("wrong-type-select-item", ".seedance-lint.yaml", "select: [1]\n", ["`select.0`", "string"]),
     ("bad-severity", ".seedance-lint.toml", "severity = {SDL204 = 'fatal'}\n", ["`severity.SDL204`", "'error'"]),
-    ("unknown-severity-code", ".seedance-lint.toml", "severity = {SDL999 = 'error'}\n",
-     ["`severity.SDL999`", "SDL999"]),
+    (
+        "unknown-severity-code",
+        ".seedance-lint.toml",
+        "severity = {SDL999 = 'error'}\n",
+        ["`severity.SDL999`", "SDL999"],
+    ),
     ("unknown-select-code", ".seedance-lint.toml", "select = ['XYZ']\n", ["`select`", "'XYZ'"]),
-    ("unknown-per-file-code", ".seedance-lint.toml", "[per-file-ignores]\n'a/*' = ['nope']\n",
-     ["`per-file-ignores.a/*`", "'nope'"]),
+    (
+        "unknown-per-file-code",
+        ".seedance-lint.toml",
+        "[per-file-ignores]\n'a/*' = ['nope']\n",
+        ["`per-file-ignores.a/*`", "'nope'"],
+    ),
     ("bad-budget", ".seedance-lint.toml", "budget = 'ten dollars'\n", ["`budget`", "ten dollars"]),
     ("negative-budget", ".seedance-lint.toml", "budget = -1\n", ["`budget`", "non-negative"]),
     ("boolean-budget", ".seedance-lint.yaml", "budget: true\n", ["`budget`"]),
@@ -192,11 +277,14 @@ def test_bad_config_is_one_line_naming_key_and_file(name, content, words, run_cl
         assert word in result.stderr
 
 
-@pytest.mark.parametrize(("flags", "words"), [
-    (["--config", "missing.toml"], ["--config", "missing.toml"]),
-    (["--select", "SDL9"], ["--select", "'SDL9'"]),
-    (["--ignore", "SDL204,bogus"], ["--ignore", "'bogus'"]),
-])
+@pytest.mark.parametrize(
+    ("flags", "words"),
+    [
+        (["--config", "missing.toml"], ["--config", "missing.toml"]),
+        (["--select", "SDL9"], ["--select", "'SDL9'"]),
+        (["--ignore", "SDL204,bogus"], ["--ignore", "'bogus'"]),
+    ],
+)
 def test_bad_flags_are_usage_errors(flags, words, run_cli, tmp_path: Path) -> None:
     result = run_cli(["check", *flags, str(EXAMPLES_DIR)], cwd=tmp_path)
     assert result.exit == 2 and result.stderr.count("\n") == 1
@@ -206,9 +294,11 @@ def test_bad_flags_are_usage_errors(flags, words, run_cli, tmp_path: Path) -> No
 
 def _imports_pydantic(cwd: Path) -> bool:
     """Run a real `check` in a fresh interpreter and tell whether pydantic got imported."""
-    code = ("import sys; from seedance_lint.cli import main; "
-            f"exit = main(['check', {str(EXAMPLES_DIR)!r}]); "
-            "sys.stdout.write(str('pydantic' in sys.modules)); sys.exit(exit)")
+    code = (
+        "import sys; from seedance_lint.cli import main; "
+        f"exit = main(['check', {str(EXAMPLES_DIR)!r}]); "
+        "sys.stdout.write(str('pydantic' in sys.modules)); sys.exit(exit)"
+    )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), os.environ.get("PYTHONPATH", "")])}
     done = subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
@@ -226,7 +316,12 @@ def test_pydantic_is_imported_only_for_a_config_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize("walk", [".", "ABSOLUTE", "requests/.."])
 def test_include_globs_are_relative_to_the_config_file_however_the_walk_is_named(walk, run_cli, write_files) -> None:
     task = (EXAMPLES_DIR / "text-to-video.json").read_text()
-    root = write_files({"requests/a.json": task, "other/b.json": '{"taskType": "videoInference"}',
-                        "pyproject.toml": '[tool.seedance-lint]\ninclude = ["requests/**"]\n'})
+    root = write_files(
+        {
+            "requests/a.json": task,
+            "other/b.json": '{"taskType": "videoInference"}',
+            "pyproject.toml": '[tool.seedance-lint]\ninclude = ["requests/**"]\n',
+        }
+    )
     result = run_cli(["check", str(root) if walk == "ABSOLUTE" else walk, "--format", "json"], cwd=root)
     assert result.exit == 0 and result.json()["summary"]["files"] == 1

@@ -1,4 +1,5 @@
 """A priced run rendered a block at a time says what rendering and summing it row by row says."""
+
 from __future__ import annotations
 
 import csv
@@ -23,16 +24,20 @@ SIZES = [(s.width, s.height) for s in SPEC.sizes]
 
 #: Tasks priced alike (shared estimates), unpriced, and with every kind of taskUUID a row must quote.
 tasks = st.fixed_dictionaries(
-    {"width": st.sampled_from([w for w, _ in SIZES[:3]] + [1, 864.0]),
-     "height": st.sampled_from([h for _, h in SIZES[:3]])},
-    optional={"duration": st.sampled_from([5, 5.0, 7.5, 12, -1, "5"]), "numberResults": st.integers(0, 3),
-              "taskUUID": st.text(max_size=6) | st.sampled_from(["a,b", 'q"', "b\\s", "\x1b[2J", "\u2028"])
-              | st.integers()},
+    {
+        "width": st.sampled_from([w for w, _ in SIZES[:3]] + [1, 864.0]),
+        "height": st.sampled_from([h for _, h in SIZES[:3]]),
+    },
+    optional={
+        "duration": st.sampled_from([5, 5.0, 7.5, 12, -1, "5"]),
+        "numberResults": st.integers(0, 3),
+        "taskUUID": st.text(max_size=6) | st.sampled_from(["a,b", 'q"', "b\\s", "\x1b[2J", "\u2028"]) | st.integers(),
+    },
 ) | st.sampled_from([[], "text", None])
 max_costs = st.none() | st.sampled_from([Decimal(0), Decimal("0.03"), Decimal("0.1")])
 
 
-def _run(values: list, file: str = "d,i\"r|/b\n.jsonl", first: int = 7) -> PricedRun:
+def _run(values: list, file: str = 'd,i"r|/b\n.jsonl', first: int = 7) -> PricedRun:
     return PricedRun(file, first, *price_many(values, SPEC, TABLE))
 
 
@@ -48,17 +53,27 @@ def test_sums_and_problems_are_those_of_each_row(values, max_task) -> None:
     priced = [e for e in run.estimates if e.cost is not None]
     with localcontext(EXACT):
         assert block.total == sum((e.cost for e in priced), Decimal(0))
-        assert (block.low, block.high) == (sum((e.low for e in priced), Decimal(0)),
-                                           sum((e.high for e in priced), Decimal(0)))
-    expected = [(i, f"{printable(run.file)}: task ", f" cannot be priced: {e.reason}") if e.cost is None else
-                (i, f"{printable(run.file)}: task ", f" may cost {e.high:f} USD, over --max-task-cost {max_task:f}")
-                for i, e in enumerate(run.estimates) if e.cost is None or (max_task is not None and e.high > max_task)]
+        assert (block.low, block.high) == (
+            sum((e.low for e in priced), Decimal(0)),
+            sum((e.high for e in priced), Decimal(0)),
+        )
+    expected = [
+        (i, f"{printable(run.file)}: task ", f" cannot be priced: {e.reason}")
+        if e.cost is None
+        else (i, f"{printable(run.file)}: task ", f" may cost {e.high:f} USD, over --max-task-cost {max_task:f}")
+        for i, e in enumerate(run.estimates)
+        if e.cost is None or (max_task is not None and e.high > max_task)
+    ]
     assert block.problems == expected
 
 
 def _json_row(file: str, index: int, uuid: str | None, e) -> str:  # an Estimate
-    fields = {"file": printable(file), "task": index, "taskUUID": None if uuid is None else printable(uuid),
-              **estimate_fields(e)}
+    fields = {
+        "file": printable(file),
+        "task": index,
+        "taskUUID": None if uuid is None else printable(uuid),
+        **estimate_fields(e),
+    }
     return json.dumps(fields, ensure_ascii=False)
 
 
@@ -75,8 +90,10 @@ def test_rows_are_what_json_dumps_and_the_csv_module_write(values, format_and_re
     fmt, reference = format_and_reference
     run = _run(values)
     rows = _rows(render_block(run, COST_REPORTERS[fmt].renderer(), "USD", None))
-    assert rows == [reference(run.file, run.first + i, uuid, e)
-                    for i, (uuid, e) in enumerate(zip(run.uuids, run.estimates, strict=True))]
+    assert rows == [
+        reference(run.file, run.first + i, uuid, e)
+        for i, (uuid, e) in enumerate(zip(run.uuids, run.estimates, strict=True))
+    ]
 
 
 @pytest.mark.parametrize("fmt", sorted(COST_REPORTERS))

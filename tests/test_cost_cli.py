@@ -1,4 +1,5 @@
 """`seedance-lint cost` and `prices` through the CLI: formats, budget guard, exit codes."""
+
 from __future__ import annotations
 
 import csv
@@ -14,10 +15,29 @@ from seedance_lint.cost.table import price_table
 from conftest import EXAMPLES_DIR
 
 SIZE = model_spec().sizes[0]
-TASK = {"taskType": "videoInference", "taskUUID": "59d02567-ead8-47ef-94c7-d04dfdcc78b7", "model": "bytedance:2@2",
-        "positivePrompt": "a dancer", "width": SIZE.width, "height": SIZE.height}
-CONTRACT = {"file", "task", "taskUUID", "width", "height", "resolution", "aspectRatio", "duration",
-            "numberResults", "cost", "low", "high", "basis"}
+TASK = {
+    "taskType": "videoInference",
+    "taskUUID": "59d02567-ead8-47ef-94c7-d04dfdcc78b7",
+    "model": "bytedance:2@2",
+    "positivePrompt": "a dancer",
+    "width": SIZE.width,
+    "height": SIZE.height,
+}
+CONTRACT = {
+    "file",
+    "task",
+    "taskUUID",
+    "width",
+    "height",
+    "resolution",
+    "aspectRatio",
+    "duration",
+    "numberResults",
+    "cost",
+    "low",
+    "high",
+    "basis",
+}
 
 
 def test_json_contract_money_as_decimal_strings(run_cli) -> None:
@@ -94,8 +114,7 @@ def test_prices_prints_the_matrix_and_marks_derived_cells(run_cli) -> None:
 
 
 def test_budget_from_the_config_file_and_flag_override(run_cli, write_files) -> None:
-    root = write_files({"a.json": json.dumps({**TASK, "numberResults": 4}),
-                        ".seedance-lint.toml": 'budget = "0.01"\n'})
+    root = write_files({"a.json": json.dumps({**TASK, "numberResults": 4}), ".seedance-lint.toml": 'budget = "0.01"\n'})
     assert run_cli(["cost", "a.json"], cwd=root).exit == 1
     assert run_cli(["cost", "a.json", "--budget", "100"], cwd=root).exit == 0
     shown = run_cli(["cost", "--show-config"], cwd=root)

@@ -4,6 +4,7 @@ The Python API sends blocks of lines to any concurrent.futures.Executor;
 Dask's ``Client.get_executor()`` is one. Blocks are made small here, so that a
 taskUUID repeated in another block is found across workers.
 """
+
 from __future__ import annotations
 
 import json
@@ -70,8 +71,9 @@ def test_records_in_memory_give_what_the_file_gives(tmp_path: Path, client, monk
     assert seedance_lint.price_batch(records, name=str(path), executor=executor) == seedance_lint.price_batch(str(path))
 
 
-def test_the_readme_recipe_runs_and_agrees_with_the_cli(run_cli, capsys: pytest.CaptureFixture[str],
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_readme_recipe_runs_and_agrees_with_the_cli(
+    run_cli, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The README's Dask block, as written, on the bundled examples: what it prints is what the CLI says."""
     import re
 

@@ -1,4 +1,5 @@
 """The data files hold what the API page says, row by row."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -28,8 +29,9 @@ def test_page_has_36_price_rows() -> None:
 @pytest.mark.parametrize("row", docpage.price_rows(), ids=lambda r: f"{r[0]}-{r[1]}-{r[2]}s")
 def test_every_price_row_is_in_the_table(row) -> None:
     ratio, resolution, duration, price = row
-    matches = [r for r in price_table().rows
-               if (r.aspectRatio, r.resolution, r.duration) == (ratio, resolution, duration)]
+    matches = [
+        r for r in price_table().rows if (r.aspectRatio, r.resolution, r.duration) == (ratio, resolution, duration)
+    ]
     assert [m.price for m in matches] == [price]
 
 
@@ -72,8 +74,10 @@ def test_bounds_match_page(name: str) -> None:
             assert Decimal(str(schema["maximum"])) == Decimal(page_max)
 
 
-@pytest.mark.parametrize("name", ["outputType", "outputFormat", "outputQuality", "deliveryMethod",
-                                  "includeCost", "numberResults", "duration"])
+@pytest.mark.parametrize(
+    "name",
+    ["outputType", "outputFormat", "outputQuality", "deliveryMethod", "includeCost", "numberResults", "duration"],
+)
 def test_defaults_match_page(name: str) -> None:
     page = docpage.parameter(name)["Default"].strip("`")
     assert str(PROPS[name]["default"]).lower() == page.lower()
@@ -93,7 +97,8 @@ def test_consts_match_page() -> None:
 
 
 def test_billing_observations_are_the_page_examples() -> None:
-    page = [(q["width"], q["height"], Decimal(str(q["duration"])), Decimal(str(r["cost"])))
-            for q, r in docpage.examples()]
+    page = [
+        (q["width"], q["height"], Decimal(str(q["duration"])), Decimal(str(r["cost"]))) for q, r in docpage.examples()
+    ]
     data = [(o.width, o.height, o.duration, o.billed) for o in price_table().billingObservations]
     assert data == page

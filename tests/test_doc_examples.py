@@ -4,6 +4,7 @@ tests/cases/doc-examples/ holds the page's four request examples as files, so
 the linter is tested on them even where the page is not available; the page
 test below keeps those files equal to the page, so they cannot drift.
 """
+
 from __future__ import annotations
 
 import json

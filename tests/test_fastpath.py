@@ -1,4 +1,5 @@
 """The compiled accept path never hides a finding: a task it passes is one no task rule reports."""
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,12 @@ def _findings(task: object) -> list:
     return [finding for rule in TASK_RULES for finding in rule.check(ctx)]
 
 
-tasks = st.one_of(strategies.valid_tasks(), strategies.mutations().map(lambda m: m.task),
-                  strategies.task_like_values(), strategies.dialect_edge_tasks())
+tasks = st.one_of(
+    strategies.valid_tasks(),
+    strategies.mutations().map(lambda m: m.task),
+    strategies.task_like_values(),
+    strategies.dialect_edge_tasks(),
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -38,7 +43,8 @@ def test_clean_means_no_task_rule_reports(task) -> None:
 @given(tasks)
 def test_lint_task_equals_the_rules(task) -> None:
     assert [(r.code, f) for r, f in lint_task(task)] == [
-        (r.code, f) for r, f in ((r, f) for r in TASK_RULES for f in r.check(TaskContext(task)))]
+        (r.code, f) for r, f in ((r, f) for r in TASK_RULES for f in r.check(TaskContext(task)))
+    ]
 
 
 @settings(max_examples=200, deadline=None)
@@ -53,8 +59,9 @@ def test_valid_tasks_without_findings_take_the_accept_path(task) -> None:
 @pytest.mark.parametrize("duration", [1, 1.1, 1.19999, 1.2, 1.2000001, 1.5, 1.99, 2, 2.0, 11.9, 12, 12.0, 12.1, 13])
 def test_a_fractional_bound_gives_the_rules_verdict_for_integers_and_fractions(duration) -> None:
     """fastpath._integers_first rewrites duration's minimum of 1.2 for speed: no verdict may change."""
-    task = dict(json.loads((Path(__file__).parent.parent / "examples" / "text-to-video.json").read_text()),
-                duration=duration)
+    task = dict(
+        json.loads((Path(__file__).parent.parent / "examples" / "text-to-video.json").read_text()), duration=duration
+    )
     assert is_clean(task) == (not _findings(task))
 
 
@@ -90,9 +97,12 @@ def test_schema_rewrites_leave_data_alone_and_reach_properties_of_any_name() -> 
     from seedance_lint.linting.accept import _bound_every_number, _integers_first
 
     data = {"minimum": 0.5, "type": "number"}
-    schema = {"properties": {"enum": {"type": "number", "minimum": 0.5},
-                             "x": {"const": dict(data), "default": dict(data), "enum": [dict(data)],
-                                   "examples": [dict(data)]}}}
+    schema = {
+        "properties": {
+            "enum": {"type": "number", "minimum": 0.5},
+            "x": {"const": dict(data), "default": dict(data), "enum": [dict(data)], "examples": [dict(data)]},
+        }
+    }
     _bound_every_number(schema, 7)  # in clean_schema's order
     _integers_first(schema)
     x = schema["properties"]["x"]
@@ -102,9 +112,15 @@ def test_schema_rewrites_leave_data_alone_and_reach_properties_of_any_name() -> 
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.floats(-1e6, 1e6).filter(lambda b: not b.is_integer()), st.sampled_from(["minimum", "maximum"]),
-       st.lists(st.integers(-10**7, 10**7) | st.floats(-1e7, 1e7) | st.sampled_from(["1", None, [], True]),
-                min_size=1, max_size=20))
+@given(
+    st.floats(-1e6, 1e6).filter(lambda b: not b.is_integer()),
+    st.sampled_from(["minimum", "maximum"]),
+    st.lists(
+        st.integers(-(10**7), 10**7) | st.floats(-1e7, 1e7) | st.sampled_from(["1", None, [], True]),
+        min_size=1,
+        max_size=20,
+    ),
+)
 def test_a_rewritten_fractional_bound_gives_the_same_verdicts(bound, keyword, values) -> None:
     import jsonschema_rs
 
@@ -114,17 +130,32 @@ def test_a_rewritten_fractional_bound_gives_the_same_verdicts(bound, keyword, va
     _integers_first(rewritten)
     assert keyword not in rewritten  # rewritten, not left as it was
     original, fast = jsonschema_rs.validator_for({keyword: bound}), jsonschema_rs.validator_for(rewritten)
-    near = [bound, math.nextafter(bound, math.inf), math.nextafter(bound, -math.inf), math.floor(bound),
-            math.ceil(bound), float(math.floor(bound)), float(math.ceil(bound))]
+    near = [
+        bound,
+        math.nextafter(bound, math.inf),
+        math.nextafter(bound, -math.inf),
+        math.floor(bound),
+        math.ceil(bound),
+        float(math.floor(bound)),
+        float(math.ceil(bound)),
+    ]
     for value in values + near:
         assert fast.is_valid(value) == original.is_valid(value), value
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.one_of(strategies.mutations().map(lambda m: m.task), strategies.task_like_values(),
-                 strategies.dialect_edge_tasks(),
-                 st.dictionaries(st.sampled_from(["taskType", "model", "width", "fps", "steps", "positivePromt"]),
-                                 st.none() | st.integers() | st.text(max_size=8), max_size=4)))
+@given(
+    st.one_of(
+        strategies.mutations().map(lambda m: m.task),
+        strategies.task_like_values(),
+        strategies.dialect_edge_tasks(),
+        st.dictionaries(
+            st.sampled_from(["taskType", "model", "width", "fps", "steps", "positivePromt"]),
+            st.none() | st.integers() | st.text(max_size=8),
+            max_size=4,
+        ),
+    )
+)
 def test_explaining_member_by_member_equals_explaining_the_whole_task(task) -> None:
     """rules.schema explains a task a member at a time, remembering each member's findings by its value."""
     from seedance_lint.rules import schema

@@ -1,4 +1,5 @@
 """`check --fix`, `--unsafe-fixes` and `--diff`: cases as files (name.in -> name.out)."""
+
 from __future__ import annotations
 
 import shutil
@@ -81,10 +82,12 @@ def test_diff_never_prints_a_secret(tmp_path: Path, run_cli) -> None:
         '[\n  {"taskType": "authentication", "apiKey": "' + secret + '"},\n'
         '  {"taskType": "videoInference", "taskUUID": "59d02567-ead8-47ef-94c7-d04dfdcc78b7",\n'
         '   "model": "bytedance:2@2", "positivePrompt": "x y", "width": 864, "height": 480, "outputFormat": "mp4"}\n'
-        ']\n')
+        "]\n"
+    )
     result = run_cli(["check", "--diff", str(target)])
-    assert ('+   "model": "bytedance:2@2", "positivePrompt": "x y", "width": 864, "height": 480, '
-            '"outputFormat": "MP4"}') in result.stdout
+    assert (
+        '+   "model": "bytedance:2@2", "positivePrompt": "x y", "width": 864, "height": 480, "outputFormat": "MP4"}'
+    ) in result.stdout
     assert secret not in result.stdout + result.stderr
 
 
@@ -94,7 +97,8 @@ def test_diff_of_a_jsonl_batch_never_prints_its_api_key(tmp_path: Path, run_cli)
     target.write_text(
         '{"taskType": "authentication", "apiKey": "' + secret + '"}\n'
         '{"taskType": "videoInference", "taskUUID": "59d02567-ead8-47ef-94c7-d04dfdcc78b7", "model": "bytedance:2@2", '
-        '"positivePrompt": "x y", "width": 864, "height": 480, "outputFormat": "mp4"}\n')
+        '"positivePrompt": "x y", "width": 864, "height": 480, "outputFormat": "mp4"}\n'
+    )
     result = run_cli(["check", "--diff", str(target)])
     assert result.exit == 1 and '"outputFormat": "MP4"' in result.stdout
     assert secret not in result.stdout + result.stderr
@@ -102,7 +106,9 @@ def test_diff_of_a_jsonl_batch_never_prints_its_api_key(tmp_path: Path, run_cli)
 
 def test_diff_fails_while_an_unfixable_error_remains(tmp_path: Path, run_cli) -> None:
     target = tmp_path / "a.json"
-    target.write_text('{"taskType": "videoInference", "taskUUID": "59d02567-ead8-47ef-94c7-d04dfdcc78b7", '
-                      '"model": "bytedance:2@2", "positivePrompt": "x y", "width": 864, "height": 480, "duration": 99}')
+    target.write_text(
+        '{"taskType": "videoInference", "taskUUID": "59d02567-ead8-47ef-94c7-d04dfdcc78b7", '
+        '"model": "bytedance:2@2", "positivePrompt": "x y", "width": 864, "height": 480, "duration": 99}'
+    )
     result = run_cli(["check", "--diff", str(target)])
     assert result.exit == 1 and result.stdout == ""  # nothing safe to change, but the request is still broken

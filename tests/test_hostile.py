@@ -5,6 +5,7 @@ its top); the tests here add what a data file cannot hold: byte order marks
 compared across formats, symlinks, FIFOs, unreadable paths, streaming, and
 internal errors.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -27,8 +28,9 @@ VALID_TASK = (
     '{"taskType": "videoInference", "taskUUID": "6513270e-269e-4d37-b2a7-4de452e6b438", "model": "bytedance:2@2", '
     '"positivePrompt": "A dancer on a rooftop", "width": 864, "height": 480}'
 )
-INVALID_TASK = VALID_TASK.replace('"height": 480', '"height": 481').replace("bytedance:2@2\", ",
-                                                                            "bytedance:2@2\", \"x\": 1, ")
+INVALID_TASK = VALID_TASK.replace('"height": 480', '"height": 481').replace(
+    'bytedance:2@2", ', 'bytedance:2@2", "x": 1, '
+)
 KEY = ("code", "pointer", "line", "column")
 
 
@@ -101,8 +103,9 @@ _AS_YAML = {
 @pytest.mark.parametrize("name", ["t.json", "t.jsonl", "t.ndjson", "t.yaml", "t.yml"])
 def test_bom_is_accepted_the_same_way_in_every_format(name: str, kind: str, lint_files) -> None:
     """A leading UTF-8 BOM changes nothing: same diagnostics, same columns (the BOM is not a character)."""
-    text = (_AS_YAML[kind] if name.endswith((".yaml", ".yml"))
-            else (VALID_TASK if kind == "valid" else INVALID_TASK) + "\n")
+    text = (
+        _AS_YAML[kind] if name.endswith((".yaml", ".yml")) else (VALID_TASK if kind == "valid" else INVALID_TASK) + "\n"
+    )
     plain = lint_files({name: text.encode("utf-8")})
     marked = lint_files({name: BOM + text.encode("utf-8")})
     assert plain.json() == marked.json()
@@ -162,8 +165,10 @@ def test_symlink_loop_named_explicitly(run_cli, tmp_path: Path) -> None:
     assert result.exit == 1 and _codes(result) == [("loop.json", "SDL001", "error")]
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
-                    reason="root reads any file whatever its mode; the symlink and directory tests cover this path")
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() == 0,
+    reason="root reads any file whatever its mode; the symlink and directory tests cover this path",
+)
 def test_file_without_read_permission(run_cli, tmp_path: Path) -> None:
     path = tmp_path / "secret.json"
     path.write_text(VALID_TASK)
@@ -236,8 +241,14 @@ def test_fifo_in_a_walk_is_skipped_not_waited_on(tmp_path: Path) -> None:
     (tmp_path / "t.json").write_text(VALID_TASK)
     os.mkfifo(tmp_path / "pipe.json")
     os.symlink(tmp_path / "pipe.json", tmp_path / "to-pipe.yaml")
-    run = subprocess.run([sys.executable, "-m", "seedance_lint", "check", "."], cwd=tmp_path, capture_output=True,
-                         text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+    run = subprocess.run(
+        [sys.executable, "-m", "seedance_lint", "check", "."],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "./pipe.json:1:1: SDL006 [info] skipped: a FIFO is not a regular file" in run.stdout
     assert "./to-pipe.yaml:1:1: SDL006" in run.stdout
@@ -312,8 +323,9 @@ def test_traceback_flag_raises_the_error(broken_engine: None, run_cli, tmp_path:
 
 
 @pytest.mark.parametrize(("value", "raises"), [("1", True), ("0", False), ("", False)])
-def test_traceback_environment_variable(broken_engine: None, run_cli, tmp_path: Path,
-                                        monkeypatch: pytest.MonkeyPatch, value: str, raises: bool) -> None:
+def test_traceback_environment_variable(
+    broken_engine: None, run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str, raises: bool
+) -> None:
     (tmp_path / "t.json").write_text(VALID_TASK)
     monkeypatch.setenv("SEEDANCE_LINT_TRACEBACK", value)
     if raises:
@@ -340,8 +352,14 @@ def test_console_script_prints_a_trace_only_when_asked(tmp_path: Path, with_trac
     (tmp_path / "t.json").write_text(VALID_TASK)
     argv = ["check", "t.json"] + (["--traceback"] if with_trace else [])
     env = {k: v for k, v in os.environ.items() if k != "SEEDANCE_LINT_TRACEBACK"}
-    run = subprocess.run([sys.executable, "-c", _CHILD, *argv], cwd=tmp_path, capture_output=True, text=True,
-                         timeout=120, env={**env, "PYTHONPATH": str(REPO_ROOT)})
+    run = subprocess.run(
+        [sys.executable, "-c", _CHILD, *argv],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**env, "PYTHONPATH": str(REPO_ROOT)},
+    )
     assert run.returncode != 0 and run.stdout == ""
     if with_trace:
         assert "Traceback (most recent call last)" in run.stderr and "RuntimeError: simulated bug" in run.stderr
@@ -409,8 +427,14 @@ def test_empty_path_is_a_usage_error_not_a_walk_of_the_working_directory(run_cli
 def test_cost_skips_a_fifo_found_in_a_walk(tmp_path: Path) -> None:
     (tmp_path / "t.json").write_text(VALID_TASK)
     os.mkfifo(tmp_path / "pipe.json")
-    run = subprocess.run([sys.executable, "-m", "seedance_lint", "cost", "--format", "json", "."], cwd=tmp_path,
-                         capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+    run = subprocess.run(
+        [sys.executable, "-m", "seedance_lint", "cost", "--format", "json", "."],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert [task["file"] for task in json.loads(run.stdout)["tasks"]] == ["./t.json"]
 

@@ -6,6 +6,7 @@ added; bytes flipped, cut or inserted). Each is written as .json, .jsonl and
 .yaml (and fed to standard input) and run through ``cli.main`` in-process
 with ``--traceback``, so a crash fails the example with its own trace.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -25,8 +26,13 @@ from hypothesis import strategies as st
 from conftest import EXAMPLES_DIR
 
 FORMATS = ("t.json", "t.jsonl", "t.yaml")
-FUZZ = settings(max_examples=120, deadline=None, database=None, derandomize=True,  # the same examples every run
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=120,
+    deadline=None,
+    database=None,
+    derandomize=True,  # the same examples every run
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 WORKDIR = Path(tempfile.mkdtemp(prefix="seedance-fuzz-"))
 
 
@@ -101,9 +107,10 @@ def test_arbitrary_bytes(data: bytes, name: str) -> None:
 
 
 @FUZZ
-@given(text=st.text(alphabet=st.sampled_from('{}[]:,"\\ \n\t-.0123456789eEtruefalsnNI&*!|>?#%@`\'ab\ufeff'),
-                    max_size=300),
-       name=st.sampled_from(FORMATS))
+@given(
+    text=st.text(alphabet=st.sampled_from("{}[]:,\"\\ \n\t-.0123456789eEtruefalsnNI&*!|>?#%@`'ab\ufeff"), max_size=300),
+    name=st.sampled_from(FORMATS),
+)
 def test_arbitrary_syntax_soup(text: str, name: str) -> None:
     """Text made of the characters that matter to the parsers reaches deeper than random bytes."""
     check_file(name, text.encode("utf-8"))
@@ -121,18 +128,45 @@ def test_arbitrary_bytes_on_stdin(data: bytes) -> None:
 # -- arbitrary JSON-like documents -------------------------------------------------
 
 SCALARS = (
-    st.none() | st.booleans() | st.integers() | st.integers(min_value=2**53, max_value=2**80)
-    | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=40)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.integers(min_value=2**53, max_value=2**80)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=40)
 )
 VALUES = st.recursive(
-    SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=5),
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=5),
     max_leaves=25,
 )
-KEYS = st.sampled_from([
-    "taskType", "taskUUID", "model", "positivePrompt", "width", "height", "resolution", "duration", "seed",
-    "numberResults", "outputFormat", "outputQuality", "webhookURL", "uploadEndpoint", "inputs", "safety",
-    "providerSettings", "apiKey", "frameImages", "image", "frame", "ttl", "includeCost",
-]) | st.text(max_size=10)
+KEYS = st.sampled_from(
+    [
+        "taskType",
+        "taskUUID",
+        "model",
+        "positivePrompt",
+        "width",
+        "height",
+        "resolution",
+        "duration",
+        "seed",
+        "numberResults",
+        "outputFormat",
+        "outputQuality",
+        "webhookURL",
+        "uploadEndpoint",
+        "inputs",
+        "safety",
+        "providerSettings",
+        "apiKey",
+        "frameImages",
+        "image",
+        "frame",
+        "ttl",
+        "includeCost",
+    ]
+) | st.text(max_size=10)
 TASKS = st.fixed_dictionaries(
     {"taskType": st.sampled_from(["videoInference", "authentication"]), "model": st.just("bytedance:2@2")},
     optional={},
@@ -186,8 +220,12 @@ def mutated_tasks(draw: st.DrawFn) -> dict:
         else:
             task.setdefault("inputs", {})
             if isinstance(task["inputs"], dict):
-                task["inputs"]["frameImages"] = draw(st.lists(VALUES | st.fixed_dictionaries(
-                    {"image": st.text(max_size=30)}, optional={"frame": VALUES}), max_size=3))
+                task["inputs"]["frameImages"] = draw(
+                    st.lists(
+                        VALUES | st.fixed_dictionaries({"image": st.text(max_size=30)}, optional={"frame": VALUES}),
+                        max_size=3,
+                    )
+                )
     return task
 
 
@@ -208,8 +246,26 @@ def mutated_bytes(draw: st.DrawFn) -> bytes:
         elif action == "cut":
             del data[at : at + draw(st.integers(1, 20))]
         else:
-            data[at:at] = draw(st.sampled_from([b"{", b"}", b"[", b"]", b",", b'"', b":", b"NaN", b"1e999", b"\xff",
-                                                 b"\x00", b"\n", b'"a":1,', b"\xef\xbb\xbf"]))
+            data[at:at] = draw(
+                st.sampled_from(
+                    [
+                        b"{",
+                        b"}",
+                        b"[",
+                        b"]",
+                        b",",
+                        b'"',
+                        b":",
+                        b"NaN",
+                        b"1e999",
+                        b"\xff",
+                        b"\x00",
+                        b"\n",
+                        b'"a":1,',
+                        b"\xef\xbb\xbf",
+                    ]
+                )
+            )
     return bytes(data)
 
 
@@ -267,12 +323,15 @@ def test_fix_changes_only_what_it_reports(task: dict, name: str, unsafe: bool) -
 
 @pytest.mark.skipif(not HAS_FIX, reason="check has no --fix yet")
 @FUZZ
-@given(data=st.one_of(
-    st.binary(max_size=300),
-    st.tuples(mutated_tasks(), st.sampled_from(FORMATS)).map(lambda t: b"\xef\xbb\xbf" + _serialize(*t)),
-    st.tuples(mutated_tasks(), st.sampled_from(FORMATS)).map(lambda t: _serialize(*t).replace(b"\n", b"\r\n")),
-    mutated_bytes(),
-), name=st.sampled_from(FORMATS))
+@given(
+    data=st.one_of(
+        st.binary(max_size=300),
+        st.tuples(mutated_tasks(), st.sampled_from(FORMATS)).map(lambda t: b"\xef\xbb\xbf" + _serialize(*t)),
+        st.tuples(mutated_tasks(), st.sampled_from(FORMATS)).map(lambda t: _serialize(*t).replace(b"\n", b"\r\n")),
+        mutated_bytes(),
+    ),
+    name=st.sampled_from(FORMATS),
+)
 # A tab after a plain scalar: libyaml (which the tool uses) reads it, PyYAML's Python scanner does not.
 @example(data=b"\xe1\x80\x80: 1\nmodel: bytedance:2@2\t\n(: 1\n", name="t.yaml")
 def test_fix_on_hostile_bytes(data: bytes, name: str) -> None:
@@ -337,8 +396,10 @@ def _parses_as(output_format: str, text: str) -> None:
 
 
 @FUZZ
-@given(output_format=st.sampled_from(_check_formats()),
-       members=st.dictionaries(AWKWARD_TEXT, AWKWARD_TEXT | VALUES, min_size=1, max_size=4))
+@given(
+    output_format=st.sampled_from(_check_formats()),
+    members=st.dictionaries(AWKWARD_TEXT, AWKWARD_TEXT | VALUES, min_size=1, max_size=4),
+)
 def test_every_format_renders_awkward_keys_and_values(output_format: str, members: dict) -> None:
     task = {**members, "taskType": "videoInference", "model": "bytedance:2@2", "resolution": members.get("x", 5)}
     (WORKDIR / "t.json").write_bytes(json.dumps(task).encode("utf-8"))

@@ -5,6 +5,7 @@ module or inside a function, lazy or not) may only go to its own layer or one
 below. Sibling packages of one layer (linting and cost; the check and cost
 reporters) do not import each other. docs/design.md draws the same picture.
 """
+
 from __future__ import annotations
 
 import ast
@@ -16,18 +17,24 @@ PACKAGE = Path(__file__).resolve().parent.parent / "seedance_lint"
 
 #: Layer of each module or package prefix, top (0) to bottom; the longest matching prefix wins.
 LAYERS = {
-    "seedance_lint": 0, "seedance_lint.__main__": 0, "seedance_lint.cli": 0, "seedance_lint.api": 0,
+    "seedance_lint": 0,
+    "seedance_lint.__main__": 0,
+    "seedance_lint.cli": 0,
+    "seedance_lint.api": 0,
     "seedance_lint.commands": 1,
     "seedance_lint.reporters": 2,
-    "seedance_lint.linting": 3, "seedance_lint.cost": 3,
+    "seedance_lint.linting": 3,
+    "seedance_lint.cost": 3,
     "seedance_lint.config": 4,
     "seedance_lint.rules": 5,
     "seedance_lint.input": 6,
     "seedance_lint.core": 7,
 }
 #: Packages of one layer that must not import each other.
-SIBLINGS = [("seedance_lint.linting", "seedance_lint.cost"),
-            ("seedance_lint.reporters.check", "seedance_lint.reporters.cost")]
+SIBLINGS = [
+    ("seedance_lint.linting", "seedance_lint.cost"),
+    ("seedance_lint.reporters.check", "seedance_lint.reporters.cost"),
+]
 
 
 def _module_name(path: Path) -> str:
@@ -70,8 +77,11 @@ def test_every_module_has_a_layer() -> None:
 
 @pytest.mark.parametrize("module", sorted(MODULES))
 def test_imports_go_downward_only(module: str) -> None:
-    wrong = [f"line {line}: {target} (layer {_layer(target)})" for line, target, _ in _imports(module)
-             if _layer(target) < _layer(module)]
+    wrong = [
+        f"line {line}: {target} (layer {_layer(target)})"
+        for line, target, _ in _imports(module)
+        if _layer(target) < _layer(module)
+    ]
     assert not wrong, f"{module} (layer {_layer(module)}) imports up: {wrong}"
 
 
@@ -86,19 +96,25 @@ def test_siblings_stay_apart(module: str) -> None:
 
 @pytest.mark.parametrize("module", sorted(MODULES))
 def test_no_private_name_is_imported_from_another_module(module: str) -> None:
-    private = [f"line {line}: {name} from {target}" for line, target, names in _imports(module)
-               for name in names if name.startswith("_") and not name.startswith("__") and target != module]
+    private = [
+        f"line {line}: {name} from {target}"
+        for line, target, names in _imports(module)
+        for name in names
+        if name.startswith("_") and not name.startswith("__") and target != module
+    ]
     assert not private, private
 
 
 def test_no_import_cycle() -> None:
-    graph = {module: {target for _, target, _ in _imports(module) if target in MODULES and target != module}
-             for module in MODULES}
+    graph = {
+        module: {target for _, target, _ in _imports(module) if target in MODULES and target != module}
+        for module in MODULES
+    }
     done: set[str] = set()
 
     def visit(module: str, path: list[str]) -> None:
         if module in path:
-            raise AssertionError("import cycle: " + " -> ".join([*path[path.index(module):], module]))
+            raise AssertionError("import cycle: " + " -> ".join([*path[path.index(module) :], module]))
         if module in done:
             return
         for target in sorted(graph[module]):

@@ -1,4 +1,5 @@
 """What pre-commit stages besides request files: skipped by shape, even when they do not parse."""
+
 from __future__ import annotations
 
 JSONC = '{\n  // compiler options\n  "compilerOptions": {}\n}\n'

@@ -3,6 +3,7 @@
 Positions are 1-based (line, column) in code points. Each expected position
 is written next to text laid out so that it can be checked by eye.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,7 +25,7 @@ JSON_TEXT = """{
   "inputs": {"frameImages": [{"image": "x", "frame": 0}]},
   "a/b": 1, "m~n": 2,
   "caf\\u00e9": [10, [20, 30]],
-  "emoji": "\U0001F600\U0001F600", "after": true
+  "emoji": "\U0001f600\U0001f600", "after": true
 }"""
 
 JSON_KEYS = {
@@ -124,15 +125,15 @@ def test_json_same_key_in_sibling_objects_is_not_a_duplicate() -> None:
 JSON_ERRORS = [
     # (text, kind, line, column, message substring)
     ('{"a": 1,}', "syntax", 1, 8, "trailing comma"),
-    ('[1, 2,\n]', "syntax", 1, 6, "trailing comma"),
+    ("[1, 2,\n]", "syntax", 1, 6, "trailing comma"),
     ('{"a" 1}', "syntax", 1, 6, "expected ':'"),
     ("{'a': 1}", "syntax", 1, 2, "double quotes"),
     ('{"a": 01}', "syntax", 1, 8, "expected ',' or '}'"),
     ('{"a": 1 // note\n}', "syntax", 1, 9, "found '/'"),
-    ('[1, 2', "syntax", 1, 6, "found the end of the file"),
+    ("[1, 2", "syntax", 1, 6, "found the end of the file"),
     ('{"a": tru}', "syntax", 1, 7, "expected a JSON value"),
     ('{"a": .5}', "syntax", 1, 7, "expected a JSON value"),
-    ('[1,,2]', "syntax", 1, 4, "expected a JSON value"),
+    ("[1,,2]", "syntax", 1, 4, "expected a JSON value"),
     ('"abc', "syntax", 1, 1, "unterminated string"),
     ('{"a": "\\x"}', "syntax", 1, 8, "invalid \\escape"),
     ('{"a":\n  "b\tc"}', "syntax", 2, 5, "invalid control character"),
@@ -145,13 +146,19 @@ JSON_ERRORS = [
     ('{"a": 1e999}', "non-finite", 1, 7, "too large"),
     ('{"a": -1e999}', "non-finite", 1, 7, "too large"),
     ("[" * (jsonpos.MAX_DEPTH + 1) + "]" * (jsonpos.MAX_DEPTH + 1), "too-deep", 1, jsonpos.MAX_DEPTH + 1, "deeper"),
-    ('{"a":' * (jsonpos.MAX_DEPTH + 1) + "1" + "}" * (jsonpos.MAX_DEPTH + 1), "too-deep", 1, 5 * jsonpos.MAX_DEPTH + 1,
-     "deeper"),
+    (
+        '{"a":' * (jsonpos.MAX_DEPTH + 1) + "1" + "}" * (jsonpos.MAX_DEPTH + 1),
+        "too-deep",
+        1,
+        5 * jsonpos.MAX_DEPTH + 1,
+        "deeper",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("text", "kind", "line", "column", "message"), JSON_ERRORS,
-                         ids=[repr(c[0][:20]) for c in JSON_ERRORS])
+@pytest.mark.parametrize(
+    ("text", "kind", "line", "column", "message"), JSON_ERRORS, ids=[repr(c[0][:20]) for c in JSON_ERRORS]
+)
 def test_json_error_positions(text: str, kind: str, line: int, column: int, message: str) -> None:
     with pytest.raises(jsonpos.JsonSyntaxError) as caught:
         jsonpos.parse(text)
@@ -170,7 +177,7 @@ def test_json_depth_limit_itself_parses() -> None:
 
 
 def test_json_numbers() -> None:
-    value = jsonpos.parse('[0, -0, 12, 1.5, 1E+2, -2e-2, 123456789012345678901234567890]').value
+    value = jsonpos.parse("[0, -0, 12, 1.5, 1E+2, -2e-2, 123456789012345678901234567890]").value
     assert value == [0, 0, 12, 1.5, 100.0, -0.02, 123456789012345678901234567890]
     assert isinstance(value[-1], int), "a big JSON integer stays an exact int"
 
@@ -299,8 +306,10 @@ def test_yaml_custom_tags_are_noted_and_never_constructed() -> None:
 
 def test_yaml_non_finite_numbers_are_noted() -> None:
     parsed = _yaml("a: .nan\nb: -.inf\n")
-    assert [(n.kind, n.pointer, n.position) for n in parsed.notes] == [("non-finite", "/a", (1, 4)),
-                                                                      ("non-finite", "/b", (2, 4))]
+    assert [(n.kind, n.pointer, n.position) for n in parsed.notes] == [
+        ("non-finite", "/a", (1, 4)),
+        ("non-finite", "/b", (2, 4)),
+    ]
 
 
 def test_yaml_merge_keys_and_aliases() -> None:
@@ -349,11 +358,14 @@ def test_yaml_alias_expansion_is_bounded() -> None:
 TASK_JSON = '{"width": 864}'
 
 
-@pytest.mark.parametrize(("data", "form", "key"), [
-    (b"\xef\xbb\xbf" + TASK_JSON.encode(), "json", (1, 2)),
-    (b"\xef\xbb\xbf" + TASK_JSON.encode() + b"\n" + TASK_JSON.encode() + b"\n", "jsonl", (1, 2)),
-    (b"\xef\xbb\xbfwidth: 864\n", "yaml", (1, 1)),
-])
+@pytest.mark.parametrize(
+    ("data", "form", "key"),
+    [
+        (b"\xef\xbb\xbf" + TASK_JSON.encode(), "json", (1, 2)),
+        (b"\xef\xbb\xbf" + TASK_JSON.encode() + b"\n" + TASK_JSON.encode() + b"\n", "jsonl", (1, 2)),
+        (b"\xef\xbb\xbfwidth: 864\n", "yaml", (1, 1)),
+    ],
+)
 def test_bom_is_not_a_column(data: bytes, form: str, key: tuple[int, int]) -> None:
     documents = list(load_bytes(data, form))
     assert all(isinstance(d, Document) for d in documents), documents
@@ -383,10 +395,15 @@ def test_jsonl_keeps_unicode_line_separators_inside_strings() -> None:
 
 def test_fix_keeps_json_lines_line_boundaries(write_files, run_cli) -> None:
     """--fix edits the line a diagnostic names, even after a line whose string holds U+2028 (not a line end)."""
-    line = ('{{"taskType": "videoInference", "taskUUID": "{}9d02567-ead8-47ef-94c7-d04dfdcc78b7", '
-            '"model": "bytedance:2@2", "positivePrompt": "{}", "resolution": "480p"{}}}')
-    lines = [line.format(5, "a\u2028dancer", ""), line.format(6, "a dancer", ', "outputFormat": "MOV"'),
-             line.format(7, "a dancer", ', "outputFormat": "webm"')]
+    line = (
+        '{{"taskType": "videoInference", "taskUUID": "{}9d02567-ead8-47ef-94c7-d04dfdcc78b7", '
+        '"model": "bytedance:2@2", "positivePrompt": "{}", "resolution": "480p"{}}}'
+    )
+    lines = [
+        line.format(5, "a\u2028dancer", ""),
+        line.format(6, "a dancer", ', "outputFormat": "MOV"'),
+        line.format(7, "a dancer", ', "outputFormat": "webm"'),
+    ]
     root = write_files({"b.jsonl": "\r\n".join(lines) + "\r\n"})
     result = run_cli(["check", "--fix", "b.jsonl"], cwd=root)
     assert result.exit == 0, result.stdout
@@ -394,10 +411,13 @@ def test_fix_keeps_json_lines_line_boundaries(write_files, run_cli) -> None:
     assert fixed == "\r\n".join([*lines[:2], lines[2].replace('"webm"', '"WEBM"')]) + "\r\n"
 
 
-@pytest.mark.parametrize(("data", "position"), [
-    (b'{"a": "\xff"}', (1, 8)),
-    (b'{"a":\n "caf\xc3\xa9 \xc3"}', (2, 8)),
-])
+@pytest.mark.parametrize(
+    ("data", "position"),
+    [
+        (b'{"a": "\xff"}', (1, 8)),
+        (b'{"a":\n "caf\xc3\xa9 \xc3"}', (2, 8)),
+    ],
+)
 def test_invalid_utf8_position(data: bytes, position: tuple[int, int]) -> None:
     loaded = list(load_bytes(data, "json"))
     assert isinstance(loaded[0], Problem) and (loaded[0].code, loaded[0].position) == ("SDL007", position)
@@ -440,8 +460,9 @@ def _json_like() -> st.SearchStrategy[object]:
     # Basic Multilingual Plane only: YAML has no escape for the surrogate pairs json.dumps writes above it.
     text = st.text(st.characters(max_codepoint=0xFFFF, exclude_categories=("Cs",)), max_size=8)
     scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | text
-    return st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(text, inner, max_size=4),
-                        max_leaves=20)
+    return st.recursive(
+        scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(text, inner, max_size=4), max_leaves=20
+    )
 
 
 @settings(max_examples=150, deadline=None, database=None)
@@ -491,10 +512,18 @@ colliding_documents = st.recursive(
 @example({"x": "a\\", "w": 1}, 2, True, "w", "as is", True, True)  # a string ending in a backslash
 # '"w"' in the text, from an escaped quote of another name
 @example({'x"w': 1, "w": 2}, None, False, "w", "as is", False, True)
-@given(json_documents | colliding_documents, st.sampled_from([None, 2]), st.booleans(), st.text("ab/~0w", max_size=4),
-       st.sampled_from(["as is", "compact", "spaced", "crlf", "escaped slashes"]), st.booleans(), st.booleans())
-def test_lazy_positions_answer_lookups_as_positions_do(value, indent, ascii_only, missing, spelling, with_root,
-                                                       fresh) -> None:
+@given(
+    json_documents | colliding_documents,
+    st.sampled_from([None, 2]),
+    st.booleans(),
+    st.text("ab/~0w", max_size=4),
+    st.sampled_from(["as is", "compact", "spaced", "crlf", "escaped slashes"]),
+    st.booleans(),
+    st.booleans(),
+)
+def test_lazy_positions_answer_lookups_as_positions_do(
+    value, indent, ascii_only, missing, spelling, with_root, fresh
+) -> None:
     """of_key, of_value and nearest of the lazy positions (a search for root members, a scan of one member,
     or of the text; told the root's members or not; asked once or after other lookups; 0 is an offset,
     not a miss) equal those of the position parser, however the JSON is spaced or escaped."""

@@ -4,6 +4,7 @@ try-repo clones the hook repository at HEAD, so the slow test commits a copy
 of this working tree to a temporary git repository first: what it tests is
 what is on disk now, not what happens to be committed.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,14 @@ BAD = json.dumps({**json.loads(GOOD), "taskUUID": "4b3e0a8c-2f7d-4c61-9a5e-1f2d3
 #: Where pre-commit should (and should not) run the hooks.
 SELECTED = ["req.json", "batch.jsonl", "batch.ndjson", "req.yaml", "req.yml", "deep/dir/REQ.json"]
 NOT_SELECTED = ["notes.txt", "req.json5", "script.py", "data.csv"]
-GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@example.com",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@example.com",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
 
 
 def hooks() -> dict[str, dict]:
@@ -45,8 +52,9 @@ def test_hooks_are_declared() -> None:
 
 
 def test_the_manifest_is_valid_for_pre_commit() -> None:
-    clientlib = pytest.importorskip("pre_commit.clientlib",
-                                    reason="pre-commit is not installed (pip install '.[test]')")
+    clientlib = pytest.importorskip(
+        "pre_commit.clientlib", reason="pre-commit is not installed (pip install '.[test]')"
+    )
     assert {hook["id"] for hook in clientlib.load_manifest(str(HOOKS_FILE))} == set(hooks())
 
 
@@ -94,14 +102,24 @@ def test_check_skips_other_json_files_the_hook_names(run_cli, write_files) -> No
 
 # -- the real thing --------------------------------------------------------------------------------
 
+
 def _git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "commit.gpgsign=false", *args], cwd=cwd, check=True, capture_output=True,
-                   env={**os.environ, **GIT_ENV})
+    subprocess.run(
+        ["git", "-c", "commit.gpgsign=false", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        env={**os.environ, **GIT_ENV},
+    )
 
 
 def _working_tree_files() -> list[Path]:
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO_ROOT,
-                            capture_output=True, check=True).stdout.decode("utf-8", "surrogateescape")
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.decode("utf-8", "surrogateescape")
     return [Path(name) for name in listed.split("\0") if name and (REPO_ROOT / name).is_file()]
 
 
@@ -133,18 +151,28 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.slow
-def test_pre_commit_try_repo_passes_good_and_fails_bad(hook_repo: Path, project: Path,
-                                                       tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_pre_commit_try_repo_passes_good_and_fails_bad(
+    hook_repo: Path, project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     if find_spec("pre_commit") is None:
         pytest.skip("pre-commit is not installed (pip install '.[test]')")
-    env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(tmp_path_factory.mktemp("pre-commit-home")),
-           "PRE_COMMIT_COLOR": "never"}
+    env = {
+        **os.environ,
+        **GIT_ENV,
+        "PRE_COMMIT_HOME": str(tmp_path_factory.mktemp("pre-commit-home")),
+        "PRE_COMMIT_COLOR": "never",
+    }
 
     def try_repo(*files: str) -> subprocess.CompletedProcess[str]:
         selection = ["--files", *files] if files else ["--all-files"]
-        return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "seedance-lint",
-                               "--verbose", *selection], cwd=project, env=env, capture_output=True, text=True,
-                              timeout=600)
+        return subprocess.run(
+            [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "seedance-lint", "--verbose", *selection],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
 
     passed = try_repo("good.json", "package.json")
     assert passed.returncode == 0, passed.stdout + passed.stderr

@@ -1,4 +1,5 @@
 """The pricing model: documented points exact, examples within 1.5%, invariants by hypothesis."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -77,18 +78,26 @@ def _png_data_uri(width: int, height: int) -> str:
     import base64
     import struct
 
-    header = (b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + struct.pack(">II", width, height)
-              + b"\x08\x02\x00\x00\x00")
+    header = (
+        b"\x89PNG\r\n\x1a\n"
+        + struct.pack(">I", 13)
+        + b"IHDR"
+        + struct.pack(">II", width, height)
+        + b"\x08\x02\x00\x00\x00"
+    )
     return "data:image/png;base64," + base64.b64encode(header + b"\x00" * 8).decode()
 
 
-@pytest.mark.parametrize("task, reason", [
-    ({"width": 1280, "height": 720}, "not a documented size"),
-    ({"positivePrompt": "no size"}, "no output size"),
-    ({"width": 864, "height": 480, "duration": "5"}, "duration"),
-    ({"width": 864, "height": 480, "numberResults": 0}, "numberResults"),
-    ("not an object", "not an object"),
-])
+@pytest.mark.parametrize(
+    "task, reason",
+    [
+        ({"width": 1280, "height": 720}, "not a documented size"),
+        ({"positivePrompt": "no size"}, "no output size"),
+        ({"width": 864, "height": 480, "duration": "5"}, "duration"),
+        ({"width": 864, "height": 480, "numberResults": 0}, "numberResults"),
+        ("not an object", "not an object"),
+    ],
+)
 def test_unpriceable_tasks_say_why(task, reason) -> None:
     estimate = estimate_task(task)
     assert estimate.cost is None and estimate.basis == "unpriced" and reason in estimate.reason
@@ -97,13 +106,15 @@ def test_unpriceable_tasks_say_why(task, reason) -> None:
 def test_defaults_come_from_the_schema() -> None:
     width, height = SIZES[0]
     implicit = estimate_task({"width": width, "height": height})
-    explicit = estimate_task({"width": width, "height": height, "duration": DURATION["default"],
-                              "numberResults": RESULTS["default"]})
+    explicit = estimate_task(
+        {"width": width, "height": height, "duration": DURATION["default"], "numberResults": RESULTS["default"]}
+    )
     assert implicit == explicit
 
 
-durations = st.decimals(min_value=Decimal(str(DURATION["minimum"])), max_value=Decimal(str(DURATION["maximum"])),
-                        places=2, allow_nan=False)
+durations = st.decimals(
+    min_value=Decimal(str(DURATION["minimum"])), max_value=Decimal(str(DURATION["maximum"])), places=2, allow_nan=False
+)
 counts = st.integers(RESULTS["minimum"], RESULTS["maximum"])
 
 
@@ -130,8 +141,11 @@ def test_cost_is_monotone_in_number_results(size, duration, n1, n2) -> None:
 @given(durations, counts)
 def test_cost_is_monotone_in_resolution_per_aspect_ratio(duration, count) -> None:
     for ratio in {s.aspect_ratio for s in SPEC.sizes}:
-        costs = [estimate_task(_task((s.width, s.height), duration, count)).cost
-                 for s in sorted(SPEC.sizes, key=lambda s: s.width * s.height) if s.aspect_ratio == ratio]
+        costs = [
+            estimate_task(_task((s.width, s.height), duration, count)).cost
+            for s in sorted(SPEC.sizes, key=lambda s: s.width * s.height)
+            if s.aspect_ratio == ratio
+        ]
         assert costs == sorted(costs)
 
 
@@ -147,14 +161,18 @@ json_values = st.recursive(
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=5),
     max_leaves=20,
 )
-task_like = st.fixed_dictionaries({}, optional={
-    "width": st.integers(-10, 3000) | json_values, "height": st.integers(-10, 3000) | json_values,
-    "resolution": st.sampled_from([*SPEC.resolutions, "720p", "4k"]) | json_values,
-    "duration": st.floats(allow_nan=True, allow_infinity=True) | json_values,
-    "numberResults": st.integers(-2, 10) | json_values,
-    "inputs": st.fixed_dictionaries({"frameImages": st.lists(st.text(max_size=30) | json_values, max_size=2)})
-    | json_values,
-})
+task_like = st.fixed_dictionaries(
+    {},
+    optional={
+        "width": st.integers(-10, 3000) | json_values,
+        "height": st.integers(-10, 3000) | json_values,
+        "resolution": st.sampled_from([*SPEC.resolutions, "720p", "4k"]) | json_values,
+        "duration": st.floats(allow_nan=True, allow_infinity=True) | json_values,
+        "numberResults": st.integers(-2, 10) | json_values,
+        "inputs": st.fixed_dictionaries({"frameImages": st.lists(st.text(max_size=30) | json_values, max_size=2)})
+        | json_values,
+    },
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -170,9 +188,12 @@ def test_estimate_never_raises_and_is_consistent(task) -> None:
 #: Tasks that share a price key with others, or nearly: 5 and 5.0 and True are equal in Python, not in a price.
 near_twins = st.builds(
     lambda size, as_float, extra: {"width": float(size[0]) if as_float else size[0], "height": size[1], **extra},
-    st.sampled_from(SIZES[:2]), st.booleans(),
-    st.fixed_dictionaries({"duration": st.sampled_from([5, 5.0, 10, 10.0, True, -0.0, 0.0, None])},
-                          optional={"numberResults": st.sampled_from([1, 1.0, 2, True, None])}),
+    st.sampled_from(SIZES[:2]),
+    st.booleans(),
+    st.fixed_dictionaries(
+        {"duration": st.sampled_from([5, 5.0, 10, 10.0, True, -0.0, 0.0, None])},
+        optional={"numberResults": st.sampled_from([1, 1.0, 2, True, None])},
+    ),
 )
 
 
@@ -184,11 +205,19 @@ def test_memoised_estimates_equal_fresh_ones(tasks, uuids) -> None:
 
     table = costing.PriceTable.model_validate(price_table().model_dump(by_alias=True))  # an empty memo
     # not strict: the lists have their own lengths, and the tasks past the uuids are kept as they are
-    tasks = [dict(t, taskUUID=u) if isinstance(t, dict) else t
-             for t, u in zip(tasks * 2, uuids * 2, strict=False)] + tasks * 2
+    tasks = [
+        dict(t, taskUUID=u) if isinstance(t, dict) else t for t, u in zip(tasks * 2, uuids * 2, strict=False)
+    ] + tasks * 2
     memoised = [estimate_task(t, SPEC, table) for t in tasks]
-    fresh = [costing._estimate(t, t.get("taskUUID") if isinstance(t, dict) and isinstance(t.get("taskUUID"), str)
-                               else None, SPEC, costing.price_table()) for t in tasks]
+    fresh = [
+        costing._estimate(
+            t,
+            t.get("taskUUID") if isinstance(t, dict) and isinstance(t.get("taskUUID"), str) else None,
+            SPEC,
+            costing.price_table(),
+        )
+        for t in tasks
+    ]
     assert [repr(m) for m in memoised] == [repr(f) for f in fresh]
 
 
@@ -204,33 +233,44 @@ ALL_CELLS = _priced_cells()
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(ALL_CELLS), min_size=2, max_size=8, unique=True),
-       st.decimals(min_value=Decimal("0.1"), max_value=Decimal(100), places=3), st.integers(1, 10**6))
+@given(
+    st.lists(st.sampled_from(ALL_CELLS), min_size=2, max_size=8, unique=True),
+    st.decimals(min_value=Decimal("0.1"), max_value=Decimal(100), places=3),
+    st.integers(1, 10**6),
+)
 def test_a_range_is_the_extremes_of_its_cells(cells, duration, count) -> None:
     """A range's cost, low and high are the largest, smallest and largest high of its cells priced one by one."""
     from seedance_lint.cost.model import _combine
 
     singles = [_combine(None, [cell], duration, count, TABLE) for cell in cells]
     both = _combine(None, cells, duration, count, TABLE)
-    assert (both.cost, both.low, both.high) == (max(s.cost for s in singles), min(s.low for s in singles),
-                                                max(s.high for s in singles))
+    assert (both.cost, both.low, both.high) == (
+        max(s.cost for s in singles),
+        min(s.low for s in singles),
+        max(s.high for s in singles),
+    )
     assert str(both.cost) == str(max(s.cost for s in singles))  # the same digits, not only the same value
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(near_twins | task_like | json_values, max_size=10), st.lists(st.text(max_size=4) | st.integers(),
-                                                                            max_size=10))
+@given(
+    st.lists(near_twins | task_like | json_values, max_size=10),
+    st.lists(st.text(max_size=4) | st.integers(), max_size=10),
+)
 def test_a_chunk_is_priced_as_each_of_its_tasks(tasks, uuids) -> None:
     """price_many over a chunk (keys made by maps over it) gives what pricing each task alone gives."""
     from seedance_lint.cost import model as costing
 
     # not strict: the lists have their own lengths, and the tasks past the uuids are kept as they are
-    tasks = [dict(t, taskUUID=u) if isinstance(t, dict) else t
-             for t, u in zip(tasks, uuids, strict=False)] + tasks[len(uuids):]
+    tasks = [dict(t, taskUUID=u) if isinstance(t, dict) else t for t, u in zip(tasks, uuids, strict=False)] + tasks[
+        len(uuids) :
+    ]
     table = costing.PriceTable.model_validate(price_table().model_dump(by_alias=True))  # an empty memo
     chunk_uuids, chunk = costing.price_many(tasks, SPEC, table)
-    alone = [costing.price(t, SPEC, costing.PriceTable.model_validate(price_table().model_dump(by_alias=True)))
-             for t in tasks]
+    alone = [
+        costing.price(t, SPEC, costing.PriceTable.model_validate(price_table().model_dump(by_alias=True)))
+        for t in tasks
+    ]
     assert chunk_uuids == [uuid for uuid, _ in alone]
     assert [repr(e) for e in chunk] == [repr(e) for _, e in alone]
 

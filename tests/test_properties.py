@@ -5,6 +5,7 @@
 - the engine and the CLI never raise on arbitrary JSON-like values;
 - the fast validator and the explaining (reference) validator agree.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,12 @@ from strategies import FIELDS, SPEC, Mutation, dialect_edge_tasks, json_values, 
 
 PROPERTY = settings(max_examples=150, deadline=None, database=None)
 #: The CLI runs are in-process but still slower: fewer examples.
-CLI_PROPERTY = settings(max_examples=100, deadline=None, database=None,
-                        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+CLI_PROPERTY = settings(
+    max_examples=100,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 def _errors(task: object) -> list[tuple[str, str]]:
@@ -125,7 +130,8 @@ def _is_small(value: object) -> bool:
     """Within 64 bits, where jsonschema-rs reads numbers exactly (larger ones are explained by the reference)."""
     if isinstance(value, bool) or not isinstance(value, int):
         return not isinstance(value, (dict, list)) or all(
-            _is_small(v) for v in (value.values() if isinstance(value, dict) else value))
+            _is_small(v) for v in (value.values() if isinstance(value, dict) else value)
+        )
     return -(2**63) <= value < 2**64
 
 
@@ -140,8 +146,9 @@ def test_fast_validator_agrees_with_plain_draft_2020_12(task: dict) -> None:
     assert _valid_by_jsonschema_rs(task) == Draft202012Validator(request_schema()).is_valid(task)
 
 
-@pytest.mark.parametrize("text", ["59d02567-ead8-47ef-94c7-d04dfdcc78b7\n",
-                                  "59d02567-ead8-47ef-94c7-d04dfdcc78b7\ufeff"])
+@pytest.mark.parametrize(
+    "text", ["59d02567-ead8-47ef-94c7-d04dfdcc78b7\n", "59d02567-ead8-47ef-94c7-d04dfdcc78b7\ufeff"]
+)
 def test_dialect_differences_are_decided_as_ecma_262(text: str) -> None:
     """Where Python's re and ECMA-262 differ, both validators follow ECMA-262 (and reject these)."""
     task = {**_a_valid_task(), "taskUUID": text}
@@ -152,8 +159,14 @@ def test_dialect_differences_are_decided_as_ecma_262(text: str) -> None:
 
 def _a_valid_task() -> dict:
     size = SPEC.sizes[0]
-    return {"taskType": SPEC.task_type, "taskUUID": "59d02567-ead8-47ef-94c7-d04dfdcc78b7", "model": SPEC.model,
-            "positivePrompt": "a dancer", "width": size.width, "height": size.height}
+    return {
+        "taskType": SPEC.task_type,
+        "taskUUID": "59d02567-ead8-47ef-94c7-d04dfdcc78b7",
+        "model": SPEC.model,
+        "positivePrompt": "a dancer",
+        "width": size.width,
+        "height": size.height,
+    }
 
 
 # --- the CLI --------------------------------------------------------------------
@@ -170,8 +183,10 @@ def _check_report(result, expect_tasks: bool = False) -> None:  # conftest's Cli
 
 
 @CLI_PROPERTY
-@given(value=st.one_of(json_values(), task_like_values(), st.lists(task_like_values(), max_size=3)),
-       form=st.sampled_from(["json", "jsonl", "yaml"]))
+@given(
+    value=st.one_of(json_values(), task_like_values(), st.lists(task_like_values(), max_size=3)),
+    form=st.sampled_from(["json", "jsonl", "yaml"]),
+)
 def test_cli_never_raises(value: object, form: str, run_cli) -> None:
     if form == "json":
         text = json.dumps(value, ensure_ascii=False)  # NaN and Infinity included: reported, never a failure
@@ -188,9 +203,11 @@ def test_cli_never_raises(value: object, form: str, run_cli) -> None:
 @given(task=valid_tasks())
 def test_cli_valid_task_is_clean_in_every_format(task: dict, run_cli) -> None:
     """Through parsing and positions too: a valid task gives no error as JSON, JSON Lines or YAML."""
-    for form, text in (("json", json.dumps(task, indent=2, ensure_ascii=False)),
-                       ("jsonl", json.dumps(task, ensure_ascii=False) + "\n"),
-                       ("yaml", yaml.safe_dump(task, allow_unicode=True))):
+    for form, text in (
+        ("json", json.dumps(task, indent=2, ensure_ascii=False)),
+        ("jsonl", json.dumps(task, ensure_ascii=False) + "\n"),
+        ("yaml", yaml.safe_dump(task, allow_unicode=True)),
+    ):
         if form == "yaml" and yaml.safe_load(text) != task:
             continue  # PyYAML's emitter folds a U+0085 in a quoted scalar into a space: not the task drawn
         result = run_cli(["check", "--format", "json", "--stdin-filename", f"t.{form}", "-"], stdin=text)
@@ -198,7 +215,6 @@ def test_cli_valid_task_is_clean_in_every_format(task: dict, run_cli) -> None:
         codes = {d["code"] for d in result.json()["diagnostics"] if d["severity"] == "error"}
         codes -= {"SDL601", "SDL602", "SDL603"}  # a drawn URL may look like a presigned one; not a request error
         assert codes == set(), (form, result.json()["diagnostics"])
-
 
 
 @CLI_PROPERTY
@@ -225,10 +241,16 @@ def test_cli_reports_the_mutated_field_at_its_place_in_the_file(mutation: Mutati
         assert codes == {"SDL005"}, result.json()["diagnostics"]
         return
     parent = mutation.pointer.rsplit("/", 1)[0]
-    places = {positions.keys.get(mutation.pointer), positions.values.get(mutation.pointer),
-              positions.values.get(parent)}
-    found = [(d["line"], d["column"]) for d in result.json()["diagnostics"]
-             if d["pointer"] == mutation.pointer and d["severity"] == "error"]
+    places = {
+        positions.keys.get(mutation.pointer),
+        positions.values.get(mutation.pointer),
+        positions.values.get(parent),
+    }
+    found = [
+        (d["line"], d["column"])
+        for d in result.json()["diagnostics"]
+        if d["pointer"] == mutation.pointer and d["severity"] == "error"
+    ]
     assert found, (mutation, result.json()["diagnostics"])
     assert set(found) <= places - {None}, (mutation.pointer, found, places)
 

@@ -1,4 +1,5 @@
 """Every command the README shows is run here."""
+
 from __future__ import annotations
 
 import os
@@ -14,8 +15,12 @@ from conftest import REPO_ROOT
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 SH_BLOCKS = re.findall(r"```sh\n(.*?)```", README, re.S)
-COMMANDS = [line.split("  #")[0].strip() for block in SH_BLOCKS for line in block.splitlines()
-            if line.startswith("seedance-lint ")]
+COMMANDS = [
+    line.split("  #")[0].strip()
+    for block in SH_BLOCKS
+    for line in block.splitlines()
+    if line.startswith("seedance-lint ")
+]
 INSTALLED = Path(sys.executable).with_name("seedance-lint")
 
 
@@ -49,8 +54,9 @@ def test_installed_script_finds_its_data_from_any_directory(tmp_path: Path) -> N
     examples = REPO_ROOT / "examples"
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     for command in (["check", str(examples)], ["cost", str(examples)]):
-        done = subprocess.run([str(INSTALLED), *command], cwd=tmp_path, env=env, capture_output=True, text=True,
-                              timeout=120)
+        done = subprocess.run(
+            [str(INSTALLED), *command], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+        )
         assert done.returncode == 0, done.stderr
 
 

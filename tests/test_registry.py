@@ -5,6 +5,7 @@ and CI annotations refer to them), its docstring (the source of `seedance-lint
 rule CODE` and docs/rules.md), and the failing and passing cases of
 tests/cases/rules/*.yaml.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,8 +32,18 @@ EXEMPT_FROM_FAILING_CASE = {
 #: JSON Schema keywords that never produce a validation error of their own:
 #: annotations, and applicators whose errors come from their subschemas.
 NON_ASSERTING_KEYWORDS = {
-    "$schema", "$id", "$ref", "$defs", "$comment", "title", "description", "default", "examples",
-    "properties", "items", "format",  # format is an annotation unless a format checker is configured
+    "$schema",
+    "$id",
+    "$ref",
+    "$defs",
+    "$comment",
+    "title",
+    "description",
+    "default",
+    "examples",
+    "properties",
+    "items",
+    "format",  # format is an annotation unless a format checker is configured
 }
 
 CASES = load_cases()
@@ -70,8 +81,9 @@ def test_codes_and_names_are_unique() -> None:
 @pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
 def test_rule_has_failing_and_passing_cases(rule: Rule) -> None:
     if rule.code not in EXEMPT_FROM_FAILING_CASE:
-        assert _cases_of(rule.code, failing=True), \
+        assert _cases_of(rule.code, failing=True), (
             f"{rule.code} ({rule.name}) has no failing case in tests/cases/rules/"
+        )
     assert _cases_of(rule.code, failing=False), f"{rule.code} ({rule.name}) has no passing case in tests/cases/rules/"
 
 
@@ -104,8 +116,9 @@ def test_schema_violation_is_unreachable_with_the_shipped_schema() -> None:
     used = set(_schema_keywords(request_schema())) - NON_ASSERTING_KEYWORDS
     used = {k for k in used if not k.startswith("x-")}
     assert used, "no keywords found: the walk is broken"
-    assert used <= set(schema._HANDLERS), \
+    assert used <= set(schema._HANDLERS), (
         f"keywords without their own rule (SDL100 reports them): {used - set(schema._HANDLERS)}"
+    )
     assert schema.reference_validator().format_checker is None, "format is asserted now: it needs a rule and a case"
 
 
@@ -123,8 +136,12 @@ def _task_without_size() -> dict:
     from seedance_lint.core.data import model_spec
 
     spec = model_spec()
-    return {"taskType": spec.task_type, "taskUUID": "59d02567-ead8-47ef-94c7-d04dfdcc78b7", "model": spec.model,
-            "positivePrompt": "a dancer on a rooftop"}
+    return {
+        "taskType": spec.task_type,
+        "taskUUID": "59d02567-ead8-47ef-94c7-d04dfdcc78b7",
+        "model": spec.model,
+        "positivePrompt": "a dancer on a rooftop",
+    }
 
 
 def _as_input(rule: Rule, example: object) -> object:
@@ -135,8 +152,10 @@ def _as_input(rule: Rule, example: object) -> object:
 
 
 EXAMPLE_RULES = [
-    rule for rule in RULES
-    if rule.scope in ("task", "document") and _doc_example(rule, "Failing") is not None
+    rule
+    for rule in RULES
+    if rule.scope in ("task", "document")
+    and _doc_example(rule, "Failing") is not None
     and _doc_example(rule, "Passing") is not None
 ]
 

@@ -3,6 +3,7 @@
 Each machine format must say exactly what `--format json` says (same
 diagnostics, same positions), in its own syntax, and never carry colour.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,13 @@ def task(**changes: object) -> str:
 PROJECT = {
     "bad size.json": task(width=1281),  # error (and a space in the name: a %20 in SARIF URIs)
     "warn,odd:name%.json": json.dumps(  # a warning only (and : , % in the name: escaped in github properties)
-        {**{k: v for k, v in GOOD.items() if k not in ("width", "height")},
-         "taskUUID": "0b7a2f7e-1c7e-4b7e-9e7e-0b7a2f7e1c7e", "resolution": "720p"}, indent=2),
+        {
+            **{k: v for k, v in GOOD.items() if k not in ("width", "height")},
+            "taskUUID": "0b7a2f7e-1c7e-4b7e-9e7e-0b7a2f7e1c7e",
+            "resolution": "720p",
+        },
+        indent=2,
+    ),
     "other.json": json.dumps({**GOOD, "taskUUID": "1c8b3e8f-2d8f-4c8f-8f8f-1c8b3e8f2d8f", "model": "klingai:5@3"}),
     "clean.json": task(taskUUID="2d9c4f90-3e90-4d90-9090-2d9c4f903e90"),
 }
@@ -74,8 +80,10 @@ def test_github_annotations_say_what_json_says(run_cli, project: Path, expected:
     parsed = [ANNOTATION.match(line) for line in annotations]
     assert all(parsed), annotations
     got = [(m[1], unescape(m[2]), int(m[3]), int(m[4]), unescape(m[5]), unescape(m[6])) for m in parsed]
-    want = [(COMMAND_OF[d["severity"]], d["file"], d["line"], d["column"], f"{d['code']} {d['name']}", d["message"])
-            for d in expected]
+    want = [
+        (COMMAND_OF[d["severity"]], d["file"], d["line"], d["column"], f"{d['code']} {d['name']}", d["message"])
+        for d in expected
+    ]
     assert got == want
     assert summary.startswith("Found 1 error(s), 1 warning(s), 1 info in 4 files")
 
@@ -120,6 +128,7 @@ def test_github_summary_says_when_annotations_are_hidden(run_cli, write_files) -
 
 # -- sarif ---------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def sarif(run_cli, project: Path) -> dict:
     result = check(run_cli, project, "--format", "sarif")
@@ -148,11 +157,20 @@ def test_sarif_results_say_what_json_says(sarif: dict, expected: list[dict]) -> 
         location = result["locations"][0]["physicalLocation"]
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
         assert location["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
-        got.append((unquote(location["artifactLocation"]["uri"]), location["region"]["startLine"],
-                    location["region"]["startColumn"], result["ruleId"], result["level"], result["message"]["text"]))
+        got.append(
+            (
+                unquote(location["artifactLocation"]["uri"]),
+                location["region"]["startLine"],
+                location["region"]["startColumn"],
+                result["ruleId"],
+                result["level"],
+                result["message"]["text"],
+            )
+        )
     levels = {"error": "error", "warning": "warning", "info": "note"}
-    assert got == [(d["file"], d["line"], d["column"], d["code"], levels[d["severity"]], d["message"])
-                   for d in expected]
+    assert got == [
+        (d["file"], d["line"], d["column"], d["code"], levels[d["severity"]], d["message"]) for d in expected
+    ]
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]}
     assert "bad%20size.json" in uris  # a URI, percent-encoded, relative to the source root
 
@@ -187,6 +205,7 @@ def test_sarif_absolute_path_is_a_file_uri(run_cli, project: Path) -> None:
 
 # -- junit ---------------------------------------------------------------------------------------
 
+
 def junit(run_cli, root: Path, *args: str) -> ET.Element:
     result = check(run_cli, root, "--format", "junit", *args)
     assert result.exit in (0, 1), result.stderr
@@ -216,13 +235,14 @@ def test_junit_strict_fails_files_with_warnings(run_cli, project: Path) -> None:
 
 
 def test_junit_escapes_markup_and_control_characters(run_cli, write_files) -> None:
-    root = write_files({"x.json": json.dumps({**GOOD, "a<b>&\"c\u0001": 1})})
+    root = write_files({"x.json": json.dumps({**GOOD, 'a<b>&"c\u0001': 1})})
     result = run_cli(["check", "--format", "junit", "x.json"], cwd=root)
     failure = ET.fromstring(result.stdout).find(".//failure")
-    assert "`a<b>&\"c\\x01`" in failure.text  # the engine writes control characters as escapes
+    assert '`a<b>&"c\\x01`' in failure.text  # the engine writes control characters as escapes
 
 
 # -- all machine formats ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("fmt", [*FORMATS, "json"])
 def test_machine_formats_never_carry_colour(fmt: str, run_cli, project: Path, monkeypatch) -> None:

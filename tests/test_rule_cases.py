@@ -3,6 +3,7 @@
 The exact multiset of (code, pointer, line, column) must match: a missing
 diagnostic, an extra one, or one at another position fails the case.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -15,10 +16,13 @@ CASES = load_cases()
 
 
 def _describe(diagnostics: list[dict]) -> str:
-    return "\n".join(
-        f"  {d['file']}:{d['line']}:{d['column']} {d['code']} {d['pointer']!r} task={d['task']} {d['message']}"
-        for d in diagnostics
-    ) or "  (none)"
+    return (
+        "\n".join(
+            f"  {d['file']}:{d['line']}:{d['column']} {d['code']} {d['pointer']!r} task={d['task']} {d['message']}"
+            for d in diagnostics
+        )
+        or "  (none)"
+    )
 
 
 def _key(d: dict) -> tuple[str, str, str, int, int]:

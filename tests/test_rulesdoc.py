@@ -1,4 +1,5 @@
 """`seedance-lint rules`, `seedance-lint rule CODE`, and docs/rules.md, all from the rule docstrings."""
+
 from __future__ import annotations
 
 import pytest

@@ -7,6 +7,7 @@ them where another rule quotes the value (a wrong type, a value not allowed,
 an invalid image), and assert that no run shows any 5-character piece of any
 secret listed in leaky-request.secrets.txt.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,9 @@ from conftest import CASES_DIR
 
 HOSTILE_DIR = CASES_DIR / "hostile"
 LEAKY = HOSTILE_DIR / "leaky-request.json"
-SECRETS = [line.strip() for line in (HOSTILE_DIR / "leaky-request.secrets.txt").read_text().splitlines()
-           if line.strip()]
+SECRETS = [
+    line.strip() for line in (HOSTILE_DIR / "leaky-request.secrets.txt").read_text().splitlines() if line.strip()
+]
 SECRET_CODES = ("SDL601", "SDL602", "SDL603")
 
 
@@ -194,19 +196,35 @@ def test_internal_error_message_masks_credentials(run_cli, monkeypatch: pytest.M
 # -- the pure helpers ----------------------------------------------------------
 
 
-@pytest.mark.parametrize("value", [
-    "${RUNWARE_API_KEY}", "$RUNWARE_API_KEY", "%RUNWARE_API_KEY%", "{{ runware_api_key }}", "<your key>",
-    "YOUR_API_KEY", "RUNWARE_API_KEY", "xxxxxxxxxxxxxxxx", "****************", "your-api-key", "test", "",
-    "abc123", "<redacted>", "sk-...",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "${RUNWARE_API_KEY}",
+        "$RUNWARE_API_KEY",
+        "%RUNWARE_API_KEY%",
+        "{{ runware_api_key }}",
+        "<your key>",
+        "YOUR_API_KEY",
+        "RUNWARE_API_KEY",
+        "xxxxxxxxxxxxxxxx",
+        "****************",
+        "your-api-key",
+        "test",
+        "",
+        "abc123",
+        "<redacted>",
+        "sk-...",
+    ],
+)
 def test_placeholders(value: str) -> None:
     from seedance_lint.rules.secrets import is_placeholder
 
     assert is_placeholder(value)
 
 
-@pytest.mark.parametrize("value", ["k3Jd8sLq0vXz2mNw5pRt7yUb9cEa1fGh", "8f4e2c1b9a7d6e5f", "ya29.a0AfH6SMBx3k",
-                                   "ABCDEFGH12345678"])
+@pytest.mark.parametrize(
+    "value", ["k3Jd8sLq0vXz2mNw5pRt7yUb9cEa1fGh", "8f4e2c1b9a7d6e5f", "ya29.a0AfH6SMBx3k", "ABCDEFGH12345678"]
+)
 def test_real_looking_values_are_not_placeholders(value: str) -> None:
     from seedance_lint.rules.secrets import is_placeholder
 
@@ -219,15 +237,23 @@ def test_mask_shows_four_characters() -> None:
     assert mask("k3Jd8sLq0vXz2mNw5pRt7yUb9cEa1fGh") == "k3Jd***"
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ('is "https://b.s3.amazonaws.com/v.mp4?X-Amz-Signature=8f4e2c1b9a7d..., which',  # show() cut it short
-     'is "https://b.s3.amazonaws.com/v.mp4?X-Amz-Signature=8f4e***, which'),
-    ("https://h.example.com/x?a=1&TOKEN=7Gq2VxL9pT4sK8mN&b=2", "https://h.example.com/x?a=1&TOKEN=7Gq2***&b=2"),
-    ("https://hook:s3cr3tPassw0rd@hooks.example.com/x", "https://hook:s3cr***@hooks.example.com/x"),
-    ("?sig=Zm9vYmFyYmF6cXV4cXV1eA%3D%3D&sv=1", "?sig=Zm9v***&sv=1"),
-    ("https://h.example.com/x?monkey=bananas12345&tokens=1", "https://h.example.com/x?monkey=bananas12345&tokens=1"),
-    ("no credentials here", "no credentials here"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            'is "https://b.s3.amazonaws.com/v.mp4?X-Amz-Signature=8f4e2c1b9a7d..., which',  # show() cut it short
+            'is "https://b.s3.amazonaws.com/v.mp4?X-Amz-Signature=8f4e***, which',
+        ),
+        ("https://h.example.com/x?a=1&TOKEN=7Gq2VxL9pT4sK8mN&b=2", "https://h.example.com/x?a=1&TOKEN=7Gq2***&b=2"),
+        ("https://hook:s3cr3tPassw0rd@hooks.example.com/x", "https://hook:s3cr***@hooks.example.com/x"),
+        ("?sig=Zm9vYmFyYmF6cXV4cXV1eA%3D%3D&sv=1", "?sig=Zm9v***&sv=1"),
+        (
+            "https://h.example.com/x?monkey=bananas12345&tokens=1",
+            "https://h.example.com/x?monkey=bananas12345&tokens=1",
+        ),
+        ("no credentials here", "no credentials here"),
+    ],
+)
 def test_redact_masks_url_credentials(text: str, expected: str) -> None:
     from seedance_lint.rules.secrets import redact
 
@@ -241,8 +267,10 @@ def test_redact_masks_known_secrets_whole_or_cut_short() -> None:
     key = "k3Jd8sLq0vXz2mNw5pRt7yUb9cEa1fGh"
     assert redact(f'got "{key}" twice: {key}', [key]) == 'got "k3Jd***" twice: k3Jd***'
     assert redact(f'got "{key[:20]}..."', [key]) == 'got "k3Jd***..."'
-    assert redact("k3Jd8sL: five or more leading characters are masked", [key]) == \
-        "k3Jd***: five or more leading characters are masked"
+    assert (
+        redact("k3Jd8sL: five or more leading characters are masked", [key])
+        == "k3Jd***: five or more leading characters are masked"
+    )
     assert redact("k3Jd alone is what a mask shows", [key]) == "k3Jd alone is what a mask shows"
 
 
@@ -257,15 +285,54 @@ def test_strings_walks_deep_documents_without_recursion() -> None:
 
 # -- the prefilter never hides a secret --------------------------------------------
 
-_URL_PARTS = st.sampled_from(["https://", "HTTP://", "http://u:p4ssw0rd1@", "https://h.example.com/x?", "?token=",
-                              "&sig=", "X-Amz-Signature=", "@", "?", "\"", "\\", "apiKey", "API_KEY", "a", "/", "0"])
+_URL_PARTS = st.sampled_from(
+    [
+        "https://",
+        "HTTP://",
+        "http://u:p4ssw0rd1@",
+        "https://h.example.com/x?",
+        "?token=",
+        "&sig=",
+        "X-Amz-Signature=",
+        "@",
+        "?",
+        '"',
+        "\\",
+        "apiKey",
+        "API_KEY",
+        "a",
+        "/",
+        "0",
+    ]
+)
 _SECRETISH = st.lists(_URL_PARTS | st.text(max_size=6), max_size=8).map("".join)
 _DOCS = st.recursive(
     st.none() | st.integers() | _SECRETISH,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-        st.sampled_from(["apiKey", "api_key", "Api-Key", "APIKEY", "api-KEY", "apikEy", "API_KeY", "api\u212aey",
-                         "webhookURL", "image", "x", "key", "monkey"]) | st.text(max_size=5),
-        inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "apiKey",
+                    "api_key",
+                    "Api-Key",
+                    "APIKEY",
+                    "api-KEY",
+                    "apikEy",
+                    "API_KeY",
+                    "api\u212aey",
+                    "webhookURL",
+                    "image",
+                    "x",
+                    "key",
+                    "monkey",
+                ]
+            )
+            | st.text(max_size=5),
+            inner,
+            max_size=4,
+        )
+    ),
     max_leaves=12,
 )
 
@@ -282,8 +349,9 @@ def test_prefilter_keeps_every_string_a_rule_could_flag(document: object) -> Non
 
 def test_scheme_and_parameter_names_are_case_insensitive(lint_text) -> None:
     task = json.loads((HOSTILE_DIR / "leaky-request.json").read_text())[1]
-    task = {k: v for k, v in task.items()
-            if k in ("taskType", "taskUUID", "model", "positivePrompt", "width", "height")}
+    task = {
+        k: v for k, v in task.items() if k in ("taskType", "taskUUID", "model", "positivePrompt", "width", "height")
+    }
     task["webhookURL"] = "HTTPS://hooks.example.com/x?Access_Token=Qw3rTy9uIoP1aSdF"
     report = lint_text(json.dumps(task))
     assert [(d["code"], d["pointer"]) for d in report["diagnostics"]] == [("SDL603", "/webhookURL")]
@@ -311,5 +379,8 @@ def test_the_prefilter_lets_through_an_api_key_named_with_the_kelvin_sign() -> N
     document = [{"taskType": "authentication", "api\u212aey": "Zq4Xw8Ve2Rt6Yu0Io3Pa7Sd1Fg5Hj9Kl"}]
     assert [rule.code for rule, _ in check_task(document, DOCUMENT_RULES)] == ["SDL601"]
     assert may_hold_secret(orjson.dumps(document))
-    assert [chr(c) for c in range(0x80, 0x110000)
-            if len(chr(c).lower()) == 1 and chr(c).lower().isascii() and chr(c).lower().isalpha()] == ["\u212a"]
+    assert [
+        chr(c)
+        for c in range(0x80, 0x110000)
+        if len(chr(c).lower()) == 1 and chr(c).lower().isascii() and chr(c).lower().isalpha()
+    ] == ["\u212a"]

@@ -1,4 +1,5 @@
 """A clean check of a JSON file imports only what it needs (startup is most of a pre-commit run)."""
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,14 @@ print(code, ' '.join(heavy))
 
 
 def _imports(tmp_path, *argv: str) -> tuple[int, list[str]]:
-    done = subprocess.run([sys.executable, "-c", PROBE, *argv], cwd=tmp_path, capture_output=True, text=True,
-                          env={"PYTHONPATH": str(REPO_ROOT), "PATH": ""}, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *argv],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(REPO_ROOT), "PATH": ""},
+        timeout=60,
+    )
     code, *heavy = done.stdout.splitlines()[-1].split()
     return int(code), heavy
 

@@ -1,4 +1,5 @@
 """A streamed check writes each diagnostic as it is found, and holds none of them."""
+
 from __future__ import annotations
 
 import json
@@ -52,8 +53,12 @@ def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path) -> None:
     line = (EXAMPLES_DIR / "batch.jsonl").read_text().splitlines()[0]
     batch = tmp_path / "big.jsonl"
     batch.write_text((line + "\n") * 20_000)
-    child = subprocess.Popen([sys.executable, "-m", "seedance_lint", "cost", str(batch), "--format", "csv"],
-                             cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "seedance_lint", "cost", str(batch), "--format", "csv"],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     assert child.stdout.readline().startswith(b"file,task")
     child.stdout.close()
     stderr = child.stderr.read()

@@ -2,6 +2,7 @@
 
 Modules are imported on first use, so a run loads only the command it runs.
 """
+
 from __future__ import annotations
 
 #: Subcommand -> module of seedance_lint.commands.

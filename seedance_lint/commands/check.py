@@ -1,4 +1,5 @@
 """`seedance-lint check`: lint the files, then fix, diff or report."""
+
 from __future__ import annotations
 
 import argparse
@@ -81,5 +82,3 @@ def _fix(linter: Linter, diagnostics: tuple, sources: list[Source], unsafe: bool
         return linter, diagnostics
     again = Linter(linter.selection)
     return again, tuple(again.lint_sources(sources))
-
-

@@ -1,4 +1,5 @@
 """`seedance-lint cost`: price every task, stream the rows, total and guard the budget."""
+
 from __future__ import annotations
 
 import argparse
@@ -42,5 +43,3 @@ def run(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, Output
 
 def _problems_on_stderr(tally: CostTally) -> Iterator[str]:
     yield from (ToStderr(f"seedance-lint: {problem}\n") for problem in tally.problems)
-
-

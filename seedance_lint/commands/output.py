@@ -1,4 +1,5 @@
 """What every command shares: exit codes, the shape of its output, and the files it reads."""
+
 from __future__ import annotations
 
 import argparse
@@ -30,8 +31,16 @@ class ToStderr(str):
 def gather_sources(args: argparse.Namespace, stdin: bytes | None, config: Config) -> list[Source]:
     """The files the command line names (directories walked with the config's globs)."""
     try:
-        sources = list(discover(args.paths, stdin=stdin, stdin_name=args.stdin_filename, include=config.include,
-                                exclude=config.exclude, root=config.root))
+        sources = list(
+            discover(
+                args.paths,
+                stdin=stdin,
+                stdin_name=args.stdin_filename,
+                include=config.include,
+                exclude=config.exclude,
+                root=config.root,
+            )
+        )
     except SourceError as error:
         raise UsageError(str(error)) from None
     if args.skip_non_requests:  # judged by shape, as files found in a directory are

@@ -1,4 +1,5 @@
 """`seedance-lint prices`: the price matrix, from pricing/ and the schema's sizes."""
+
 from __future__ import annotations
 
 import argparse
@@ -25,13 +26,18 @@ def run(args: argparse.Namespace, stdin: bytes | None) -> tuple[int, str]:
                 continue
             mark = "*" if prices[0].basis == "derived" else ""
             per_second = (prices[-1].value / durations[-1]).quantize(table.roundTo)
-            rows.append([resolution, ratio, *(f"{p.value:f}{mark}" for p in prices), f"{per_second:f}",
-                         sizes.get(ratio, "undocumented")])
+            rows.append(
+                [
+                    resolution,
+                    ratio,
+                    *(f"{p.value:f}{mark}" for p in prices),
+                    f"{per_second:f}",
+                    sizes.get(ratio, "undocumented"),
+                ]
+            )
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     notes = [f"* derived: {d.aspectRatio} priced as {d.from_} ({d.reason})" for d in table.derivedAspectRatios]
     headline = ", ".join(f"{k} ~{v:f}/s" for k, v in table.headlineRates.perSecond.items())
     notes.append(f"Headline rates on the API page: {headline}. Currency: {table.currency}.")
     return EXIT_OK, "\n".join(lines + notes) + "\n"
-
-

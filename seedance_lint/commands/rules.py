@@ -1,4 +1,5 @@
 """`seedance-lint rules` and `seedance-lint rule CODE`: the rule documentation."""
+
 from __future__ import annotations
 
 import argparse

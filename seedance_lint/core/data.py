@@ -2,6 +2,7 @@
 
 Nothing in the code repeats a number from the API page: it is all read here.
 """
+
 from __future__ import annotations
 
 import json
@@ -120,8 +121,7 @@ def model_spec() -> ModelSpec:
     schema = request_schema()
     extra = schema["x-seedance"]
     sizes = tuple(
-        Size(row["resolution"], row["aspectRatio"], row["width"], row["height"])
-        for row in extra["dimensions"]
+        Size(row["resolution"], row["aspectRatio"], row["width"], row["height"]) for row in extra["dimensions"]
     )
     return ModelSpec(
         model=extra["model"],
@@ -134,4 +134,3 @@ def model_spec() -> ModelSpec:
         safety_mode_disabled=extra["safetyModeDisabled"],
         safety_modes=tuple(schema["properties"]["safety"]["properties"]["mode"]["enum"]),
     )
-

@@ -1,4 +1,5 @@
 """The value types that flow through the pipeline: findings in, diagnostics out."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace

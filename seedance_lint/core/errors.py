@@ -1,4 +1,5 @@
 """Errors that end a run with exit 2 and one line on stderr."""
+
 from __future__ import annotations
 
 

@@ -4,6 +4,7 @@ Everything here works with any ``concurrent.futures.Executor``: the CLI uses
 a ``ProcessPoolExecutor`` of its own; a user who outgrows one machine passes
 Dask's ``distributed.Client.get_executor()`` to the Python API instead.
 """
+
 from __future__ import annotations
 
 import os
@@ -112,8 +113,9 @@ def process_pool(jobs: int) -> ProcessPool | None:
     return ProcessPool(workers) if workers > 1 else None
 
 
-def in_order(executor: ExecutorLike | None, work: Callable[[T], R], items: Iterable[T],
-             ahead: int) -> Iterator[tuple[T, R]]:
+def in_order(
+    executor: ExecutorLike | None, work: Callable[[T], R], items: Iterable[T], ahead: int
+) -> Iterator[tuple[T, R]]:
     """(item, work(item)) for each item, in order, with at most ``ahead`` items submitted and not yet taken
     (Executor.map would submit every item first: a whole file in memory); without an executor, here."""
     if executor is None:

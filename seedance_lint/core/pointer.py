@@ -1,4 +1,5 @@
 """RFC 6901 JSON pointers: built, split, followed and shown to people, in one place."""
+
 from __future__ import annotations
 
 

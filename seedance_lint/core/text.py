@@ -1,4 +1,5 @@
 """Text as it reaches a terminal or a log: one line, no control characters."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """JSON values as the rules see them: what counts as an integer, and how a value is shown in a message."""
+
 from __future__ import annotations
 
 import json

@@ -4,6 +4,7 @@ A task resolves to one or more candidate cells (resolution, aspect ratio); a
 cell's price at any duration follows the straight line through the nearest
 documented durations. See README "How costs are estimated".
 """
+
 from __future__ import annotations
 
 import math
@@ -68,7 +69,7 @@ def price_at(points: tuple[tuple[Decimal, Decimal], ...], duration: Decimal) -> 
         if point == duration:
             return price, True
     if len(points) == 1:
-        (point, price), = points
+        ((point, price),) = points
         return price * duration / point, False
     (d0, p0), (d1, p1) = _segment(points, duration)
     value = p0 + (p1 - p0) * (duration - d0) / (d1 - d0)
@@ -91,8 +92,9 @@ def _segment(points: tuple[tuple[Decimal, Decimal], ...], duration: Decimal) -> 
 
 def cell_price(cell: Cell, duration: Decimal, table: PriceTable) -> CellPrice | None:
     """The price of a cell at a duration (memoised: a batch asks for the same few again and again)."""
-    return remember(table.memo, (cell.resolution, cell.aspect_ratio, duration),
-                    lambda: _cell_price(cell, duration, table))
+    return remember(
+        table.memo, (cell.resolution, cell.aspect_ratio, duration), lambda: _cell_price(cell, duration, table)
+    )
 
 
 def _cell_price(cell: Cell, duration: Decimal, table: PriceTable) -> CellPrice | None:
@@ -152,8 +154,9 @@ def price_many(tasks: list[object], spec: ModelSpec, table: PriceTable) -> tuple
     return uuids, estimates
 
 
-def _price_plain(tasks: list[dict[str, Any]], spec: ModelSpec,
-                 table: PriceTable) -> tuple[list[str | None], list[Estimate]] | None:
+def _price_plain(
+    tasks: list[dict[str, Any]], spec: ModelSpec, table: PriceTable
+) -> tuple[list[str | None], list[Estimate]] | None:
     """price_many of objects, their keys made and looked up in C (maps over the chunk); None if a member is
     not plain."""
     count = len(tasks)
@@ -244,8 +247,10 @@ def candidate_cells(task: dict, spec: ModelSpec, table: PriceTable) -> tuple[lis
         size = spec.by_dimensions.get((int(width), int(height)))
         if size is None:
             return [], f"{width}x{height} is not a documented size, so it has no price"
-        return spec.remember(("cells", size.width, size.height),
-                             lambda: [Cell(size.resolution, size.aspect_ratio, size.width, size.height)]), ""
+        return spec.remember(
+            ("cells", size.width, size.height),
+            lambda: [Cell(size.resolution, size.aspect_ratio, size.width, size.height)],
+        ), ""
     if isinstance(resolution, str):
         if resolution not in spec.resolutions and resolution not in table.resolutions():
             return [], f"resolution {resolution!r} has no documented price"
@@ -258,6 +263,7 @@ def candidate_cells(task: dict, spec: ModelSpec, table: PriceTable) -> tuple[lis
 
 def _cells_for(resolution: str | None, ratio: str | None, spec: ModelSpec, table: PriceTable) -> list[Cell]:
     """The priced cells of a resolution (None: of every resolution), of one aspect ratio if known (remembered)."""
+
     def cells() -> list[Cell]:
         if resolution is None:
             return [c for res in spec.resolutions for c in _cells_for(res, ratio, spec, table)]
@@ -271,8 +277,11 @@ def _priced_cells(resolution: str, ratio: str | None, spec: ModelSpec, table: Pr
     derived = [d.aspectRatio for d in table.derivedAspectRatios]
     ratios = list(dict.fromkeys([*sizes, *table.aspect_ratios(), *derived]))
     chosen = [ratio] if ratio in ratios else ratios
-    return [Cell(resolution, r, *((sizes[r].width, sizes[r].height) if r in sizes else (None, None)))
-            for r in chosen if cell_price(Cell(resolution, r), Decimal(1), table)]
+    return [
+        Cell(resolution, r, *((sizes[r].width, sizes[r].height) if r in sizes else (None, None)))
+        for r in chosen
+        if cell_price(Cell(resolution, r), Decimal(1), table)
+    ]
 
 
 def frame_list(task: dict) -> list:
@@ -305,16 +314,38 @@ def _combine(uuid: str | None, cells: list[Cell], duration: Decimal, count: int,
         return (value * count).quantize(quantum, ROUND_HALF_UP)
 
     if len(priced) == 1:
-        (cell, price), = priced
+        ((cell, price),) = priced
         low = money(values[0])
-        return Estimate(uuid, cell.width, cell.height, cell.resolution, cell.aspect_ratio, duration, count,
-                        low, low, money(tops[0]), price.basis)
+        return Estimate(
+            uuid,
+            cell.width,
+            cell.height,
+            cell.resolution,
+            cell.aspect_ratio,
+            duration,
+            count,
+            low,
+            low,
+            money(tops[0]),
+            price.basis,
+        )
     resolutions = {c.resolution for c in cells}
     ratios = {c.aspect_ratio for c in cells}
     # money() never decreases as its argument grows: the money of the largest value is the largest money
-    return Estimate(uuid, None, None, _only(resolutions), _only(ratios), duration, count,
-                    money(max(values)), money(min(values)), money(max(tops)), "range",
-                    f"{len(cells)} possible sizes; the cost is the most expensive one (conservative)")
+    return Estimate(
+        uuid,
+        None,
+        None,
+        _only(resolutions),
+        _only(ratios),
+        duration,
+        count,
+        money(max(values)),
+        money(min(values)),
+        money(max(tops)),
+        "range",
+        f"{len(cells)} possible sizes; the cost is the most expensive one (conservative)",
+    )
 
 
 def _unit_prices(cells: list[Cell], duration: Decimal, table: PriceTable) -> tuple[list, list, list]:
@@ -344,4 +375,3 @@ def _known_price(cell: Cell, duration: Decimal, table: PriceTable) -> CellPrice:
 
 def _only(values: set[str]) -> str | None:
     return next(iter(values)) if len(values) == 1 else None
-

@@ -6,6 +6,7 @@ format's renderer turns each run into a RowBlock, and CostTally sums the
 blocks and notes the problems as they stream past. The formats themselves
 are in reporters/cost.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
@@ -84,8 +85,10 @@ def render_block(run: PricedRun, render: Render, currency: str, max_task: Decima
         total, low, high = sum(costs, ZERO), sum(lows, ZERO), sum(highs, ZERO)
     over = [] if max_task is None or max(highs, default=ZERO) <= max_task else _over(run, max_task)
     file = printable(run.file)
-    problems = [(offset, f"{file}: task ", _problem(run.estimates[offset], currency, max_task))
-                for offset in sorted(unpriced + over)]
+    problems = [
+        (offset, f"{file}: task ", _problem(run.estimates[offset], currency, max_task))
+        for offset in sorted(unpriced + over)
+    ]
     return RowBlock(file, run.first, *render(run), total, low, high, problems)
 
 
@@ -107,8 +110,9 @@ class CostTally:
     Totals and problems are final once the tally has been iterated.
     """
 
-    def __init__(self, currency: str, items: Iterable[RowBlock | str],
-                 budget: Decimal | None = None, quantum: Decimal = ZERO) -> None:
+    def __init__(
+        self, currency: str, items: Iterable[RowBlock | str], budget: Decimal | None = None, quantum: Decimal = ZERO
+    ) -> None:
         self.currency = currency
         self._items = items
         self.budget = budget
@@ -136,8 +140,11 @@ class CostTally:
     @property
     def problems(self) -> list[str]:
         over = self.budget is not None and self.high > self.budget
-        budget = ([f"the total may reach {self.high:f} {self.currency} (high end), over --budget {self.budget:f}"]
-                  if over else [])
+        budget = (
+            [f"the total may reach {self.high:f} {self.currency} (high end), over --budget {self.budget:f}"]
+            if over
+            else []
+        )
         more = [f"... and {self._more} more problems like these"] if self._more else []
         return self._problems + more + budget
 
@@ -149,9 +156,15 @@ Render = Callable[[PricedRun], tuple[str, list]]
 Renderer = Callable[[], Render]
 
 
-def cost_blocks(sources: list[Source], renderer: Renderer, currency: str, max_task: Decimal | None,
-                executor: ExecutorLike | None = None, ahead: int = 2 * AHEAD_PER_WORKER,
-                min_bytes: int = MIN_BYTES) -> Iterator[RowBlock | str]:
+def cost_blocks(
+    sources: list[Source],
+    renderer: Renderer,
+    currency: str,
+    max_task: Decimal | None,
+    executor: ExecutorLike | None = None,
+    ahead: int = 2 * AHEAD_PER_WORKER,
+    min_bytes: int = MIN_BYTES,
+) -> Iterator[RowBlock | str]:
     """The priced tasks of every file, rendered a block at a time, or a problem that stops one; a large JSON
     Lines file in blocks on ``executor``, if given."""
     render = renderer()
@@ -163,8 +176,9 @@ def cost_blocks(sources: list[Source], renderer: Renderer, currency: str, max_ta
             yield run if isinstance(run, str) else render_block(run, render, currency, max_task)
 
 
-def priced_tasks(source: Source, documents: Iterable[Loaded | ValueRun], index: int = 0,
-                 mentions: bool | None = None) -> Iterator[PricedRun | str]:
+def priced_tasks(
+    source: Source, documents: Iterable[Loaded | ValueRun], index: int = 0, mentions: bool | None = None
+) -> Iterator[PricedRun | str]:
     """The tasks of ours in the documents (from input.jsonl.load_values), priced, a run at a time; or a problem.
 
     ``index`` is the task index of the first task in its file; ``mentions``,
@@ -217,8 +231,10 @@ def price_block(job: PriceJob) -> tuple[bool, list[RowBlock | str]]:
     render = _render_with(job.renderer)
     source = Source(job.file, None, "jsonl", job.explicit)
     documents = value_items_from(split_lines(job.data), job.first_line, job.data)  # a chunk at a time: in cache
-    blocks = [run if isinstance(run, str) else render_block(run, render, job.currency, job.max_task)
-              for run in priced_tasks(source, documents, mentions=job.mentions)]
+    blocks = [
+        run if isinstance(run, str) else render_block(run, render, job.currency, job.max_task)
+        for run in priced_tasks(source, documents, mentions=job.mentions)
+    ]
     return bool(job.data.strip()), blocks
 
 
@@ -227,20 +243,29 @@ def _render_with(renderer: Renderer) -> Render:
     return renderer()
 
 
-def _cost_in_blocks(source: Source, renderer: Renderer, currency: str, max_task: Decimal | None,
-                    executor: ExecutorLike, ahead: int) -> Iterator[RowBlock | str]:
+def _cost_in_blocks(
+    source: Source, renderer: Renderer, currency: str, max_task: Decimal | None, executor: ExecutorLike, ahead: int
+) -> Iterator[RowBlock | str]:
     """cost_blocks of one JSON Lines file, its blocks priced on ``executor``, in file order."""
     assert source.path is not None  # splits() said it is a file
     try:
         with open(source.path, "rb") as stream:
-            yield from price_blocks(source, read_blocks(stream, BLOCK_BYTES), renderer, currency, max_task, executor,
-                                    ahead)
+            yield from price_blocks(
+                source, read_blocks(stream, BLOCK_BYTES), renderer, currency, max_task, executor, ahead
+            )
     except OSError as error:  # the file cannot be opened or read on: said as the serial path says it
         yield from _file_problem(source, Problem("SDL001", f"cannot read the file: {error.strerror or error}", (1, 1)))
 
 
-def price_blocks(source: Source, blocks: Iterable[bytes], renderer: Renderer, currency: str,
-                 max_task: Decimal | None, executor: ExecutorLike | None, ahead: int) -> Iterator[RowBlock | str]:
+def price_blocks(
+    source: Source,
+    blocks: Iterable[bytes],
+    renderer: Renderer,
+    currency: str,
+    max_task: Decimal | None,
+    executor: ExecutorLike | None,
+    ahead: int,
+) -> Iterator[RowBlock | str]:
     """cost_blocks of a JSON Lines source given as blocks of whole lines, priced on ``executor`` (None: here),
     in order."""
     mentions = None if source.explicit else mentions_model(source, model_spec())  # read once, here
@@ -262,8 +287,14 @@ def _file_problem(source: Source, problem: Problem) -> Iterator[str]:
         yield item
 
 
-def _price_jobs(source: Source, mentions: bool | None, blocks: Iterable[bytes], renderer: Renderer,
-                currency: str, max_task: Decimal | None) -> Iterator[PriceJob]:
+def _price_jobs(
+    source: Source,
+    mentions: bool | None,
+    blocks: Iterable[bytes],
+    renderer: Renderer,
+    currency: str,
+    max_task: Decimal | None,
+) -> Iterator[PriceJob]:
     line = 1
     for data in blocks:
         yield PriceJob(source.display, source.explicit, mentions, line, data, renderer, currency, max_task)

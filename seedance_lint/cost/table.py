@@ -1,4 +1,5 @@
 """The price table of pricing/, validated at the edge: money as Decimal from strings."""
+
 from __future__ import annotations
 
 from decimal import Decimal

@@ -4,6 +4,7 @@ The JSON paths parse with orjson first and fall back to the position-tracking
 parser only when positions are needed (a finding to locate), when orjson
 fails (to explain where), or when the text may hold duplicate keys.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,8 +30,13 @@ _KEY_LIKE = re.compile(rb'"\s*:')
 #: [0-9]{19}, at a fifth of its cost (re retries every start inside a run of digits).
 _DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
 _LONG_INTEGER = b"0" * 19
-_JSON_ERROR_CODES = {"syntax": "SDL001", "empty": "SDL002", "non-finite": "SDL008", "too-deep": "SDL009",
-                     "too-large": "SDL009"}
+_JSON_ERROR_CODES = {
+    "syntax": "SDL001",
+    "empty": "SDL002",
+    "non-finite": "SDL008",
+    "too-deep": "SDL009",
+    "too-large": "SDL009",
+}
 _YAML_NOTE_CODES = {"duplicate-key": "SDL003", "yaml11": "SDL010", "tag": "SDL011", "non-finite": "SDL008"}
 _YAML_ERROR_CODES = {"syntax": "SDL001", "too-deep": "SDL009", "too-large": "SDL009"}
 
@@ -133,8 +139,9 @@ def decode(data: bytes, first_line: int = 1) -> str | Problem:
     if data.startswith(_BOM):
         data = data[len(_BOM) :]
     if b"\x00" in data[:8192]:
-        return Problem("SDL007", "the file is binary (it contains NUL bytes), not a UTF-8 request file",
-                       (first_line, 1))
+        return Problem(
+            "SDL007", "the file is binary (it contains NUL bytes), not a UTF-8 request file", (first_line, 1)
+        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -142,8 +149,9 @@ def decode(data: bytes, first_line: int = 1) -> str | Problem:
         line_start = before.rfind(b"\n") + 1
         column = len(before[line_start:].decode("utf-8", "replace")) + 1
         where = (first_line + before.count(b"\n"), column)
-        return Problem("SDL007", f"the file is not valid UTF-8: byte 0x{data[error.start]:02x} cannot be decoded",
-                       where)
+        return Problem(
+            "SDL007", f"the file is not valid UTF-8: byte 0x{data[error.start]:02x} cannot be decoded", where
+        )
 
 
 def load_json_text(text: str, first_line: int, raw: bytes | None = None) -> Loaded:
@@ -201,8 +209,12 @@ def _load_json_slowly(text: str, first_line: int) -> Loaded:
         where = jsonpos.error_position(text, error, first_line)
         return Problem(_JSON_ERROR_CODES[error.kind], f"invalid JSON: {error.message}", where)
     notes = [
-        Problem("SDL003", f"duplicate key {pointer.rsplit('/', 1)[1]!r} (also at line {first[0]}); "
-                "parsers keep only the last value", where, pointer)
+        Problem(
+            "SDL003",
+            f"duplicate key {pointer.rsplit('/', 1)[1]!r} (also at line {first[0]}); parsers keep only the last value",
+            where,
+            pointer,
+        )
         for pointer, where, first in parsed.duplicates
     ]
     return Document(parsed.value, first_line, text, notes, parsed.positions)
@@ -251,4 +263,3 @@ def _yaml_documents(text: str) -> Iterator[Loaded]:
     for document in parsed:
         notes = [Problem(_YAML_NOTE_CODES[n.kind], n.message, n.position, n.pointer) for n in document.notes]
         yield Document(document.value, 1, None, notes, document.positions)
-

@@ -8,6 +8,7 @@ it. Consecutive lines so taken come out as one run; every other line goes
 through documents.load_line, the per-line path, so what is reported never
 depends on the chunking: a property test reads the same lines both ways.
 """
+
 from __future__ import annotations
 
 import io
@@ -53,8 +54,9 @@ class Parsed:
     unclean: bool  # the accept path's validator rejected it
 
     def document(self, line: bytes, number: int) -> Document:
-        return Document(self.value, number, line.decode("utf-8").rstrip("\r\n"), secret_free=self.secret_free,
-                        unclean=self.unclean)
+        return Document(
+            self.value, number, line.decode("utf-8").rstrip("\r\n"), secret_free=self.secret_free, unclean=self.unclean
+        )
 
 
 #: What a judge says of each line of a chunk: its value (taken), a Parsed line, or None (load_line reads it).
@@ -104,8 +106,9 @@ def slices(lines: list[bytes], data: bytes | None = None) -> Iterator[Chunk]:
         yield None if data is None else data[offset:], lines[start:]
 
 
-def runs(chunks: Iterator[Chunk], judge: Judge, make_run: MakeRun, first_line: int = 1,
-         report_empty: bool = True) -> Iterator:
+def runs(
+    chunks: Iterator[Chunk], judge: Judge, make_run: MakeRun, first_line: int = 1, report_empty: bool = True
+) -> Iterator:
     """Runs of the lines ``judge`` takes, and the loaded rest (None: load_line reads the line; a Parsed
     line: its value is kept)."""
     number, found = first_line, False  # the line number of the chunk's first line
@@ -185,8 +188,10 @@ def read_alike(lines: list[bytes], values: list[object], raw: bytes | None = Non
     long_lines = map(has_long_integer, lines) if long else repeat(False)
     deep_lines = map(_may_nest_too_deep, lines) if deep else repeat(False)
     # not strict: a repeat(False) has no end
-    return [ok and not too_long and not too_deep
-            for ok, too_long, too_deep in zip(read, long_lines, deep_lines, strict=False)]
+    return [
+        ok and not too_long and not too_deep
+        for ok, too_long, too_deep in zip(read, long_lines, deep_lines, strict=False)
+    ]
 
 
 def _may_nest_too_deep_any(raw: bytes) -> bool:

@@ -1,4 +1,5 @@
 """Which values of a document are tasks for this model, and which are skipped."""
+
 from __future__ import annotations
 
 import difflib
@@ -39,24 +40,34 @@ def select(value: object, spec: ModelSpec) -> Iterator[TaskRef | Skipped]:
 def _classify(item: object, pointer: str, spec: ModelSpec) -> TaskRef | Skipped:
     if not isinstance(item, dict):
         kind = "an array" if isinstance(item, list) else "a scalar"
-        return Skipped(pointer, "SDL004", f"expected a task object here, found {kind}: a request is a task "
-                       "object or an array of task objects.")
+        return Skipped(
+            pointer,
+            "SDL004",
+            f"expected a task object here, found {kind}: a request is a task object or an array of task objects.",
+        )
     task_type, model = item.get("taskType"), item.get("model")
     if model == spec.model:
         return TaskRef(pointer, item)
     if task_type is None and not isinstance(model, str):  # a package.json named on the command line, say
-        return Skipped(pointer, "SDL004", "expected a task object here, found an object without `taskType` or "
-                       f"`model`: this is not a Runware request (a task needs taskType {spec.task_type!r}).")
+        return Skipped(
+            pointer,
+            "SDL004",
+            "expected a task object here, found an object without `taskType` or "
+            f"`model`: this is not a Runware request (a task needs taskType {spec.task_type!r}).",
+        )
     if task_type != spec.task_type and not _misspelt(task_type, spec.task_type):
         return Skipped(pointer, None, f"not a {spec.task_type} task")
     if isinstance(model, str):
-        return Skipped(pointer, "SDL005", f"skipped: a {spec.task_type} task for model {model!r}; "
-                       f"seedance-lint checks {spec.model} only.")
+        return Skipped(
+            pointer,
+            "SDL005",
+            f"skipped: a {spec.task_type} task for model {model!r}; seedance-lint checks {spec.model} only.",
+        )
     return TaskRef(pointer, item)  # a misspelt taskType is then reported by the schema rules
 
 
 def _misspelt(value: object, expected: str) -> bool:
-    """"videoinference" or "videoInferense": meant as ours, so checked rather than silently skipped."""
+    """ "videoinference" or "videoInferense": meant as ours, so checked rather than silently skipped."""
     return isinstance(value, str) and difflib.SequenceMatcher(None, value.lower(), expected.lower()).ratio() >= 0.85
 
 

@@ -14,6 +14,7 @@ The assembled schema may be stricter than the rules (a needless slow path
 costs time, never a diagnostic), never looser: a property test holds it to
 that, and a registry test lints every rule's failing example through here.
 """
+
 from __future__ import annotations
 
 import math
@@ -90,8 +91,10 @@ def _integers_first(schema: object) -> None:
     for child in _subschemas(schema):
         _integers_first(child)
     if isinstance(schema, dict):
-        for keyword, inward, beyond in (("minimum", math.ceil, "exclusiveMaximum"),
-                                        ("maximum", math.floor, "exclusiveMinimum")):
+        for keyword, inward, beyond in (
+            ("minimum", math.ceil, "exclusiveMaximum"),
+            ("maximum", math.floor, "exclusiveMinimum"),
+        ):
             bound = schema.get(keyword)
             if isinstance(bound, float) and math.isfinite(bound) and not bound.is_integer():
                 del schema[keyword]
@@ -190,8 +193,9 @@ def accept(lines: list[bytes], raw: bytes | None = None) -> list:
     if all(taken):
         return values
     rejected = [not ok for ok in taken]
-    kept = iter(_kept(list(compress(lines, rejected)), list(compress(values, rejected)),
-                      list(compress(clean, rejected))))
+    kept = iter(
+        _kept(list(compress(lines, rejected)), list(compress(values, rejected)), list(compress(clean, rejected)))
+    )
     return [value if ok else next(kept) for value, ok in zip(values, taken, strict=True)]
 
 
@@ -214,12 +218,17 @@ def _kept(lines: list[bytes], values: list[object], clean: list[bool]) -> list[P
     fit = read_alike(lines, values)
     dumped = dump_keeping_quotes(b"".join(compress(lines, fit)), list(compress(values, fit)))
     if dumped is None:  # a line lost a member to a duplicate key: find which
-        fit = [ok and dump_keeping_quotes(line, [v]) is not None
-               for line, v, ok in zip(lines, values, fit, strict=True)]
+        fit = [
+            ok and dump_keeping_quotes(line, [v]) is not None for line, v, ok in zip(lines, values, fit, strict=True)
+        ]
         dumped = orjson.dumps(list(compress(values, fit)))
     free = not may_be_flagged(dumped)
-    found = iter([Parsed(v, free or not may_be_flagged(orjson.dumps([v])), not ok)
-                  for v, ok in zip(compress(values, fit), compress(clean, fit), strict=True)])
+    found = iter(
+        [
+            Parsed(v, free or not may_be_flagged(orjson.dumps([v])), not ok)
+            for v, ok in zip(compress(values, fit), compress(clean, fit), strict=True)
+        ]
+    )
     return [next(found) if ok else None for ok in fit]
 
 

@@ -12,6 +12,7 @@ report is the serial one, byte for byte (tests/test_parallel.py).
 A block goes out and comes back as plain picklable data (BlockJob,
 BlockResult), so any ``concurrent.futures.Executor`` can run it.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
@@ -61,14 +62,21 @@ def lint_block(job: BlockJob) -> BlockResult:
     found = False
     for loaded in items_from(split_lines(job.data), job.first_line, job.data):
         found = True
-        diagnostics.extend(file_lint.accepted(loaded) if isinstance(loaded, AcceptedRun)
-                           else file_lint.document(loaded))
-    return BlockResult(diagnostics, file_lint.task_index, file_lint.recognized, found, recorded,
-                       file_lint.first_task_of_line)
+        diagnostics.extend(
+            file_lint.accepted(loaded) if isinstance(loaded, AcceptedRun) else file_lint.document(loaded)
+        )
+    return BlockResult(
+        diagnostics, file_lint.task_index, file_lint.recognized, found, recorded, file_lint.first_task_of_line
+    )
 
 
-def lint_sources(linter: Linter, sources: Iterable[Source], executor: ExecutorLike | None = None,
-                 ahead: int = 2 * AHEAD_PER_WORKER, min_bytes: int = MIN_BYTES) -> Iterator[Diagnostic]:
+def lint_sources(
+    linter: Linter,
+    sources: Iterable[Source],
+    executor: ExecutorLike | None = None,
+    ahead: int = 2 * AHEAD_PER_WORKER,
+    min_bytes: int = MIN_BYTES,
+) -> Iterator[Diagnostic]:
     """The run's diagnostics, file by file: a large JSON Lines file in blocks on ``executor``, if given."""
     for source in sources:
         if executor is not None and splits(source, min_bytes):
@@ -88,15 +96,17 @@ def lint_in_blocks(linter: Linter, source: Source, executor: ExecutorLike | None
         yield from file_lint.document(Problem("SDL001", f"cannot read the file: {error.strerror or error}", (1, 1)))
 
 
-def lint_blocks(linter: Linter, source: Source, blocks: Iterable[bytes], executor: ExecutorLike | None,
-                ahead: int) -> Iterator[Diagnostic]:
+def lint_blocks(
+    linter: Linter, source: Source, blocks: Iterable[bytes], executor: ExecutorLike | None, ahead: int
+) -> Iterator[Diagnostic]:
     """The diagnostics of a JSON Lines source given as blocks of whole lines, in the serial order, its blocks
     linted on ``executor`` (None: here)."""
     file_lint = linter.start(source)
     file_lint.mentions = None if source.explicit else mentions_model(source, linter.spec)  # read once, here
     base, found = 0, False  # tasks of the file before the current block
-    for job, result in in_order(executor, lint_block, block_jobs(source, linter.selection, file_lint.mentions, blocks),
-                                ahead):
+    for job, result in in_order(
+        executor, lint_block, block_jobs(source, linter.selection, file_lint.mentions, blocks), ahead
+    ):
         yield from _merge(file_lint, base, job, result)
         base += result.tasks
         found = found or result.found
@@ -107,8 +117,9 @@ def lint_blocks(linter: Linter, source: Source, blocks: Iterable[bytes], executo
     yield from file_lint.finish()
 
 
-def block_jobs(source: Source, selection: Selection, mentions: bool | None,
-               blocks: Iterable[bytes]) -> Iterator[BlockJob]:
+def block_jobs(
+    source: Source, selection: Selection, mentions: bool | None, blocks: Iterable[bytes]
+) -> Iterator[BlockJob]:
     """A BlockJob for each block of whole lines, numbered from the file's first line."""
     line = 1
     for data in blocks:
@@ -123,8 +134,11 @@ def _merge(file_lint: FileLint, base: int, job: BlockJob, result: BlockResult) -
     if not repeated:
         return found
     lines = split_lines(job.data)
-    again = [d for line in sorted(repeated)
-             for d in _relint(file_lint, lines[line - job.first_line], line, base + repeated[line])]
+    again = [
+        d
+        for line in sorted(repeated)
+        for d in _relint(file_lint, lines[line - job.first_line], line, base + repeated[line])
+    ]
     return sorted([d for d in found if d.line not in repeated] + again, key=lambda d: d.line)  # stable
 
 
@@ -133,8 +147,11 @@ def _register(file_lint: FileLint, base: int, result: BlockResult) -> dict[int, 
     uuids, file, repeated = file_lint.linter.uuids, file_lint.source.display, {}
     for index, line, uuid in result.uuids:
         if not isinstance(uuid, str):  # an accepted run: one task per line
-            offsets = uuids.add_packed(uuid, file, base + index) if isinstance(uuid, bytes) else \
-                uuids.add_run(uuid, file, base + index)
+            offsets = (
+                uuids.add_packed(uuid, file, base + index)
+                if isinstance(uuid, bytes)
+                else uuids.add_run(uuid, file, base + index)
+            )
             for offset in offsets:
                 repeated[line + offset] = index + offset
         elif uuids.setdefault(uuid, file, base + index) != (file, base + index):

@@ -5,6 +5,7 @@ line endings and comments are kept. Fixes are planned from the diagnostics of
 a run, applied per document (a JSON file, a JSON Lines line, a single-document
 YAML file), and written atomically.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -191,8 +192,7 @@ def _yaml_scalar(value: object) -> str:
 
 
 def unified_diff(path: str, old: str, new: str) -> str:
-    lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
-                                 f"a/{path}", f"b/{path}")
+    lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}")
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
 

@@ -4,6 +4,7 @@ Rules are pure; this module stamps each finding with its rule's code and
 severity, the file, and the line and column of the pointer, and keeps what
 a run shares across files: the taskUUIDs seen and the counts.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
@@ -79,13 +80,22 @@ class Linter:
         self.uuids.reserve(expected_tasks(source))
         return FileLint(self, source)
 
-    def make(self, code: str, file: str, where: tuple[int, int], message: str, pointer: str = "",
-             task: int | None = None, finding: Finding | None = None) -> Diagnostic | None:
+    def make(
+        self,
+        code: str,
+        file: str,
+        where: tuple[int, int],
+        message: str,
+        pointer: str = "",
+        task: int | None = None,
+        finding: Finding | None = None,
+    ) -> Diagnostic | None:
         stamp = self._name_and_severity(code, file)
         if stamp is None:
             return None
-        return Diagnostic(file, where[0], where[1], code, stamp[0], stamp[1], message, pointer, task,
-                          finding.fix if finding else None)
+        return Diagnostic(
+            file, where[0], where[1], code, stamp[0], stamp[1], message, pointer, task, finding.fix if finding else None
+        )
 
     def _name_and_severity(self, code: str, file: str) -> tuple[str, Severity] | None:
         """(name, severity) of a code reported in a file, None if it is not; worked out once per code and file
@@ -120,8 +130,9 @@ class FileLint:
     not know the run's other taskUUIDs (linting/blocks.py registers them).
     """
 
-    def __init__(self, linter: Linter, source: Source, mentions: bool | None = None,
-                 recorded: UuidRecord | None = None) -> None:
+    def __init__(
+        self, linter: Linter, source: Source, mentions: bool | None = None, recorded: UuidRecord | None = None
+    ) -> None:
         self.linter = linter
         self.source = source
         self.task_index = 0
@@ -170,10 +181,10 @@ class FileLint:
         """Findings of the rules that read the whole document (the secret scan), after its tasks."""
         for rule, finding in found:
             where = locate(document.positions(), finding.pointer, finding.anchor)
-            task = self._task_pointers.get("/".join(finding.pointer.split("/")[:2]),
-                                            self._task_pointers.get(""))
-            made = self.linter.make(rule.code, self.source.display, where, finding.message, finding.pointer,
-                                    task, finding)
+            task = self._task_pointers.get("/".join(finding.pointer.split("/")[:2]), self._task_pointers.get(""))
+            made = self.linter.make(
+                rule.code, self.source.display, where, finding.message, finding.pointer, task, finding
+            )
             if made:
                 yield made
 
@@ -196,10 +207,15 @@ class FileLint:
     def finish(self) -> Iterator[Diagnostic]:
         if not self.recognized:
             spec = self.linter.spec
-            yield from self._problem(Problem("SDL006", f"skipped: no {spec.task_type} task or {spec.model} model "
-                                             "here, so it does not look like a request file; name it on the "
-                                             "command line (without --skip-non-requests) to lint it anyway",
-                                             (1, 1)))
+            yield from self._problem(
+                Problem(
+                    "SDL006",
+                    f"skipped: no {spec.task_type} task or {spec.model} model "
+                    "here, so it does not look like a request file; name it on the "
+                    "command line (without --skip-non-requests) to lint it anyway",
+                    (1, 1),
+                )
+            )
 
     def _problem(self, problem: Problem) -> Iterator[Diagnostic]:
         made = self.linter.make(problem.code, self.source.display, problem.position, problem.message, problem.pointer)
@@ -241,8 +257,10 @@ class FileLint:
             return []
         pointer = item.pointer + "/taskUUID"
         where = locate(document.positions(), pointer, "value")
-        message = (f"taskUUID {item.value['taskUUID']!r} is already used by task {first[1]} of {first[0]}: "
-                   "every task needs its own UUID v4 (uuid.uuid4()).")
+        message = (
+            f"taskUUID {item.value['taskUUID']!r} is already used by task {first[1]} of {first[0]}: "
+            "every task needs its own UUID v4 (uuid.uuid4())."
+        )
         return [self.linter.make("SDL401", self.source.display, where, message, pointer, index)]
 
 
@@ -262,5 +280,3 @@ def locate(positions: PositionLookup, pointer: str, anchor: str) -> tuple[int, i
     else:
         found = positions.of_value(pointer)
     return found or positions.nearest(pointer)
-
-

@@ -1,4 +1,5 @@
 """The run's taskUUID registry: where each taskUUID was first seen, kept small enough for a million tasks."""
+
 from __future__ import annotations
 
 from array import array
@@ -107,8 +108,9 @@ class TaskUuids:
         """
         packed = pack_uuids(uuids)
         if packed is None:
-            return [o for o, u in enumerate(uuids)
-                    if self.setdefault(u, file, first_index + o) != (file, first_index + o)]
+            return [
+                o for o, u in enumerate(uuids) if self.setdefault(u, file, first_index + o) != (file, first_index + o)
+            ]
         return self.add_packed(packed, file, first_index)
 
     def add_packed(self, packed: bytes, file: str, first_index: int) -> list[int]:

@@ -1,4 +1,5 @@
 """The rule registry: every rule, in code order, and a lookup by code."""
+
 from __future__ import annotations
 
 from seedance_lint.rules import consistency, dimensions, schema, secrets, structure

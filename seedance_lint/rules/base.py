@@ -1,4 +1,5 @@
 """What a rule is, and the per-task context that rules read."""
+
 from __future__ import annotations
 
 import inspect
@@ -50,8 +51,15 @@ class Rule:
         return self.doc.splitlines()[0] if self.doc else ""
 
 
-def rule(code: str, name: str, severity: Severity, scope: str = "task", *, accepts: Accepts | None = None,
-         prefilter: Prefilter | None = None) -> Callable[[Check], Rule]:
+def rule(
+    code: str,
+    name: str,
+    severity: Severity,
+    scope: str = "task",
+    *,
+    accepts: Accepts | None = None,
+    prefilter: Prefilter | None = None,
+) -> Callable[[Check], Rule]:
     """Make a function a rule: its code, name, default severity and what it tells the accept path."""
 
     def make(check: Check) -> Rule:

@@ -1,4 +1,5 @@
 """Combinations the API page implies are contradictory, and values clients mangle."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -10,9 +11,15 @@ from seedance_lint.rules.base import TaskContext, is_int, rule, show
 
 def _safety_enabled_or_off() -> dict:
     spec = model_spec()
-    disabled = {"required": ["safety"], "properties": {"safety": {
-        "required": ["checkContent", "mode"],
-        "properties": {"checkContent": {"const": True}, "mode": {"const": spec.safety_mode_disabled}}}}}
+    disabled = {
+        "required": ["safety"],
+        "properties": {
+            "safety": {
+                "required": ["checkContent", "mode"],
+                "properties": {"checkContent": {"const": True}, "mode": {"const": spec.safety_mode_disabled}},
+            }
+        },
+    }
     return {"not": disabled}
 
 
@@ -36,7 +43,7 @@ def safety_check_without_mode(ctx: TaskContext) -> Iterator[Finding]:
         yield Finding(
             "/safety/mode",
             f'`safety.checkContent` is true but `safety.mode` is "{disabled}", which disables checking: '
-            f'set mode to {" or ".join(show(m) for m in enabling)}, or drop checkContent.',
+            f"set mode to {' or '.join(show(m) for m in enabling)}, or drop checkContent.",
             fix=Fix("/safety/mode", enabling[0]),
         )
 

@@ -1,4 +1,5 @@
 """Output size: width/height pairs, resolution presets and the documented combinations."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -15,9 +16,10 @@ SAFE_FIX_TOLERANCE = 0.02
 
 
 def _close(size: Size, width: int, height: int) -> bool:
-    return abs(size.width - width) <= size.width * SAFE_FIX_TOLERANCE and abs(
-        size.height - height
-    ) <= size.height * SAFE_FIX_TOLERANCE
+    return (
+        abs(size.width - width) <= size.width * SAFE_FIX_TOLERANCE
+        and abs(size.height - height) <= size.height * SAFE_FIX_TOLERANCE
+    )
 
 
 def _width_with_height() -> dict:
@@ -29,8 +31,10 @@ def _resolution_alone() -> dict:
 
 
 def _some_output_size() -> dict:
-    frame_images = {"required": ["inputs"], "properties": {
-        "inputs": {"required": ["frameImages"], "properties": {"frameImages": {"minItems": 1}}}}}
+    frame_images = {
+        "required": ["inputs"],
+        "properties": {"inputs": {"required": ["frameImages"], "properties": {"frameImages": {"minItems": 1}}}},
+    }
     return {"anyOf": [{"required": ["width"]}, {"required": ["resolution"]}, frame_images]}
 
 
@@ -64,11 +68,13 @@ def unpaired_dimension(ctx: TaskContext) -> Iterator[Finding]:
         return
     given, missing = ("width", "height") if "width" in task else ("height", "width")
     partners = sorted({getattr(s, missing) for s in ctx.spec.sizes if getattr(s, given) == task[given]})
-    hint = (f" Documented {missing} for {given} {show(task[given])}: {', '.join(map(str, partners))}."
-            if partners else "")
+    hint = (
+        f" Documented {missing} for {given} {show(task[given])}: {', '.join(map(str, partners))}." if partners else ""
+    )
     fix = Fix(f"/{missing}", partners[0]) if len(partners) == 1 else None
-    yield Finding(f"/{missing}", f"`{given}` is set without `{missing}`: they must be used together.{hint}", "parent",
-                  fix)
+    yield Finding(
+        f"/{missing}", f"`{given}` is set without `{missing}`: they must be used together.{hint}", "parent", fix
+    )
 
 
 @rule("SDL202", "resolution-with-dimensions", "error", accepts=_resolution_alone)
@@ -128,8 +134,12 @@ def unsupported_dimensions(ctx: TaskContext) -> Iterator[Finding]:
     if (int(width), int(height)) in ctx.spec.by_dimensions:
         return
     if width <= 0 or height <= 0:  # no nearest size by ratio or area; still not a size the API accepts
-        yield Finding("/width", f"{show(width)}x{show(height)} is not a supported size for {ctx.spec.model}: "
-                      f"use a documented combination such as {ctx.spec.sizes[0].label}.", "key")
+        yield Finding(
+            "/width",
+            f"{show(width)}x{show(height)} is not a supported size for {ctx.spec.model}: "
+            f"use a documented combination such as {ctx.spec.sizes[0].label}.",
+            "key",
+        )
         return
     nearest = ctx.spec.nearest(width, height)
     best = nearest[0]

@@ -7,6 +7,7 @@ made from it. Regenerate the page with::
 
     python -m seedance_lint.rules.docs > docs/rules.md
 """
+
 from __future__ import annotations
 
 import re
@@ -38,7 +39,7 @@ def parse(rule: Rule) -> RuleDoc:
     for line in lines[1:]:
         label = next((name for name in EXAMPLE_LABELS if line.startswith(f"{name}:")), None)
         if label:
-            examples.append([label, line[len(label) + 1:].strip()])
+            examples.append([label, line[len(label) + 1 :].strip()])
         elif examples and line.strip():  # an example that runs over several lines
             examples[-1][1] += "\n" + line.strip()
         else:
@@ -53,12 +54,15 @@ def find(code_or_name: str) -> Rule | None:
 
 # -- text, for the terminal ------------------------------------------------------------------------
 
+
 def rules_table() -> str:
     """One line per rule: code, name, default severity, summary."""
     rows = [(r.code, r.name, r.severity, parse(r).summary) for r in RULES]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True)) + "  " + row[3]
-             for row in rows]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True)) + "  " + row[3]
+        for row in rows
+    ]
     return "\n".join(lines) + f"\n{len(rows)} rules; `seedance-lint rule CODE` explains one.\n"
 
 
@@ -68,6 +72,7 @@ def rule_text(rule: Rule) -> str:
 
 
 # -- markdown, for docs/rules.md -------------------------------------------------------------------
+
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|")

@@ -6,6 +6,7 @@ interface of jsonschema, the reference, which explains what jsonschema-rs
 cannot take and which the tests hold it to), and each error becomes a finding
 with our own message. Each rule below covers one family of schema keywords.
 """
+
 from __future__ import annotations
 
 import math
@@ -179,8 +180,20 @@ def _explain_by_member(task: dict, ctx: TaskContext) -> list[tuple[str, Finding]
 
 
 #: The keywords of a request schema whose errors are its names' and its members' (see _explain_by_member).
-_BY_MEMBER_KEYWORDS = frozenset({"$schema", "$id", "title", "description", "type", "required",
-                                 "additionalProperties", "properties", "$defs", "x-seedance"})
+_BY_MEMBER_KEYWORDS = frozenset(
+    {
+        "$schema",
+        "$id",
+        "title",
+        "description",
+        "type",
+        "required",
+        "additionalProperties",
+        "properties",
+        "$defs",
+        "x-seedance",
+    }
+)
 
 
 @cache
@@ -188,8 +201,11 @@ def _members_checked_alone() -> bool:
     """Whether the request schema has no keyword that checks members together (a member's findings are then
     its value's alone)."""
     schema = request_schema()
-    return schema.keys() <= _BY_MEMBER_KEYWORDS and schema.get("type") == "object" and \
-        schema.get("additionalProperties") is False
+    return (
+        schema.keys() <= _BY_MEMBER_KEYWORDS
+        and schema.get("type") == "object"
+        and schema.get("additionalProperties") is False
+    )
 
 
 #: Member findings by (name, type, value), kept for the run: scalars only, and strings up to this length
@@ -246,14 +262,16 @@ class RsError:
 
     def __init__(self, error: Any, task: object, parent: tuple = ()) -> None:
         self.absolute_path = tuple(error.instance_path)
-        self.relative_path = self.absolute_path[len(parent):]
+        self.relative_path = self.absolute_path[len(parent) :]
         self.instance = _walk(task, self.absolute_path)
         self.validator = error.schema_path[-1]
         self.schema = _walk(request_schema(), tuple(error.schema_path)[:-1])
         self.validator_value = self.schema.get(self.validator) if isinstance(self.schema, dict) else None
         self.message = error.message
-        self.branches = [[RsError(sub, task, self.absolute_path) for sub in branch]
-                         for branch in getattr(error.kind, "context", None) or ()]
+        self.branches = [
+            [RsError(sub, task, self.absolute_path) for sub in branch]
+            for branch in getattr(error.kind, "context", None) or ()
+        ]
 
     @property
     def context(self) -> list[RsError]:
@@ -293,11 +311,14 @@ def _required(error: Any, pointer: str, ctx: TaskContext) -> Iterator[tuple[str,
     for name in error.validator_value:
         if isinstance(error.instance, dict) and name not in error.instance:
             about = _description(error.schema["properties"].get(name, {}))
-            yield "SDL101", Finding(
-                child_pointer(pointer, name),
-                f"missing required parameter `{name}`: the API rejects a task without it. "
-                + (f"Add it ({about.rstrip('.')})." if about else "Add it."),
-                anchor="parent",
+            yield (
+                "SDL101",
+                Finding(
+                    child_pointer(pointer, name),
+                    f"missing required parameter `{name}`: the API rejects a task without it. "
+                    + (f"Add it ({about.rstrip('.')})." if about else "Add it."),
+                    anchor="parent",
+                ),
             )
 
 
@@ -316,22 +337,28 @@ def _unknown(error: Any, pointer: str, ctx: TaskContext) -> Iterator[tuple[str, 
             continue
         close = closest(name, tuple(known), 0.6)
         hint = f"did you mean `{close}`?" if close else f"known parameters here: {', '.join(known)}."
-        yield "SDL102", Finding(
-            child_pointer(pointer, name),
-            f"unknown parameter `{name}` in {label(pointer)}: the API answers unknownParameter for "
-            f"members it does not document. Remove it, or {hint}",
-            anchor="key",
-            fix=Fix(child_pointer(pointer, name), remove=True),
+        yield (
+            "SDL102",
+            Finding(
+                child_pointer(pointer, name),
+                f"unknown parameter `{name}` in {label(pointer)}: the API answers unknownParameter for "
+                f"members it does not document. Remove it, or {hint}",
+                anchor="key",
+                fix=Fix(child_pointer(pointer, name), remove=True),
+            ),
         )
 
 
 def _type(error: Any, pointer: str, ctx: TaskContext) -> Iterator[tuple[str, Finding]]:
     expected: list[str] = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
     wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in expected)
-    yield "SDL103", Finding(
-        pointer,
-        f"{label(pointer)} must be {wanted}, got {_got(error.instance)}."
-        + _conversion_hint(error.instance, expected),
+    yield (
+        "SDL103",
+        Finding(
+            pointer,
+            f"{label(pointer)} must be {wanted}, got {_got(error.instance)}."
+            + _conversion_hint(error.instance, expected),
+        ),
     )
 
 
@@ -370,12 +397,15 @@ def _enum(error: Any, pointer: str, ctx: TaskContext) -> Iterator[tuple[str, Fin
         return  # reported by the undocumented-value rule instead
     nearest = _nearest_choice(error.instance, allowed)
     why = error.schema.get("description", "")
-    yield "SDL104", Finding(
-        pointer,
-        f"{label(pointer)} is {show(error.instance)}, which is not allowed: use one of "
-        f"{', '.join(show(a) for a in allowed)}. {why}".rstrip()
-        + (f" Nearest valid value: {show(nearest)}." if nearest is not None else ""),
-        fix=Fix(pointer, nearest, safe=_same_but_case(error.instance, nearest)) if nearest is not None else None,
+    yield (
+        "SDL104",
+        Finding(
+            pointer,
+            f"{label(pointer)} is {show(error.instance)}, which is not allowed: use one of "
+            f"{', '.join(show(a) for a in allowed)}. {why}".rstrip()
+            + (f" Nearest valid value: {show(nearest)}." if nearest is not None else ""),
+            fix=Fix(pointer, nearest, safe=_same_but_case(error.instance, nearest)) if nearest is not None else None,
+        ),
     )
 
 
@@ -409,7 +439,7 @@ def _closest(word: str, choices: tuple[str, ...], cutoff: float) -> str | None:
 
 
 def _same_but_case(value: object, nearest: object) -> bool:
-    """"mp4" -> "MP4" and "0" -> 0 only respell what was written: safe to apply."""
+    """ "mp4" -> "MP4" and "0" -> 0 only respell what was written: safe to apply."""
     return isinstance(value, str) and not isinstance(nearest, bool) and value.lower() == str(nearest).lower()
 
 
@@ -417,11 +447,14 @@ def _range(error: Any, pointer: str, ctx: TaskContext) -> Iterator[tuple[str, Fi
     bound = error.validator_value
     low = error.validator in ("minimum", "exclusiveMinimum")
     side = "below the minimum" if low else "above the maximum"
-    yield "SDL105", Finding(
-        pointer,
-        f"{label(pointer)} is {show(error.instance)}, {side} {show(bound)}: the API accepts "
-        f"{_bounds(error.schema)}. Nearest valid value: {show(bound)}.",
-        fix=Fix(pointer, bound),
+    yield (
+        "SDL105",
+        Finding(
+            pointer,
+            f"{label(pointer)} is {show(error.instance)}, {side} {show(bound)}: the API accepts "
+            f"{_bounds(error.schema)}. Nearest valid value: {show(bound)}.",
+            fix=Fix(pointer, bound),
+        ),
     )
 
 
@@ -435,10 +468,13 @@ def _bounds(schema: dict) -> str:
 def _length(error: Any, pointer: str, ctx: TaskContext) -> Iterator[tuple[str, Finding]]:
     schema = error.schema
     count = len(error.instance)
-    yield "SDL106", Finding(
-        pointer,
-        f"{label(pointer)} has {count} character{'s' if count != 1 else ''}; the API accepts "
-        f"{schema.get('minLength', 0)} to {schema.get('maxLength', 'any number of')} characters.",
+    yield (
+        "SDL106",
+        Finding(
+            pointer,
+            f"{label(pointer)} has {count} character{'s' if count != 1 else ''}; the API accepts "
+            f"{schema.get('minLength', 0)} to {schema.get('maxLength', 'any number of')} characters.",
+        ),
     )
 
 
@@ -449,20 +485,28 @@ def _pattern(error: Any, pointer: str, ctx: TaskContext) -> Iterator[tuple[str, 
 
 def _items(error: Any, pointer: str, ctx: TaskContext) -> Iterator[tuple[str, Finding]]:
     why = error.schema.get("description", "")
-    yield "SDL108", Finding(
-        pointer,
-        f"{label(pointer)} has {len(error.instance)} items; at most {error.validator_value} allowed. {why}".rstrip(),
+    yield (
+        "SDL108",
+        Finding(
+            pointer,
+            f"{label(pointer)} has {len(error.instance)} items; at most {error.validator_value} allowed. "
+            f"{why}".rstrip(),
+        ),
     )
 
 
 def _no_branch(error: Any, pointer: str, ctx: TaskContext) -> Iterator[tuple[str, Finding]]:
-    kinds = sorted({_TYPE_NAMES.get(s.validator_value, str(s.validator_value)) for s in error.context
-                    if s.validator == "type"})
+    kinds = sorted(
+        {_TYPE_NAMES.get(s.validator_value, str(s.validator_value)) for s in error.context if s.validator == "type"}
+    )
     wanted = " or ".join(kinds) if kinds else "a documented shape"
     hint = _deref_expected(error.schema)
-    yield "SDL103", Finding(
-        pointer,
-        f"{label(pointer)} must be {wanted}, got {_got(error.instance)}.{hint}",
+    yield (
+        "SDL103",
+        Finding(
+            pointer,
+            f"{label(pointer)} must be {wanted}, got {_got(error.instance)}.{hint}",
+        ),
     )
 
 

@@ -12,6 +12,7 @@ A credential is never printed: messages show its first four characters and
 through :func:`redact`, so a rule that echoes a value (an invalid-format
 message quoting a signed image URL, say) cannot leak it either.
 """
+
 from __future__ import annotations
 
 import re
@@ -39,11 +40,28 @@ SIGNATURE_PARAMETERS = {
     "sig": "an Azure shared access signature (SAS) URL",
 }
 #: Query parameters that carry a credential in any URL.
-TOKEN_PARAMETERS = frozenset({
-    "token", "access_token", "auth", "auth_token", "id_token", "refresh_token", "key", "api_key", "apikey",
-    "api-key", "secret", "client_secret", "password", "passwd", "signature", "x-amz-security-token",
-    "x-goog-credential", "x-amz-credential",
-})
+TOKEN_PARAMETERS = frozenset(
+    {
+        "token",
+        "access_token",
+        "auth",
+        "auth_token",
+        "id_token",
+        "refresh_token",
+        "key",
+        "api_key",
+        "apikey",
+        "api-key",
+        "secret",
+        "client_secret",
+        "password",
+        "passwd",
+        "signature",
+        "x-amz-security-token",
+        "x-goog-credential",
+        "x-amz-credential",
+    }
+)
 _SENSITIVE_NAMES = TOKEN_PARAMETERS | set(SIGNATURE_PARAMETERS)
 _SENSITIVE = "|".join(re.escape(name) for name in sorted(_SENSITIVE_NAMES))
 #: A sensitive query parameter's value anywhere in a text (a message quoting a URL); ", " ends a message clause.
@@ -274,7 +292,7 @@ def api_key_in_file(ctx: TaskContext) -> Iterator[Finding]:
             yield Finding(
                 pointer,
                 f"{where(pointer)} holds what looks like a live API key ({mask(value)}): anyone who reads this "
-                "file or a log of it can use your account. Write a placeholder such as \"${RUNWARE_API_KEY}\", "
+                'file or a log of it can use your account. Write a placeholder such as "${RUNWARE_API_KEY}", '
                 "load the key from the environment, and rotate this one.",
             )
 

@@ -4,6 +4,7 @@ The standard library and orjson give no positions and silently keep the last
 of duplicate keys, so the explaining path parses again with this one. It
 accepts exactly RFC 8259 JSON: no NaN/Infinity, no trailing commas.
 """
+
 from __future__ import annotations
 
 import math
@@ -64,8 +65,7 @@ def parse(text: str, first_line: int = 1) -> ParsedJson:
         values={pointer: lines.position(offset) for pointer, offset in parser.values.items()},
     )
     duplicates = [
-        (dup.pointer, lines.position(dup.key_offset), lines.position(dup.first_offset))
-        for dup in parser.duplicates
+        (dup.pointer, lines.position(dup.key_offset), lines.position(dup.first_offset)) for dup in parser.duplicates
     ]
     return ParsedJson(value, positions, duplicates)
 

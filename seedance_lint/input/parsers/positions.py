@@ -1,4 +1,5 @@
 """Where each member of a parsed document sits in its file."""
+
 from __future__ import annotations
 
 import sys
@@ -60,5 +61,7 @@ class LineIndex:
 def too_many_digits(number: str) -> str:
     """Why an integer literal is refused: Python converts at most sys.get_int_max_str_digits() digits."""
     digits = sum(c.isdigit() for c in number)
-    return (f"an integer of {digits:,} digits is longer than the {sys.get_int_max_str_digits():,} digits Python "
-            "converts; no request needs one")
+    return (
+        f"an integer of {digits:,} digits is longer than the {sys.get_int_max_str_digits():,} digits Python "
+        "converts; no request needs one"
+    )

@@ -6,6 +6,7 @@ schema, and reports where YAML 1.1 would have read a plain scalar differently
 (``yes`` as true, ``010`` as 8, ``1.10`` as 1.1). Aliases are shared, and a
 document whose aliases would expand past a budget is refused (billion laughs).
 """
+
 from __future__ import annotations
 
 import math
@@ -138,8 +139,12 @@ class _Builder:
             member = child_pointer(pointer, key)
             if key in result:
                 first = self.positions.keys.get(member, _mark(key_node))
-                self._note("duplicate-key", member, key_node,
-                           f"duplicate key {key!r} (also at line {first[0]}); parsers keep only the last value")
+                self._note(
+                    "duplicate-key",
+                    member,
+                    key_node,
+                    f"duplicate key {key!r} (also at line {first[0]}); parsers keep only the last value",
+                )
             self.positions.keys[member] = _mark(key_node)
             self.positions.values.pop(member, None)
             result[key] = self._value(value_node, member, depth + 1)
@@ -182,8 +187,10 @@ class _Builder:
 
     def _compare_with_yaml11(self, node: yaml.ScalarNode, pointer: str, value: object) -> None:
         if _loses_digits(node.value, value):
-            message = (f"plain scalar {node.value!r} is read as the number {value!r}, losing its trailing zero; "
-                       f"quote it if you mean the string {node.value!r}")
+            message = (
+                f"plain scalar {node.value!r} is read as the number {value!r}, losing its trailing zero; "
+                f"quote it if you mean the string {node.value!r}"
+            )
             self._note("yaml11", pointer, node, message)
             return
         old = yaml11_value(node)

@@ -4,6 +4,7 @@ A reporter turns a run (diagnostics and summary) into text; only the CLI
 writes it anywhere. Modules are imported on first use: a run loads only the
 format it prints.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator

@@ -1,4 +1,5 @@
 """The result of a check run, as reporters see it: finished, or still streaming."""
+
 from __future__ import annotations
 
 from collections import Counter

@@ -5,6 +5,7 @@ the Actions toolkit escapes them (@actions/core, command.ts). GitHub shows at
 most 10 annotations of each kind per step, so the plain summary line at the
 end tells the whole count.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator

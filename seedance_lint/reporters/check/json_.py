@@ -2,6 +2,7 @@
 
 Written as the run goes: each diagnostic as soon as it is found, the summary last.
 """
+
 from __future__ import annotations
 
 import json

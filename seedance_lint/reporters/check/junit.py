@@ -5,6 +5,7 @@ lists that file's diagnostics in the text format. Diagnostics that do not
 fail the run (warnings without --strict, infos) go to the testcase's
 system-out, so they are still visible.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,13 +14,15 @@ from seedance_lint.core.diagnostic import Diagnostic
 from seedance_lint.reporters.check.base import Report
 from seedance_lint.reporters.check.text import LINE
 
-SUITE = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-         '<testsuites name="seedance-lint" tests="{tests}" failures="{failures}" errors="0">\n'
-         '  <testsuite name="seedance-lint" tests="{tests}" failures="{failures}" errors="0" skipped="0">\n'
-         '{cases}  </testsuite>\n</testsuites>\n')
+SUITE = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<testsuites name="seedance-lint" tests="{tests}" failures="{failures}" errors="0">\n'
+    '  <testsuite name="seedance-lint" tests="{tests}" failures="{failures}" errors="0" skipped="0">\n'
+    "{cases}  </testsuite>\n</testsuites>\n"
+)
 CASE = '    <testcase classname="seedance-lint" name={name} file={name}>{body}</testcase>\n'
 FAILURE = '\n      <failure type="seedance-lint" message={message}>{text}</failure>\n    '
-OUTPUT = '\n      <system-out>{text}</system-out>\n    '
+OUTPUT = "\n      <system-out>{text}</system-out>\n    "
 #: Characters XML 1.0 cannot hold at all, even escaped.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -48,8 +51,9 @@ def _escape(text: str) -> str:
     return clean.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-_ATTRIBUTE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
-                            "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+_ATTRIBUTE = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
+)
 
 
 def _attr(text: str) -> str:

@@ -4,6 +4,7 @@ The driver lists every rule (so ``ruleIndex`` is its place in the registry);
 each result points at a URI relative to ``%SRCROOT%`` (the path as given,
 with POSIX separators) and a 1-based region counted in code points.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,12 +27,14 @@ LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 def render(report: Report) -> str:
     index = {rule.code: number for number, rule in enumerate(RULES)}
     run = {
-        "tool": {"driver": {
-            "name": "seedance-lint",
-            "version": __version__,
-            "informationUri": INFORMATION_URI,
-            "rules": [_rule(rule) for rule in RULES],
-        }},
+        "tool": {
+            "driver": {
+                "name": "seedance-lint",
+                "version": __version__,
+                "informationUri": INFORMATION_URI,
+                "rules": [_rule(rule) for rule in RULES],
+            }
+        },
         "columnKind": "unicodeCodePoints",
         "results": [_result(d, index[d.code]) for d in report.diagnostics],
     }
@@ -57,10 +60,14 @@ def _result(d: Diagnostic, rule_index: int) -> dict:
         "ruleIndex": rule_index,
         "level": LEVELS[d.severity],
         "message": {"text": d.message},
-        "locations": [{"physicalLocation": {
-            "artifactLocation": artifact(d.file),
-            "region": {"startLine": d.line, "startColumn": d.column},
-        }}],
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": artifact(d.file),
+                    "region": {"startLine": d.line, "startColumn": d.column},
+                }
+            }
+        ],
         "properties": {"pointer": d.pointer, "task": d.task},
     }
 

@@ -1,4 +1,5 @@
 """path:line:col: CODE [severity] message -- one per line, then a summary."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -32,5 +33,7 @@ def summary_line(report: Report) -> str:
     tasks = f"{counts['tasks']} task{'s' if counts['tasks'] != 1 else ''}"
     if not counts["errors"] + counts["warnings"] + counts["infos"]:
         return f"All good: {files}, {tasks}, no problems."
-    return (f"Found {counts['errors']} error(s), {counts['warnings']} warning(s), {counts['infos']} info "
-            f"in {files} ({tasks}).")
+    return (
+        f"Found {counts['errors']} error(s), {counts['warnings']} warning(s), {counts['infos']} info "
+        f"in {files} ({tasks})."
+    )

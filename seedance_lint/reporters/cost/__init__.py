@@ -7,6 +7,7 @@ distinct estimate) and a stream (the rows, the totals and the problems).
 Modules are imported on first use: the command line lists the names without
 loading the price model.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping

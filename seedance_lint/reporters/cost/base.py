@@ -1,4 +1,5 @@
 """What every cost format shares: money as decimal strings, and an estimate rendered once."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -47,9 +48,17 @@ class PerEstimate:
 
 def estimate_fields(e: Estimate) -> dict[str, object]:
     return {
-        "width": e.width, "height": e.height, "resolution": e.resolution, "aspectRatio": e.aspect_ratio,
-        "duration": None if e.duration is None else f"{e.duration:f}", "numberResults": e.number_results,
-        "cost": money(e.cost), "low": money(e.low), "high": money(e.high), "basis": e.basis, "reason": e.reason,
+        "width": e.width,
+        "height": e.height,
+        "resolution": e.resolution,
+        "aspectRatio": e.aspect_ratio,
+        "duration": None if e.duration is None else f"{e.duration:f}",
+        "numberResults": e.number_results,
+        "cost": money(e.cost),
+        "low": money(e.low),
+        "high": money(e.high),
+        "basis": e.basis,
+        "reason": e.reason,
     }
 
 

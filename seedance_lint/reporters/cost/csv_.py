@@ -1,4 +1,5 @@
 """csv: a header and one row per task, for spreadsheets; problems go to stderr."""
+
 from __future__ import annotations
 
 import csv
@@ -10,8 +11,22 @@ from seedance_lint.core.text import printable
 from seedance_lint.cost.pipeline import CostTally, PricedRun, Render
 from seedance_lint.reporters.cost.base import PerEstimate, estimate_fields
 
-CSV_COLUMNS = ("file", "task", "taskUUID", "width", "height", "resolution", "aspectRatio", "duration",
-               "numberResults", "cost", "low", "high", "basis", "reason")
+CSV_COLUMNS = (
+    "file",
+    "task",
+    "taskUUID",
+    "width",
+    "height",
+    "resolution",
+    "aspectRatio",
+    "duration",
+    "numberResults",
+    "cost",
+    "low",
+    "high",
+    "basis",
+    "reason",
+)
 
 
 def _csv_line(values: Iterable[object]) -> str:

@@ -1,4 +1,5 @@
 """json: one object, the rows streamed as they are priced."""
+
 from __future__ import annotations
 
 import json
@@ -50,7 +51,11 @@ def stream(tally: CostTally) -> Iterator[str]:
         head = block.head
         yield separator + ",\n".join([f"    {head}{first + i}{a}" for i, a in enumerate(block.rows)])
         separator = ",\n"
-    closing = {"total": money(tally.total), "low": money(tally.low), "high": money(tally.high),
-               "problems": tally.problems}
+    closing = {
+        "total": money(tally.total),
+        "low": money(tally.low),
+        "high": money(tally.high),
+        "problems": tally.problems,
+    }
     yield ("\n  " if separator == ",\n" else "") + "],\n"
     yield ",\n".join(f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in closing.items()) + "\n}\n"

@@ -1,4 +1,5 @@
 """markdown: a table for a pull-request comment or a step summary."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

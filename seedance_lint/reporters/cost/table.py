@@ -1,4 +1,5 @@
 """table: aligned columns for a terminal (every row is held to size them)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
