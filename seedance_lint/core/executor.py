@@ -102,6 +102,12 @@ class ProcessPool:
             self._pool = ProcessPoolExecutor(self.workers, initializer=_ignore_interrupts)
         return self._pool.submit(fn, *args, **kwargs)
 
+    def __enter__(self) -> ProcessPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait, cancel_futures=cancel_futures)
