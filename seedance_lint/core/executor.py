@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 if TYPE_CHECKING:  # concurrent.futures imports logging (15 ms): only a run that starts a pool pays for it
     from concurrent.futures import Future
 
-#: Blocks submitted ahead of the one being merged, per worker: enough to keep each worker busy.
-AHEAD_PER_WORKER = 4
+#: Blocks submitted ahead of the one being merged, per worker: enough to keep each worker busy. Each block
+#: in flight is held twice (its lines here, its result coming back): 4 a worker made `cost` at 1M tasks
+#: 117 MB in all processes, 2 made it 108 MB (bench/run.py section d).
+AHEAD_PER_WORKER = 2
 
 T = TypeVar("T")
 R = TypeVar("R")
