@@ -25,9 +25,9 @@ from seedance_lint.input.documents import EMPTY_JSONL, Loaded, Problem
 from seedance_lint.input.jsonl import (
     BLOCK_BYTES,
     MIN_BYTES,
+    FileBlocks,
     ValueRun,
     load_values,
-    read_blocks,
     split_lines,
     splits,
     value_items_from,
@@ -248,13 +248,7 @@ def _cost_in_blocks(
 ) -> Iterator[RowBlock | str]:
     """cost_blocks of one JSON Lines file, its blocks priced on ``executor``, in file order."""
     assert source.path is not None  # splits() said it is a file
-    try:
-        with open(source.path, "rb") as stream:
-            yield from price_blocks(
-                source, read_blocks(stream, BLOCK_BYTES), renderer, currency, max_task, executor, ahead
-            )
-    except OSError as error:  # the file cannot be opened or read on: said as the serial path says it
-        yield from _file_problem(source, Problem("SDL001", f"cannot read the file: {error.strerror or error}", (1, 1)))
+    yield from price_blocks(source, FileBlocks(source.path, BLOCK_BYTES), renderer, currency, max_task, executor, ahead)
 
 
 def price_blocks(
@@ -276,6 +270,9 @@ def price_blocks(
         for item in items:  # task indices count from the block: from the file's start here
             yield item if isinstance(item, str) else item._replace(first=item.first + base)
         base += sum(len(item.rows) for item in items if not isinstance(item, str))
+    if isinstance(blocks, FileBlocks) and blocks.problem is not None:  # the file stopped being readable
+        found = True
+        yield from _file_problem(source, blocks.problem)
     if not found:
         yield from _file_problem(source, EMPTY_JSONL)  # only the problem: an empty file has no task
 

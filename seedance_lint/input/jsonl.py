@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import repeat
 from operator import is_not
+from pathlib import Path
 from typing import BinaryIO
 
 import orjson
@@ -72,6 +73,26 @@ def read_blocks(stream: BinaryIO, size: int) -> Iterator[bytes]:
         if not data.endswith(b"\n"):
             data += stream.readline()
         yield data
+
+
+class FileBlocks:
+    """A file's blocks of whole lines (read_blocks), and the problem that stopped reading it, if one did.
+
+    The problem is kept, not raised: the blocks are consumed by an executor loop, where an OSError
+    from a worker must stay an error of the run, not become "cannot read the file".
+    """
+
+    def __init__(self, path: Path, size: int) -> None:
+        self.path = path
+        self.size = size
+        self.problem: Problem | None = None
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            with open(self.path, "rb") as stream:
+                yield from read_blocks(stream, self.size)
+        except OSError as error:  # said as the serial path says it (chunked)
+            self.problem = Problem("SDL001", f"cannot read the file: {error.strerror or error}", (1, 1))
 
 
 def split_lines(data: bytes) -> list[bytes]:

@@ -21,8 +21,8 @@ from dataclasses import dataclass, replace
 from seedance_lint.config import Selection
 from seedance_lint.core.diagnostic import Diagnostic
 from seedance_lint.core.executor import AHEAD_PER_WORKER, ExecutorLike, in_order
-from seedance_lint.input.documents import EMPTY_JSONL, Problem, load_line
-from seedance_lint.input.jsonl import BLOCK_BYTES, MIN_BYTES, read_blocks, split_lines, splits
+from seedance_lint.input.documents import EMPTY_JSONL, load_line
+from seedance_lint.input.jsonl import BLOCK_BYTES, MIN_BYTES, FileBlocks, split_lines, splits
 from seedance_lint.input.sources import Source
 from seedance_lint.input.tasks import mentions_model
 from seedance_lint.linting.accept import AcceptedRun, items_from
@@ -88,12 +88,7 @@ def lint_sources(
 def lint_in_blocks(linter: Linter, source: Source, executor: ExecutorLike | None, ahead: int) -> Iterator[Diagnostic]:
     """The diagnostics of one JSON Lines file, in the serial order, its blocks linted on ``executor``."""
     assert source.path is not None  # splits() said it is a file
-    try:
-        with open(source.path, "rb") as stream:
-            yield from lint_blocks(linter, source, read_blocks(stream, BLOCK_BYTES), executor, ahead)
-    except OSError as error:  # the file cannot be opened or read on: said as the serial path says it
-        file_lint = FileLint(linter, source)
-        yield from file_lint.document(Problem("SDL001", f"cannot read the file: {error.strerror or error}", (1, 1)))
+    yield from lint_blocks(linter, source, FileBlocks(source.path, BLOCK_BYTES), executor, ahead)
 
 
 def lint_blocks(
@@ -112,6 +107,9 @@ def lint_blocks(
         found = found or result.found
         file_lint.recognized = file_lint.recognized or result.recognized
         linter.stats.tasks += result.tasks
+    if isinstance(blocks, FileBlocks) and blocks.problem is not None:  # the file stopped being readable
+        found = True
+        yield from file_lint.document(blocks.problem)
     if not found:
         yield from file_lint.document(EMPTY_JSONL)
     yield from file_lint.finish()
