@@ -1,176 +1,555 @@
-"""--jobs: a JSON Lines file linted by worker processes gives the serial report, byte for byte.
+"""--jobs: a large JSON Lines file linted or priced in blocks on an Executor gives the serial report, byte for byte.
 
-Blocks are made tiny here (a few lines each) so that a handful of lines
-spreads over several workers, and repeated taskUUIDs cross block boundaries.
+The blocks go to any ``concurrent.futures.Executor``: the CLI's process pool
+(core/executor.ProcessPool), a thread pool, a Dask client. Here blocks are
+made tiny (a few lines each) so that a handful of lines spreads over several
+workers and repeated taskUUIDs cross block boundaries; one process pool and
+one thread pool serve the whole module, so the property tests stay fast.
+
+``lint_sources`` and ``cost_blocks`` take ``min_bytes`` as a default argument
+(bound when the module is imported): patching ``MIN_BYTES`` changes nothing,
+so the CLI's calls are wrapped with ``min_bytes=0`` instead (:func:`split_all`).
+Tests through a subprocess use a real file above MIN_BYTES, and no patch.
 """
+
 from __future__ import annotations
 
+import io
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import nullcontext
+from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from seedance_lint.linting import blocks as parallel
-from seedance_lint.linting.linter import Linter
+from seedance_lint.commands import check as check_command
+from seedance_lint.commands import cost as cost_command
+from seedance_lint.commands.output import pool_for, shut_after
+from seedance_lint.core import executor as executors
+from seedance_lint.core.executor import (
+    AHEAD_PER_WORKER,
+    ExecutorLike,
+    ProcessPool,
+    in_order,
+    process_pool,
+    processes,
+)
+from seedance_lint.cost import pipeline
+from seedance_lint.cost.pipeline import CostTally, RowBlock, cost_blocks
+from seedance_lint.cost.table import price_table
+from seedance_lint.input.jsonl import MIN_BYTES, read_blocks, splits
 from seedance_lint.input.sources import Source
+from seedance_lint.linting import blocks
+from seedance_lint.linting import linter as linting
+from seedance_lint.linting.blocks import block_jobs, lint_sources
+from seedance_lint.linting.linter import Linter
+from seedance_lint.reporters.cost import COST_REPORTERS
+
+from conftest import EXAMPLES_DIR, REPO_ROOT
 from test_batch import lines
 
+TASK = json.loads((EXAMPLES_DIR / "text-to-video.json").read_text())
+TASK_LINE = json.dumps(TASK)
+#: Seconds any test here may take before it counts as hung (a worker waited for forever).
+HUNG = 60
+QUICK = settings(
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.data_too_large, HealthCheck.too_slow],
+)
 
 
-def _fork_available() -> bool:
-    import multiprocessing
+@pytest.fixture(autouse=True)
+def not_hung() -> Iterator[None]:
+    """Fail, not hang, if the main process waits for a worker forever (the bug several tests guard against)."""
 
-    return "fork" in multiprocessing.get_all_start_methods()
+    def hung(*_: object) -> None:
+        raise AssertionError(f"the test hung for {HUNG} s, waiting for a worker")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(HUNG)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
 
 
-pytestmark = pytest.mark.skipif(not _fork_available(), reason="workers are forked; serial elsewhere")
+@pytest.fixture(scope="module")
+def process_pool_of_two() -> Iterator[ProcessPool]:
+    pool = ProcessPool(2)
+    yield pool
+    pool.shutdown(cancel_futures=True)
 
 
-def _lint(path: Path, jobs: int) -> tuple[list, int]:
-    linter = Linter(jobs=jobs)
-    found = list(linter.lint_sources([Source(str(path), path, "jsonl", True)]))
-    return found, linter.stats.tasks
+@pytest.fixture(scope="module")
+def thread_pool_of_two() -> Iterator[ThreadPoolExecutor]:
+    with ThreadPoolExecutor(2) as pool:
+        yield pool
+
+
+@pytest.fixture(params=["processes", "threads"])
+def pool(request: pytest.FixtureRequest) -> ExecutorLike:
+    """Two workers: the CLI's process pool, and a thread pool (any Executor will do)."""
+    return request.getfixturevalue("process_pool_of_two" if request.param == "processes" else "thread_pool_of_two")
 
 
 @pytest.fixture
-def tiny_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parallel, "BLOCK_BYTES", 700)
-    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
-    monkeypatch.setattr(parallel, "cpu_count", lambda: 4)  # workers however few CPUs the machine has
+def block_bytes(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
+    """Sets the size of a block, for linting and for pricing (read in the main process only)."""
+
+    def set_size(size: int) -> None:
+        monkeypatch.setattr(blocks, "BLOCK_BYTES", size)
+        monkeypatch.setattr(pipeline, "BLOCK_BYTES", size)
+
+    return set_size
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.data_too_large, HealthCheck.too_slow])
-@given(lines(), st.booleans())
-def test_workers_report_what_one_process_reports(tmp_path: Path, tiny_blocks: None, deadline: None,
-                                                 chosen: list[str], bom: bool) -> None:
-    path = tmp_path / "batch.jsonl"
+@pytest.fixture
+def split_all(monkeypatch: pytest.MonkeyPatch, block_bytes: Callable[[int], None]) -> None:
+    """Through the CLI: every JSON Lines file in blocks of a few lines, and --jobs 2 two workers on any machine."""
+    block_bytes(700)
+    monkeypatch.setattr(check_command, "lint_sources", partial(blocks.lint_sources, min_bytes=0))
+    monkeypatch.setattr(cost_command, "cost_blocks", partial(pipeline.cost_blocks, min_bytes=0))
+    monkeypatch.setattr(executors, "cpu_count", lambda: 2)
+
+
+@pytest.fixture
+def pools_started(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The workers of every ProcessPoolExecutor made from here on (ProcessPool makes one on its first submit)."""
+    import concurrent.futures
+
+    started: list[int] = []
+
+    class Counted(ProcessPoolExecutor):
+        def __init__(self, max_workers: int | None = None, *args: object, **kwargs: object) -> None:
+            started.append(max_workers)
+            super().__init__(max_workers, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Counted)
+    return started
+
+
+def _sources(*paths: Path, explicit: bool = True) -> list[Source]:
+    return [Source(str(path), path, "jsonl", explicit) for path in paths]
+
+
+def _lint(sources: list[Source], executor: ExecutorLike | None = None, ahead: int = 4, min_bytes: int = 0) -> tuple:
+    """(diagnostics, stats) of a run; serial without an executor."""
+    linter = Linter()
+    found = list(lint_sources(linter, sources, executor, ahead, min_bytes))
+    return found, linter.stats
+
+
+def _write_batch(path: Path, chosen: list[str], bom: bool = False) -> Path:
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + "\n".join(chosen).encode() + b"\n")
-    serial = _lint(path, 1)
-    assert _lint(path, 2) == serial and _lint(path, 3) == serial  # this process and one worker; and two workers
+    return path
 
 
-def test_a_taskuuid_repeated_in_another_block_is_reported_with_its_first_use(tmp_path: Path, tiny_blocks: None) -> None:
-    task = (Path(__file__).parent.parent / "examples" / "text-to-video.json").read_text().replace("\n", " ")
-    path = tmp_path / "batch.jsonl"
-    path.write_text("\n".join([task] * 6) + "\n")
-    found, tasks = _lint(path, 2)
-    assert tasks == 6
+# --- linting in blocks gives the serial report ------------------------------------------------------------------
+
+
+@settings(QUICK, max_examples=20)
+@given(lines(), st.booleans(), st.sampled_from([1, 300, 700, 4000]), st.integers(1, 5), st.data())
+def test_blocks_on_an_executor_report_what_one_process_reports(
+    tmp_path: Path,
+    pool: ExecutorLike,
+    block_bytes: Callable[[int], None],
+    chosen: list[str],
+    bom: bool,
+    size: int,
+    ahead: int,
+    data: st.DataObject,
+) -> None:
+    """Two files (the run's taskUUID registry spans them), each split or linted serially by its size."""
+    cut = data.draw(st.integers(0, len(chosen)), label="lines in the first file")
+    first = _write_batch(tmp_path / "a.jsonl", chosen[:cut], bom)
+    second = _write_batch(tmp_path / "b.jsonl", chosen[cut:])
+    min_bytes = data.draw(
+        st.sampled_from([0, 0, min(first.stat().st_size, second.stat().st_size) + 1]), label="min_bytes"
+    )
+    block_bytes(size)
+    serial = _lint(_sources(first, second))
+    assert _lint(_sources(first, second), pool, ahead, min_bytes) == serial
+
+
+def test_a_taskuuid_repeated_in_another_block_is_reported_with_its_first_use(
+    tmp_path: Path, process_pool_of_two: ProcessPool, block_bytes: Callable[[int], None]
+) -> None:
+    block_bytes(len(TASK_LINE) // 2)  # a block a line
+    path = _write_batch(tmp_path / "batch.jsonl", [TASK_LINE] * 6)
+    found, stats = _lint(_sources(path), process_pool_of_two)
+    assert stats.tasks == 6
     assert [(d.code, d.line, d.task) for d in found] == [("SDL401", line, line - 1) for line in range(2, 7)]
-    assert all("task 0 of" in d.message for d in found)
+    assert all("is already used by task 0 of" in d.message for d in found)
+    assert (found, stats) == _lint(_sources(path))
 
 
-def test_small_files_and_other_formats_stay_serial(tmp_path: Path) -> None:
-    small = tmp_path / "small.jsonl"
-    small.write_text("{}\n")
-    assert parallel.processes_for(Source(str(small), small, "jsonl", True), 2) == 1
-    assert parallel.processes_for(Source(str(small), small, "json", True), 2) == 1
-    assert parallel.processes_for(Source(str(small), small, "jsonl", True), 1) == 1
+def test_a_taskuuid_of_an_earlier_file_is_repeated_in_a_later_one_in_blocks(
+    tmp_path: Path, process_pool_of_two: ProcessPool, block_bytes: Callable[[int], None]
+) -> None:
+    block_bytes(1)
+    small = _write_batch(tmp_path / "small.jsonl", [TASK_LINE])
+    large = _write_batch(tmp_path / "large.jsonl", [json.dumps({**TASK, "seed": n}) for n in range(4)])
+    found, _ = _lint(_sources(small, large), process_pool_of_two, min_bytes=small.stat().st_size + 1)
+    assert [(d.file, d.code, d.line) for d in found] == [(str(large), "SDL401", line) for line in range(1, 5)]
+    assert all(f"task 0 of {small}" in d.message for d in found)
 
 
-def test_one_cpu_means_no_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
-    path = tmp_path / "b.jsonl"
-    path.write_text("{}\n")
-    monkeypatch.setattr(parallel, "cpu_count", lambda: 2)
-    assert parallel.processes_for(Source(str(path), path, "jsonl", True), 0) == 2
-    monkeypatch.setattr(parallel, "cpu_count", lambda: 1)
-    assert parallel.processes_for(Source(str(path), path, "jsonl", True), 0) == 1
-    assert parallel.processes_for(Source(str(path), path, "jsonl", True), 2) == 1
-
-
-@pytest.mark.parametrize("given", ["0", "-1", "two", "\u00b2", "\u0663"])  # superscript two, Arabic-Indic three
-def test_jobs_must_be_a_positive_number(run_cli, tmp_path: Path, given: str) -> None:
-    result = run_cli(["check", "--jobs", given, "x.jsonl"], cwd=tmp_path)
-    assert result.exit == 2 and "expected a number of processes" in result.stderr and result.stderr.count("\n") == 1
-
-
-def _price(path: Path, jobs: int, fmt: str = "json") -> int:
-    """The exit code of `cost`; the caller compares what it wrote (capsys)."""
-    from seedance_lint.cli import main
-
-    return main(["cost", "--format", fmt, "--jobs", str(jobs), "--max-task-cost", "0.1", str(path)])
-
-
-@settings(max_examples=30, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.data_too_large, HealthCheck.too_slow])
-@given(lines(), st.sampled_from(["json", "csv", "markdown", "table"]))
-def test_workers_price_what_one_process_prices(tmp_path: Path, tiny_blocks: None, capsys: pytest.CaptureFixture[str],
-                                               chosen: list[str], fmt: str) -> None:
-    path = tmp_path / "batch.jsonl"
-    path.write_text("\n".join(chosen * 3) + "\n")  # a few hundred bytes a block: several per worker
-    capsys.readouterr()
-    serial = _price(path, 1, fmt), capsys.readouterr()
-    assert (_price(path, 2, fmt), capsys.readouterr()) == serial
-
-
-def test_an_empty_file_is_reported_once_by_workers_too(tmp_path: Path, tiny_blocks: None) -> None:
+def test_an_empty_file_is_reported_once_in_blocks_too(
+    tmp_path: Path, process_pool_of_two: ProcessPool, block_bytes: Callable[[int], None]
+) -> None:
+    block_bytes(1)
     path = tmp_path / "blank.jsonl"
     path.write_text("\n\n   \n")
-    assert _lint(path, 2) == _lint(path, 1) and [d.code for d in _lint(path, 1)[0]] == ["SDL002"]
+    found, stats = _lint(_sources(path), process_pool_of_two)
+    assert (found, stats) == _lint(_sources(path)) and [d.code for d in found] == ["SDL002"]
+    table = price_table()
+    priced = list(
+        cost_blocks(_sources(path), COST_REPORTERS["json"].renderer, table.currency, None, process_pool_of_two, 4, 0)
+    )
+    assert (
+        len(priced) == 1
+        and "cannot price" in priced[0]
+        and priced == list(cost_blocks(_sources(path), COST_REPORTERS["json"].renderer, table.currency, None))
+    )
 
 
-@pytest.fixture
-def jobs_seen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The jobs each `check` run's Linter gets, on a 3-CPU machine; b.jsonl is there to check."""
-    from seedance_lint.commands import check as commands
+def test_blocks_are_told_whether_a_walked_file_names_our_model(
+    tmp_path: Path,
+    thread_pool_of_two: ThreadPoolExecutor,
+    block_bytes: Callable[[int], None],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Read once in the main process: a block of broken lines found in a walk does not read the whole file again.
+    (Threads: the workers see the counting function.)"""
+    block_bytes(60)
+    path = tmp_path / "b.jsonl"
+    path.write_text('{"model": "bytedance:2@2", \n' * 8)
+    reads: list[Path] = []
 
-    seen: list[int] = []
-    monkeypatch.setattr(parallel, "cpu_count", lambda: 3)
-    monkeypatch.setattr(commands, "Linter", lambda selection, jobs: seen.append(jobs) or Linter(selection, jobs=jobs))
-    (tmp_path / "b.jsonl").write_text("{}\n")
-    return seen
+    def mentions_model(source: Source, *_: object) -> bool:
+        reads.append(source.path)
+        return True
 
-
-def test_jobs_auto_is_one_per_available_cpu_and_the_default_two(run_cli, tmp_path: Path,
-                                                                 jobs_seen: list[int]) -> None:
-    seen = jobs_seen
-    run_cli(["check", "--jobs", "auto", "b.jsonl"], cwd=tmp_path)
-    run_cli(["check", "b.jsonl"], cwd=tmp_path)  # the default: this process and one worker
-    assert seen == [0, 2] and [parallel.processes(jobs) for jobs in seen] == [3, 2]
-
-
-@pytest.mark.parametrize(("jobs", "cpus", "used"), [(0, 3, 3), (2, 3, 2), (2, 1, 1), (8, 3, 3), (1, 8, 1)])
-def test_never_more_processes_than_cpus(monkeypatch: pytest.MonkeyPatch, jobs: int, cpus: int, used: int) -> None:
-    monkeypatch.setattr(parallel, "cpu_count", lambda: cpus)
-    assert parallel.processes(jobs) == used
-
-
-@pytest.mark.parametrize(("limits", "cpus"), [
-    ({}, 4),
-    ({"": "max 100000\n"}, 4),
-    ({"": "150000 100000\n"}, 2),  # a container's own cgroup namespace: the quota at the root
-    ({"": "50000 100000\n"}, 1),
-    ({"": "400000 100000\n"}, 4),  # more than the affinity allows
-    ({"": "garbage\n"}, 4),
-    ({"system.slice/ci.service": "100000 100000\n"}, 1),  # systemd CPUQuota=, no namespace: the process's own
-    ({"system.slice": "200000 100000\n", "system.slice/ci.service": "max 100000\n"}, 2),  # one above it
-])
-def test_a_cgroup_cpu_quota_counts_as_cpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                           limits: dict[str, str], cpus: int) -> None:
-    import os
-
-    root = tmp_path / "cgroup"
-    for directory, cpu_max in limits.items():
-        (root / directory).mkdir(parents=True, exist_ok=True)
-        (root / directory / "cpu.max").write_text(cpu_max)
-    (tmp_path / "cgroups").write_text("0::/system.slice/ci.service\n")
-    monkeypatch.setattr(parallel, "CGROUP_ROOT", str(root))
-    monkeypatch.setattr(parallel, "PROC_CGROUP", str(tmp_path / "cgroups"))
-    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1, 2, 3}, raising=False)
-    assert parallel.cpu_count() == cpus
+    for module in (blocks, linting, pipeline):
+        monkeypatch.setattr(module, "mentions_model", mentions_model)
+    found, _ = _lint(_sources(path, explicit=False), thread_pool_of_two)
+    assert [d.code for d in found] == ["SDL001"] * 8 and reads == [path]
+    table = price_table()
+    priced = list(
+        cost_blocks(
+            _sources(path, explicit=False),
+            COST_REPORTERS["json"].renderer,
+            table.currency,
+            None,
+            thread_pool_of_two,
+            4,
+            0,
+        )
+    )
+    assert len(priced) == 8 and reads == [path, path]
 
 
-def test_jobs_from_the_config_file_and_the_flag_on_top(run_cli, tmp_path: Path, jobs_seen: list[int]) -> None:
-    seen = jobs_seen
-    (tmp_path / ".seedance-lint.toml").write_text('jobs = "auto"\n')
-    run_cli(["check", "b.jsonl"], cwd=tmp_path)
-    run_cli(["check", "--jobs", "1", "b.jsonl"], cwd=tmp_path)  # a CI machine's config, one run without workers
-    (tmp_path / ".seedance-lint.toml").write_text("jobs = 2\n")
-    run_cli(["check", "b.jsonl"], cwd=tmp_path)
-    assert seen == [0, 1, 2]
-    assert run_cli(["cost", "--show-config"], cwd=tmp_path).json()["jobs"] == 2
+def test_a_file_that_cannot_be_read_is_reported_as_the_serial_path_reports_it(
+    tmp_path: Path, process_pool_of_two: ProcessPool
+) -> None:
+    unreadable = tmp_path / "dir.jsonl"
+    unreadable.mkdir()  # stat() answers, open() fails
+    found, stats = _lint(_sources(unreadable), process_pool_of_two)
+    assert (found, stats) == _lint(_sources(unreadable)) and [d.code for d in found] == ["SDL001"]
+    assert "cannot read the file" in found[0].message
+    assert _cost(_sources(unreadable), "csv", process_pool_of_two) == _cost(_sources(unreadable), "csv")
+
+
+@settings(QUICK, max_examples=150)
+@given(
+    st.lists(st.binary(max_size=3000).map(lambda b: b.replace(b"\n", b"")), max_size=12),
+    st.booleans(),
+    st.integers(1, 5000),
+)
+def test_blocks_are_whole_lines_with_their_first_line_numbers(lines: list[bytes], last_feed: bool, size: int) -> None:
+    data = b"\n".join(lines) + (b"\n" if last_feed and lines else b"")
+    source = Source("b.jsonl", Path("b.jsonl"), "jsonl", True)
+    jobs = list(block_jobs(source, Linter().selection, None, read_blocks(io.BytesIO(data), size)))
+    assert b"".join(job.data for job in jobs) == data
+    start = 0
+    for number, job in enumerate(jobs, 1):
+        assert job.data and (job.data.endswith(b"\n") or number == len(jobs))  # whole lines; the last may lack \n
+        assert job.first_line == data[:start].count(b"\n") + 1
+        start += len(job.data)
+
+
+def test_small_files_and_other_formats_are_not_split(tmp_path: Path) -> None:
+    path = tmp_path / "b.jsonl"
+    path.write_text("{}\n")
+    assert not splits(Source(str(path), path, "jsonl", True))  # below MIN_BYTES
+    assert splits(Source(str(path), path, "jsonl", True), min_bytes=3)
+    assert not splits(Source(str(path), path, "json", True), min_bytes=0)
+    assert not splits(Source(str(path), tmp_path / "gone.jsonl", "jsonl", True), min_bytes=0)
+
+
+# --- pricing in blocks gives the serial rows and totals ---------------------------------------------------------
+
+
+def _cost(
+    sources: list[Source], fmt: str, executor: ExecutorLike | None = None, ahead: int = 4, min_bytes: int = 0
+) -> tuple:
+    """What `cost` makes of the sources: every row (blocks concatenated), problems, totals and the report."""
+    table, reporter = price_table(), COST_REPORTERS[fmt]
+    items = list(cost_blocks(sources, reporter.renderer, table.currency, Decimal("0.1"), executor, ahead, min_bytes))
+    rows = [
+        (item.file, item.first + offset, item.head, row)
+        for item in items
+        if isinstance(item, RowBlock)
+        for offset, row in enumerate(item.rows)
+    ]
+    tally = CostTally(table.currency, items, Decimal("1"), table.roundTo)
+    report = "".join(reporter.stream(tally))
+    return rows, tally.problems, tuple(map(str, (tally.total, tally.low, tally.high))), report
+
+
+@settings(QUICK, max_examples=20)
+@given(lines(), st.sampled_from(sorted(COST_REPORTERS)), st.sampled_from([1, 300, 700]), st.integers(1, 5))
+def test_blocks_on_an_executor_price_what_one_process_prices(
+    tmp_path: Path,
+    pool: ExecutorLike,
+    block_bytes: Callable[[int], None],
+    chosen: list[str],
+    fmt: str,
+    size: int,
+    ahead: int,
+) -> None:
+    path = _write_batch(tmp_path / "batch.jsonl", chosen * 2)
+    block_bytes(size)
+    serial = _cost(_sources(path), fmt)
+    assert _cost(_sources(path), fmt, pool, ahead) == serial
+
+
+# --- through the command line -----------------------------------------------------------------------------------
+
+
+def _mixed_lines(rng: random.Random, count: int) -> list[str]:
+    """Clean tasks, with now and then a line each path must hand over: an error, a taskUUID used before (in another
+    block), a syntax error, a blank line, an array, a credential, another model, an integer past 64 bits."""
+    base = [json.loads(line) for line in (EXAMPLES_DIR / "batch.jsonl").read_text().splitlines()] + [TASK]
+    chosen: list[str] = []
+    for n in range(count):
+        task = {**rng.choice(base), "taskUUID": str(uuid.UUID(int=rng.getrandbits(128), version=4))}
+        special = n % 97 if n else -1
+        if special == 3:
+            task["duration"] = 99
+        elif special == 5:
+            task["taskUUID"] = TASK["taskUUID"]
+        elif special == 7:
+            chosen.append('{"taskType": "videoInference", "model": "bytedance:2@2",')
+            continue
+        elif special == 11:
+            chosen.append("")
+        elif special == 13:
+            chosen.append(json.dumps([task, {**task, "taskUUID": str(uuid.UUID(int=n, version=4))}]))
+            continue
+        elif special == 17:
+            task["webhookURL"] = "https://hooks.example.com/r?token=Hk3Pq9Zs7Lm2Xw5V"
+        elif special == 19:
+            task["model"] = "other:1@1"
+        elif special == 23:
+            task["seed"] = 18446744073709551616
+        chosen.append(json.dumps(task, separators=(",", ":")))
+    return [TASK_LINE, *chosen]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check"],
+        *(["check", "--format", f] for f in ("json", "github", "sarif", "junit")),
+        *(["cost", "--format", f, "--max-task-cost", "0.1"] for f in sorted(COST_REPORTERS)),
+    ],
+)
+def test_jobs_2_and_jobs_1_print_the_same_report(
+    run_cli, tmp_path: Path, split_all: None, pools_started: list[int], argv: list[str]
+) -> None:
+    _write_batch(tmp_path / "a.jsonl", _mixed_lines(random.Random(1), 300))
+    _write_batch(tmp_path / "b.jsonl", _mixed_lines(random.Random(2), 40))
+    one = run_cli([*argv, "--jobs", "1", "a.jsonl", "b.jsonl"], cwd=tmp_path)
+    assert pools_started == []
+    two = run_cli([*argv, "--jobs", "2", "a.jsonl", "b.jsonl"], cwd=tmp_path)
+    assert pools_started == [2]  # one pool for both files
+    assert two == one and one.exit == 1 and one.stdout
+
+
+@pytest.fixture(scope="module")
+def large_batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A JSON Lines file just above MIN_BYTES: split with no patch (17 blocks of 512 kB)."""
+    path = tmp_path_factory.mktemp("large") / "large.jsonl"
+    rng, chosen, size = random.Random(7), [], 0
+    while size <= MIN_BYTES + (64 << 10):
+        more = _mixed_lines(rng, 1000)[1:]
+        chosen += more
+        size += sum(len(line) + 1 for line in more)
+    return _write_batch(path, [TASK_LINE, *chosen])
+
+
+#: Runs the CLI; with a file named in $FORKS, writes there how many processes it forked.
+RUN = """
+import os, sys
+forks = []
+os.register_at_fork(after_in_parent=lambda: forks.append(1))
+from seedance_lint import cli
+from seedance_lint.core import executor
+executor.cpu_count = lambda: 2  # --jobs 2 is two workers on any machine
+code = cli.main(sys.argv[1:])
+sys.stdout.flush()
+if os.environ.get("FORKS"):
+    with open(os.environ["FORKS"], "w") as out:
+        out.write(str(len(forks)))
+sys.exit(code)
+"""
+
+
+def _run(tmp_path: Path, *argv: str, script: str = RUN) -> subprocess.CompletedProcess:
+    env = {"PYTHONPATH": os.pathsep.join([str(REPO_ROOT), str(tmp_path)]), "PATH": "", "FORKS": str(tmp_path / "forks")}
+    return subprocess.run(
+        [sys.executable, "-c", script, *argv], capture_output=True, cwd=tmp_path, env=env, timeout=HUNG - 10
+    )
+
+
+@pytest.mark.parametrize("argv", [["check"], ["cost", "--format", "csv", "--max-task-cost", "0.1"]])
+def test_a_file_above_min_bytes_is_reported_alike_with_workers_and_without(
+    tmp_path: Path, large_batch: Path, argv: list[str]
+) -> None:
+    """No patch but the CPU count: the real MIN_BYTES and BLOCK_BYTES, the real ProcessPool, in a fresh process."""
+    one = _run(tmp_path, *argv, "--jobs", "1", str(large_batch))
+    assert (tmp_path / "forks").read_text() == "0"
+    two = _run(tmp_path, *argv, "--jobs", "2", str(large_batch))
+    assert (tmp_path / "forks").read_text() == "2"  # the two workers, started for the large file
+    assert (two.returncode, two.stdout, two.stderr) == (one.returncode, one.stdout, one.stderr)
+    assert one.returncode == 1 and one.stdout and b"Traceback" not in one.stderr
+
+
+#: Slows a run down, in a module of its own so that any start method finds it: the workers (SLOW=workers: Ctrl-C
+#: finds them busy) or the main process reading the file (SLOW=reader: Ctrl-C finds them idle, waiting for a block).
+SLOW_BLOCKS = """
+import os, time
+from seedance_lint.cost import pipeline
+from seedance_lint.input import jsonl
+from seedance_lint.linting import blocks
+
+lint_block, price_block, read_blocks = blocks.lint_block, pipeline.price_block, jsonl.read_blocks
+
+
+def slow_lint_block(job):
+    time.sleep(0.15)
+    return lint_block(job)
+
+
+def slow_price_block(job):
+    time.sleep(0.15)
+    return price_block(job)
+
+
+def slow_read_blocks(stream, size):
+    for block in read_blocks(stream, size):
+        time.sleep(0.1)
+        yield block
+
+
+if os.environ["SLOW"] == "workers":
+    blocks.lint_block, pipeline.price_block = slow_lint_block, slow_price_block
+else:  # wherever the file's blocks are read
+    for module in (jsonl, blocks, pipeline):
+        if hasattr(module, "read_blocks"):
+            module.read_blocks = slow_read_blocks
+"""
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                if entry.isdigit() and int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry))
+        except (OSError, ValueError, IndexError):
+            pass
+    return found
+
+
+def _running_with(marker: str) -> list[int]:
+    """Processes whose command line holds ``marker`` (a forked worker keeps its parent's)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                if entry.isdigit() and marker.encode() in cmdline.read():
+                    found.append(int(entry))
+        except OSError:
+            pass
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the workers in /proc")
+@pytest.mark.parametrize(
+    ("argv", "slow"),
+    [
+        (["check"], "workers"),
+        (["check"], "reader"),
+        (["check", "--format", "sarif"], "workers"),
+        (["cost", "--format", "csv"], "reader"),
+    ],
+)
+def test_ctrl_c_stops_the_run_and_its_workers(tmp_path: Path, large_batch: Path, argv: list[str], slow: str) -> None:
+    """SIGINT to the process group, as a terminal sends it, while the workers lint (or wait for a block): exit 130,
+    nothing on stderr, no process left. (sarif is written whole: Ctrl-C comes before the report is written.)"""
+    (tmp_path / "slow_blocks.py").write_text(SLOW_BLOCKS)
+    marker = f"ctrl-c-{os.getpid()}-{time.monotonic_ns()}"
+    env = {"PYTHONPATH": os.pathsep.join([str(REPO_ROOT), str(tmp_path)]), "PATH": "", "SLOW": slow}
+    script = "import sys, slow_blocks; sys.argv.pop()\n" + RUN
+    run = subprocess.Popen(
+        [sys.executable, "-c", script, *argv, "--jobs", "2", str(large_batch), marker],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while len(workers := _children(run.pid)) < 2 and run.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert len(workers) == 2, "the workers never started"
+        time.sleep(0.3)  # under way: 17 blocks of 0.15 s (or 0.1 s to read each) to go
+        assert run.poll() is None, "the run ended before Ctrl-C"
+        os.killpg(run.pid, signal.SIGINT)
+        _, stderr = run.communicate(timeout=20)
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+            run.wait()
+    assert run.returncode == 130 and stderr == b"", stderr.decode()
+    assert _running_with(marker) == [] and not any(_alive(pid) for pid in workers)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+# --- a worker that fails ends the run, it does not hang it ------------------------------------------------------
 
 
 class _TwoArgumentError(Exception):
@@ -181,298 +560,373 @@ class _TwoArgumentError(Exception):
         self.where = where
 
 
-def _fail_in_worker(*_: object) -> None:
+def _raise(*_: object) -> None:
+    raise ValueError("a bug in a worker")
+
+
+def _raise_unpicklable(*_: object) -> None:
     raise _TwoArgumentError("a bug in a worker", 3)
 
 
-def _die_in_worker(*_: object) -> None:
-    import os
-    import signal
+def _raise_os_error(*_: object) -> None:
+    raise PermissionError(13, "a bug in a worker")
 
+
+def _die(*_: object) -> None:
     os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer would
 
 
-@pytest.fixture
-def deadline() -> Iterator[None]:
-    """Fail, not hang, if the main process waits for a worker forever (the bug these tests guard against)."""
-    import signal
-
-    def hung(*_: object) -> None:
-        raise AssertionError("the run hung waiting for a worker")
-
-    previous = signal.signal(signal.SIGALRM, hung)
-    signal.alarm(60)
-    yield
-    signal.alarm(0)
-    signal.signal(signal.SIGALRM, previous)
-
-
 @pytest.mark.parametrize("command", ["check", "cost"])
-@pytest.mark.parametrize(("failure", "said"), [(_fail_in_worker, "in a --jobs worker: _TwoArgumentError: a bug"),
-                                               (_die_in_worker, "a --jobs worker process stopped")])
-def test_a_failing_worker_is_an_internal_error_not_a_hang(run_cli, tmp_path: Path, tiny_blocks: None, deadline: None,
-                                                          monkeypatch: pytest.MonkeyPatch, command: str,
-                                                          failure: Callable, said: str) -> None:
-    from seedance_lint import batch
-
-    task = (Path(__file__).parent.parent / "examples" / "text-to-video.json").read_text().replace("\n", " ")
-    (tmp_path / "b.jsonl").write_text((task + "\n") * 4)
-    monkeypatch.setattr(parallel, "AHEAD", 100)  # every block to the worker: this process never lints one itself
-    monkeypatch.setattr(parallel, "items_from", failure)  # the workers, forked after this, run it
-    monkeypatch.setattr(batch, "value_items_from", failure)
-    result = run_cli([command, "--jobs", "2", "b.jsonl"], cwd=tmp_path)
-    assert result.exit == 2 and said in result.stderr and "Traceback" not in result.stderr, result.stderr
-
-
-def test_workers_are_told_whether_a_walked_file_names_our_model(tmp_path: Path, tiny_blocks: None,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    """Found once in the main process: a worker with a broken line in a walk does not read the whole file again."""
-    from seedance_lint import engine
-
-    path = tmp_path / "b.jsonl"
-    path.write_text('{"model": "bytedance:2@2", \n' * 8)
-    reads = tmp_path / "reads"  # a file: the workers' calls count too
-
-    def mentions_model(*_: object) -> bool:
-        with reads.open("a") as log:
-            log.write("read\n")
-        return True
-
-    monkeypatch.setattr(engine, "mentions_model", mentions_model)
-    monkeypatch.setattr(parallel, "mentions_model", mentions_model)
-    linter = Linter(jobs=2)
-    found = list(linter.lint_sources([Source(str(path), path, "jsonl", False)]))
-    assert [d.code for d in found] == ["SDL001"] * 8 and reads.read_text() == "read\n"
-
-
-def test_a_diagnostic_sent_back_as_its_fields_keeps_every_field_but_its_task() -> None:
-    """A block sends each diagnostic as a tuple of its fields: a field added to Diagnostic must be carried too."""
-    import pickle
-    from dataclasses import astuple, replace
-
-    from seedance_lint.core.diagnostic import Diagnostic, Fix
-
-    d = Diagnostic("f.jsonl", 3, 4, "SDL204", "unsupported-dimensions", "error", "m", "/width", 1, Fix("/width", 864))
-    sent = pickle.loads(pickle.dumps(parallel.fields_of(d)))
-    assert astuple(parallel._rebuilt(sent, 8)) == astuple(replace(d, task=9))
-    assert parallel._rebuilt(parallel.fields_of(replace(d, task=None)), 8) == replace(d, task=None)
-
-
-class _SlowWorker:
-    """A worker whose results are never ready before they are asked for (a slow worker)."""
-
-    def __init__(self, work: Callable) -> None:
-        self.work, self.in_flight, self.submitted, self.results = work, 0, [], []
-
-    def submit(self, block: tuple[int, ...]) -> None:
-        self.submitted.append(block[0])
-        self.results.append(self.work(*block))
-        self.in_flight += 1
-
-    def ready(self) -> bool:
-        return False
-
-    def result(self) -> object:
-        self.in_flight -= 1
-        return self.results.pop(0)
-
-
-def test_this_process_works_on_blocks_while_every_worker_is_busy_and_results_come_in_order(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parallel, "AHEAD", 2)
-    monkeypatch.setattr(parallel, "WINDOW", 4)
-    here: list[int] = []
-
-    def work(number: int) -> int:
-        if number not in worker.submitted:
-            here.append(number)
-        return number * 10
-
-    worker, taken = _SlowWorker(work), []
-
-    def blocks() -> Iterator[tuple[int]]:
-        for n in range(10):
-            taken.append(n)
-            yield (n,)
-
-    done = []
-    for result in parallel._in_order([worker], blocks(), work):
-        done.append((result, len(taken)))
-    assert [result for result, _ in done] == [((n,), n * 10) for n in range(10)]
-    assert done[0][1] == 5  # at most WINDOW blocks held: the first result goes out as the fifth block is taken
-    assert sorted(worker.submitted + here) == list(range(10))
-    assert worker.submitted[:2] == [0, 1] and 2 in here  # two in flight, then the third block is done here
-
-
-def test_a_worker_gone_before_a_block_is_sent_is_a_worker_error_not_a_closed_reader() -> None:
-    """Writing to a dead worker's pipe raises BrokenPipeError, which the CLI takes for `| head` leaving quietly."""
-    import os
-    import signal
-
-    with parallel._pool(1, lambda *block: block) as pool:
-        os.kill(pool[0].pid, signal.SIGKILL)
-        os.waitpid(pool[0].pid, 0)
-        with pytest.raises(parallel.WorkerError, match="stopped before it finished"):
-            pool[0].submit((1, 0, 0))
-
-
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.binary(max_size=9000).map(lambda b: b.replace(b"\n", b"")), max_size=12), st.booleans(),
-       st.integers(1, 5000))
-def test_blocks_are_whole_lines_with_their_first_line_numbers(tmp_path: Path, lines: list[bytes], last_feed: bool,
-                                                              size: int) -> None:
-    data = b"\n".join(lines) + (b"\n" if last_feed and lines else b"")
-    path = tmp_path / "b.jsonl"
-    path.write_bytes(data)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(parallel, "BLOCK_BYTES", size)
-        blocks = list(parallel._blocks(path))
-    assert b"".join(data[start : start + length] for _, start, length in blocks) == data
-    for line, start, length in blocks:
-        assert start == 0 or data[start - 1 : start] == b"\n"  # each block starts a line
-        assert line == data[:start].count(b"\n") + 1 and length > 0
-
-
-def test_a_worker_killed_while_it_sends_a_result_is_a_worker_error_not_a_broken_pickle() -> None:
-    import os
-    import signal
-
-    with parallel._pool(1, lambda *block: b"x" * (8 << 20)) as pool:  # more than the pipe holds
-        worker = pool[0]
-        worker.submit((1, 0, 0))
-        while not worker.ready():  # the worker has begun to write, and waits for the pipe to empty
-            pass
-        os.kill(worker.pid, signal.SIGKILL)  # as the out-of-memory killer would
-        with pytest.raises(parallel.WorkerError, match="stopped before it finished"):
-            worker.result()
-
-
-CTRL_C_IN_A_NEW_WORKER = """
-import os, signal, sys
-from pathlib import Path
-from seedance_lint import cli, parallel
-parallel.MIN_BYTES, parallel.cpu_count = 0, lambda: 2
-fork = os.fork
-def fork_and_interrupt_the_worker():
-    pid = fork()
-    if pid == 0:
-        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C reaches the worker before it can ignore it
-    return pid
-os.fork = fork_and_interrupt_the_worker
-code = cli.main(["cost", "--format", "csv", "--jobs", "2", sys.argv[1]])
-sys.stdout.flush()
-print(f"exit {code} from", "the main process" if os.getpid() == int(sys.argv[2]) else "a worker")
-"""
-
-
-def test_ctrl_c_in_a_worker_before_it_ignores_it_does_not_make_a_second_main_process(tmp_path: Path) -> None:
-    """A worker is a copy of the main process: had it taken Ctrl-C, it would have run on as one (its output twice)."""
-    import subprocess
-    import sys
-
-    from conftest import REPO_ROOT
-
-    task = (REPO_ROOT / "examples" / "text-to-video.json").read_text().replace("\n", " ")
-    (tmp_path / "b.jsonl").write_text((task + "\n") * 20)
-    script = "import os, sys; sys.argv[2:] = [str(os.getpid())]\n" + CTRL_C_IN_A_NEW_WORKER
-    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "b.jsonl")], capture_output=True, text=True,
-                          cwd=tmp_path, timeout=60, env={"PYTHONPATH": str(REPO_ROOT), "PATH": ""})
-    assert done.stdout.count("file,task,taskUUID") == 1, done.stdout + done.stderr
-    assert done.stdout.splitlines()[-1] == "exit 0 from the main process" and "Traceback" not in done.stderr
-
-
-def test_a_dead_worker_is_a_worker_error_where_children_are_reaped_by_the_kernel() -> None:
-    """With SIGCHLD ignored (inherited from a parent), a dead worker is gone at once: killing it must not fail."""
-    import os
-    import signal
-
-    previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
-    try:
-        with pytest.raises(parallel.WorkerError, match="stopped before it finished"):
-            with parallel._pool(2, lambda *block: os._exit(9)) as pool:
-                pool[0].submit((1, 0, 0))
-                pool[1].submit((1, 0, 0))
-                pool[0].result()
-    finally:
-        signal.signal(signal.SIGCHLD, previous)
-
-
-SLOW_BLOCKS = """
-import sys, time
-from seedance_lint import cli, parallel
-parallel.MIN_BYTES, parallel.BLOCK_BYTES, parallel.cpu_count = 0, 700, lambda: 2
-items_from = parallel.items_from
-def slowly(*args, **kwargs):
-    time.sleep(0.05)
-    return items_from(*args, **kwargs)
-parallel.items_from = slowly
-print("started", flush=True)
-sys.exit(cli.main(["check", sys.argv[1]]))
-"""
-
-
-@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="finds leftover processes in /proc")
-def test_ctrl_c_stops_the_run_and_its_workers(tmp_path: Path) -> None:
-    import os
-    import signal
-    import subprocess
-    import sys
-    import time
-
-    from conftest import REPO_ROOT
-
-    task = (REPO_ROOT / "examples" / "text-to-video.json").read_text().replace("\n", " ")
-    (tmp_path / "b.jsonl").write_text((task + "\n") * 400)  # hundreds of blocks of a few lines, 50 ms each
-    marker = f"ctrl-c-{os.getpid()}-{time.monotonic_ns()}"  # in every process's command line: forks keep it
-    run = subprocess.Popen([sys.executable, "-c", SLOW_BLOCKS, str(tmp_path / "b.jsonl"), marker],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
-                           env={"PYTHONPATH": str(REPO_ROOT), "PATH": ""}, start_new_session=True)
-    assert run.stdout.readline() == "started\n"
-    time.sleep(0.5)
-    os.killpg(run.pid, signal.SIGINT)  # as a terminal does: the whole process group
-    _, stderr = run.communicate(timeout=60)
-    assert run.returncode == 130 and "Traceback" not in stderr, stderr
-    time.sleep(0.2)
-    left = [p for p in os.listdir("/proc") if p.isdigit() and _cmdline_has(p, marker)]
-    assert left == []
-
-
-def _cmdline_has(pid: str, marker: str) -> bool:
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-            return marker.encode() in cmdline.read()
-    except OSError:
-        return False
-
-
-def test_a_fork_that_fails_is_a_worker_error_and_leaves_no_pipe_open(monkeypatch: pytest.MonkeyPatch) -> None:
-    import os
+def test_a_pool_that_cannot_start_is_an_internal_error_not_a_finding(
+    run_cli, tmp_path: Path, split_all: None, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """An OSError of the pool (here a fork that fails with EAGAIN) is the run's error, not the file's: no SDL001
+    "cannot read the file", no "cannot price"."""
 
     def no_fork() -> int:
         raise BlockingIOError(11, "Resource temporarily unavailable")  # EAGAIN: too many processes
 
-    before = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
+    _write_batch(tmp_path / "b.jsonl", [TASK_LINE] * 8)
     monkeypatch.setattr(os, "fork", no_fork)
-    with pytest.raises(parallel.WorkerError, match="cannot start a --jobs worker: Resource temporarily"):
-        with parallel._pool(1, lambda *block: block):
-            pass
-    if before is not None:
-        assert len(os.listdir("/proc/self/fd")) == before
+    result = run_cli([command, "--jobs", "2", "b.jsonl"], cwd=tmp_path)
+    assert result.exit == 2 and result.stderr.startswith("seedance-lint: internal error: BlockingIOError: "), (
+        result.stdout + result.stderr
+    )
 
 
-class _Stopping:
-    def __init__(self, stopped: list[str], name: str, fails: bool) -> None:
-        self.stopped, self.name, self.fails = stopped, name, fails
+@pytest.mark.parametrize("command", ["check", "cost"])
+def test_a_pool_that_starts_one_worker_of_two_leaves_none_behind(
+    run_cli, tmp_path: Path, split_all: None, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """The first fork succeeds, the second fails (EAGAIN): an internal error, and the first worker stopped (left
+    running, it would wait for work forever, and the CLI's exit with it)."""
+    import multiprocessing
 
-    def stop(self) -> None:
-        self.stopped.append(self.name)
-        if self.fails:
-            raise OSError(9, "Bad file descriptor")
+    fork, forks = os.fork, []
+
+    def second_fork_fails() -> int:
+        forks.append(1)
+        if len(forks) > 1:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        return fork()
+
+    _write_batch(tmp_path / "b.jsonl", [TASK_LINE] * 8)
+    before = set(multiprocessing.active_children())
+    monkeypatch.setattr(os, "fork", second_fork_fails)
+    try:
+        result = run_cli([command, "--jobs", "2", "b.jsonl"], cwd=tmp_path)
+        assert result.exit == 2 and "internal error: BlockingIOError: " in result.stderr, result.stderr
+        assert set(multiprocessing.active_children()) - before == set()
+    finally:  # so that this test run does not wait for the worker at its own exit
+        for left in set(multiprocessing.active_children()) - before:
+            left.kill()
+            left.join()
 
 
-def test_every_worker_is_stopped_even_when_stopping_one_fails() -> None:
-    stopped: list[str] = []
-    pool = [_Stopping(stopped, "a", True), _Stopping(stopped, "b", True), _Stopping(stopped, "c", False)]
-    with pytest.raises(OSError):
-        parallel._stop_all(pool)
-    assert stopped == ["a", "b", "c"]
+def _die_on_three(item: int) -> int:
+    if item == 3:
+        os._exit(9)
+    return item
+
+
+def test_a_worker_that_dies_breaks_in_order_instead_of_hanging_it() -> None:
+    pool = ProcessPool(2)
+    try:
+        with pytest.raises(BrokenProcessPool):
+            for _ in in_order(pool, _die_on_three, range(50), 4):
+                pass
+    finally:
+        pool.shutdown()
+
+
+@pytest.mark.parametrize("command", ["check", "cost"])
+@pytest.mark.parametrize(
+    ("failure", "said"),
+    [
+        (_raise, "ValueError: a bug in a worker"),
+        (_raise_unpicklable, "BrokenProcessPool: "),
+        (_die, "BrokenProcessPool: "),
+        (_raise_os_error, "PermissionError: [Errno 13] a bug"),
+    ],
+)
+def test_a_failing_worker_is_an_internal_error_not_a_hang(
+    run_cli,
+    tmp_path: Path,
+    split_all: None,
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+    failure: Callable,
+    said: str,
+) -> None:
+    import multiprocessing
+
+    monkeypatch.setattr(blocks, "lint_block", failure)  # sent to the workers by name
+    monkeypatch.setattr(pipeline, "price_block", failure)
+    _write_batch(tmp_path / "b.jsonl", [TASK_LINE] * 8)
+    before = set(multiprocessing.active_children())
+    result = run_cli([command, "--jobs", "2", "b.jsonl"], cwd=tmp_path)
+    assert result.exit == 2 and result.stdout in (
+        "",
+        "file,task,taskUUID,width,height,resolution,aspectRatio,duration,numberResults,cost,low,high,basis,reason\n",
+    )
+    assert result.stderr.startswith("seedance-lint: internal error: ") and said in result.stderr, result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert set(multiprocessing.active_children()) <= before  # the pool was shut down
+
+
+# --- the pool: how many processes, started when --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("limits", "cpus"),
+    [
+        ({}, 4),
+        ({"": "max 100000\n"}, 4),
+        ({"": "150000 100000\n"}, 2),  # a container's own cgroup namespace: the quota at the root
+        ({"": "50000 100000\n"}, 1),
+        ({"": "400000 100000\n"}, 4),  # more than the affinity allows
+        ({"": "garbage\n"}, 4),
+        ({"": "0 100000\n"}, 4),
+        ({"system.slice/ci.service": "100000 100000\n"}, 1),  # systemd CPUQuota=, no namespace: the process's own
+        ({"system.slice": "200000 100000\n", "system.slice/ci.service": "max 100000\n"}, 2),  # one above it
+        ({"": "100000 100000\n", "system.slice": "300000 100000\n"}, 1),  # the least of them
+    ],
+)
+def test_a_cgroup_cpu_quota_counts_as_cpus(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limits: dict[str, str], cpus: int
+) -> None:
+    root = tmp_path / "cgroup"
+    for directory, cpu_max in limits.items():
+        (root / directory).mkdir(parents=True, exist_ok=True)
+        (root / directory / "cpu.max").write_text(cpu_max)
+    (tmp_path / "cgroups").write_text("1:cpu:/elsewhere\n0::/system.slice/ci.service\n")
+    monkeypatch.setattr(executors, "CGROUP_ROOT", str(root))
+    monkeypatch.setattr(executors, "PROC_CGROUP", str(tmp_path / "cgroups"))
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1, 2, 3}, raising=False)
+    assert executors.cpu_count() == cpus
+
+
+def test_without_a_cgroup_file_the_quota_at_the_root_counts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "cpu.max").write_text("200000 100000\n")
+    monkeypatch.setattr(executors, "CGROUP_ROOT", str(tmp_path))
+    monkeypatch.setattr(executors, "PROC_CGROUP", str(tmp_path / "no-such-file"))
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1, 2, 3}, raising=False)
+    assert executors.cpu_count() == 2
+
+
+@pytest.mark.parametrize(("jobs", "cpus", "used"), [(0, 3, 3), (2, 3, 2), (2, 1, 1), (8, 3, 3), (1, 8, 1), (0, 1, 1)])
+def test_never_more_processes_than_cpus(monkeypatch: pytest.MonkeyPatch, jobs: int, cpus: int, used: int) -> None:
+    monkeypatch.setattr(executors, "cpu_count", lambda: cpus)
+    assert processes(jobs) == used
+    pool = process_pool(jobs)
+    assert (pool.workers if pool else 1) == used  # one process: no pool at all
+
+
+def test_auto_is_one_process_per_cpu_here() -> None:
+    assert processes(0) == executors.cpu_count() and processes(8) == min(8, executors.cpu_count())
+    assert process_pool(1) is None
+
+
+@pytest.mark.parametrize("given", ["0", "-1", "two", "\u00b2", "\u0663"])  # superscript two, Arabic-Indic three
+def test_jobs_must_be_a_positive_number(run_cli, tmp_path: Path, given: str) -> None:
+    result = run_cli(["check", "--jobs", given, "x.jsonl"], cwd=tmp_path)
+    assert result.exit == 2 and "expected a number of processes" in result.stderr and result.stderr.count("\n") == 1
+
+
+@pytest.fixture
+def pools_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    """(jobs, workers) of each run's pool_for, on a 3-CPU machine (1 worker: no pool); b.jsonl is there to check."""
+    seen: list[tuple[int, int]] = []
+
+    def spy(jobs: int) -> tuple[ProcessPool | None, int]:
+        pool, ahead = pool_for(jobs)
+        seen.append((jobs, pool.workers if pool else 1))
+        assert ahead == AHEAD_PER_WORKER * seen[-1][1]
+        return pool, ahead
+
+    monkeypatch.setattr(executors, "cpu_count", lambda: 3)
+    monkeypatch.setattr(check_command, "pool_for", spy)
+    monkeypatch.setattr(cost_command, "pool_for", spy)
+    (tmp_path / "b.jsonl").write_text(TASK_LINE + "\n")
+    return seen
+
+
+def test_jobs_auto_is_one_per_available_cpu_and_the_default_two(
+    run_cli, tmp_path: Path, pools_asked: list[tuple[int, int]]
+) -> None:
+    run_cli(["check", "--jobs", "auto", "b.jsonl"], cwd=tmp_path)
+    run_cli(["check", "b.jsonl"], cwd=tmp_path)
+    run_cli(["cost", "-j", "1", "b.jsonl"], cwd=tmp_path)
+    assert pools_asked == [(0, 3), (2, 2), (1, 1)]
+
+
+def test_jobs_from_the_config_file_and_the_flag_on_top(
+    run_cli, tmp_path: Path, pools_asked: list[tuple[int, int]]
+) -> None:
+    (tmp_path / ".seedance-lint.toml").write_text('jobs = "auto"\n')
+    run_cli(["check", "b.jsonl"], cwd=tmp_path)
+    run_cli(["check", "--jobs", "1", "b.jsonl"], cwd=tmp_path)  # a CI machine's config, one run without workers
+    (tmp_path / ".seedance-lint.toml").write_text("jobs = 2\n")
+    run_cli(["cost", "b.jsonl"], cwd=tmp_path)
+    assert pools_asked == [(0, 3), (1, 1), (2, 2)]
+    assert run_cli(["cost", "--show-config"], cwd=tmp_path).json()["jobs"] == 2
+
+
+def test_the_pool_starts_on_the_first_block_and_its_workers_leave_ctrl_c_to_the_main_process(
+    pools_started: list[int],
+) -> None:
+    import multiprocessing
+
+    before = set(multiprocessing.active_children())
+    pool = ProcessPool(2)
+    pool.shutdown()  # never started: nothing to stop
+    assert pools_started == [] and set(multiprocessing.active_children()) == before
+    pool = ProcessPool(2)
+    try:
+        assert pool.submit(signal.getsignal, signal.SIGINT).result() == signal.SIG_IGN
+        assert pools_started == [2] and len(set(multiprocessing.active_children()) - before) == 2
+    finally:
+        pool.shutdown()
+    assert set(multiprocessing.active_children()) == before
+
+
+#: Runs `check` and `cost` on what is named, then says what it imported and how many processes it forked.
+PROBE = """
+import os, sys
+forks = []
+os.register_at_fork(after_in_parent=lambda: forks.append(1))
+from seedance_lint import cli
+from seedance_lint.core import executor
+executor.cpu_count = lambda: 2
+codes = [cli.main([command, "--jobs", "2", *sys.argv[1:]]) for command in ("check", "cost")]
+sys.stdout.flush()
+pool = sorted(m for m in ("concurrent.futures", "multiprocessing") if m in sys.modules)
+print("\\nprobe:", codes, len(forks), pool)
+"""
+
+
+def test_a_run_of_small_files_starts_no_pool(tmp_path: Path, large_batch: Path) -> None:
+    """--jobs 2, but every file is small: no worker is forked, not even concurrent.futures is imported."""
+    small = _run(tmp_path, str(EXAMPLES_DIR), script=PROBE)
+    assert small.stdout.decode().splitlines()[-1] == "probe: [0, 0] 0 []", small.stderr.decode()
+    large = _run(tmp_path, str(EXAMPLES_DIR), str(large_batch), script=PROBE)  # the probe sees a pool
+    assert large.stdout.decode().splitlines()[-1] == "probe: [1, 1] 4 ['concurrent.futures', 'multiprocessing']", (
+        large.stderr.decode()
+    )
+
+
+# --- in_order and shut_after ----------------------------------------------------------------------------------
+
+
+class _OnDemand(Future):
+    """A future whose work runs only when its result is asked for: until then it is pending (and cancellable)."""
+
+    def __init__(self, run: Callable[[], object]) -> None:
+        super().__init__()
+        self.run = run
+
+    def result(self, timeout: float | None = None) -> object:
+        if not self.done():
+            try:
+                self.set_result(self.run())
+            except Exception as error:  # kept for the caller, as an Executor does
+                self.set_exception(error)
+        return super().result(timeout)
+
+
+class _Counting(Executor):
+    """Counts what was submitted; each piece of work runs when its result is taken."""
+
+    def __init__(self) -> None:
+        self.futures: list[_OnDemand] = []
+
+    def submit(self, fn: Callable, /, *args: object, **kwargs: object) -> Future:
+        self.futures.append(_OnDemand(lambda: fn(*args, **kwargs)))
+        return self.futures[-1]
+
+
+@pytest.mark.parametrize("count", [0, 1, 3, 10])
+@pytest.mark.parametrize("ahead", [1, 2, 5])
+def test_in_order_keeps_the_order_and_at_most_ahead_items_in_flight(count: int, ahead: int) -> None:
+    executor, taken, in_flight = _Counting(), [], []
+
+    def items() -> Iterator[int]:
+        for item in range(count):
+            taken.append(item)
+            yield item
+
+    done, read = [], []
+    for item, result in in_order(executor, lambda n: n * 10, items(), ahead):
+        in_flight.append(len(executor.futures) - len(done))  # submitted and not yet taken, this one included
+        read.append(len(taken) - len(done))  # items read from the file and not yet taken
+        done.append((item, result))
+    assert done == [(n, n * 10) for n in range(count)] and len(taken) == count
+    assert max(in_flight, default=0) == min(ahead, count)  # never more than ahead; as many as allowed
+    assert max(read, default=0) == min(ahead, count)  # the items are read as they are submitted, not all first
+
+
+def test_in_order_without_an_executor_works_here_one_item_at_a_time() -> None:
+    taken = []
+
+    def items() -> Iterator[int]:
+        for item in range(5):
+            taken.append(item)
+            yield item
+
+    results = in_order(None, lambda n: (n, len(taken)), items(), 4)
+    assert list(results) == [(n, (n, n + 1)) for n in range(5)]  # item n worked on when n + 1 were read
+
+
+@pytest.mark.parametrize("stop", ["closed", "failed"])
+def test_in_order_cancels_what_was_not_started_when_it_stops_early(stop: str) -> None:
+    executor, ran = _Counting(), []
+
+    def work(n: int) -> int:
+        ran.append(n)
+        if stop == "failed" and n == 2:
+            raise ValueError("a bug")
+        return n
+
+    results = in_order(executor, work, iter(range(100)), 5)
+    with pytest.raises(ValueError) if stop == "failed" else nullcontext():
+        for item, _ in results:
+            if item == 2:
+                results.close()  # the reader left (`| head`)
+    assert ran == [0, 1, 2] and len(executor.futures) == 7  # two taken, the third stopped it, four more submitted
+    assert [f.cancelled() for f in executor.futures[3:]] == [True] * 4
+
+
+def test_in_order_runs_on_a_real_pool_in_order_and_can_be_closed_early(process_pool_of_two: ProcessPool) -> None:
+    results = in_order(process_pool_of_two, abs, range(-1000, 0), 4)
+    assert [next(results) for _ in range(3)] == [(-1000, 1000), (-999, 999), (-998, 998)]
+    results.close()
+    assert list(in_order(process_pool_of_two, abs, range(-5, 0), 2)) == [(n, -n) for n in range(-5, 0)]
+
+
+class _Shutdowns(Executor):
+    def __init__(self) -> None:
+        self.calls: list[dict] = []
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self.calls.append({"wait": wait, "cancel_futures": cancel_futures})
+
+
+@pytest.mark.parametrize("reader", ["reads all", "leaves early", "fails"])
+def test_the_pool_is_shut_when_the_output_ends_however_it_ends(reader: str) -> None:
+    pool, written = _Shutdowns(), []
+
+    def chunks() -> Iterator[str]:
+        yield "a"
+        if reader == "fails":
+            raise KeyboardInterrupt
+        yield "b"
+
+    output = shut_after(chunks(), pool)
+    with pytest.raises(KeyboardInterrupt) if reader == "fails" else nullcontext():
+        for chunk in output:
+            written.append(chunk)
+            assert pool.calls == []  # still writing
+            if reader == "leaves early":
+                output.close()
+    assert pool.calls == [{"wait": True, "cancel_futures": True}]
+    assert list(shut_after(iter("ab"), None)) == ["a", "b"]  # --jobs 1: no pool

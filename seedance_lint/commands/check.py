@@ -40,7 +40,9 @@ def run(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, Output
         if args.diff:
             return _diff(diagnostics, sources, args.unsafe_fixes, failing)
         linter, diagnostics = _fix(linter, diagnostics, sources, args.unsafe_fixes)
-    found = Stream(diagnostics if args.format in STREAMING else tuple(diagnostics), failing)
+    if args.format not in STREAMING:  # the format needs every diagnostic first: read them, then shut the pool
+        diagnostics = tuple(shut_after(diagnostics, pool))
+    found = Stream(diagnostics, failing)
     color = args.format in HUMAN_FORMATS and not args.output and use_color()
     report = Report(found, linter.stats, color, tuple(s.display for s in sources), failing)
     chunks = shut_after(stream(args.format, report), pool)

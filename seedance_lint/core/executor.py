@@ -102,7 +102,21 @@ class ProcessPool:
             from concurrent.futures import ProcessPoolExecutor  # imports multiprocessing: only a large file pays
 
             self._pool = ProcessPoolExecutor(self.workers, initializer=_ignore_interrupts)
-        return self._pool.submit(fn, *args, **kwargs)
+        try:
+            return self._pool.submit(fn, *args, **kwargs)
+        except OSError:  # a worker could not be started (EAGAIN: too many processes)
+            self._stop_started()
+            raise
+
+    def _stop_started(self) -> None:
+        """Stop the workers a half-started pool did start: on Python 3.11 its shutdown() leaves them waiting
+        for work, and the interpreter then waits for them at exit (a hang)."""
+        started = getattr(self._pool, "_processes", None) or {}  # the stdlib's own table of its workers
+        for process in list(started.values()):
+            process.kill()
+            process.join(timeout=5)  # reaped here, not left to the interpreter's exit
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
 
     def __enter__(self) -> ProcessPool:
         return self
