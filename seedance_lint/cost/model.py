@@ -244,7 +244,7 @@ def candidate_cells(task: dict, spec: ModelSpec, table: PriceTable) -> tuple[lis
     """Every (resolution, aspect ratio) the task may produce, and why there is none."""
     width, height, resolution = task.get("width"), task.get("height"), task.get("resolution")
     if is_int(width) and is_int(height):
-        size = spec.by_dimensions.get((int(width), int(height)))
+        size = spec.size_of(int(width), int(height))  # a 720p size is priced from the page's 720p row
         if size is None:
             return [], f"{width}x{height} is not a documented size, so it has no price"
         return spec.remember(
