@@ -150,3 +150,57 @@ def test_totals_keep_the_table_precision_even_when_nothing_is_priced(run_cli, wr
     report = run_cli(["cost", str(root / "a.json"), "--format", "json"]).json()
     quantum = price_table().roundTo
     assert report["total"] == f"{Decimal(0).quantize(quantum):f}" == report["high"]
+
+
+def test_prices_shows_the_720p_sizes_marked_as_from_outside_the_page(run_cli) -> None:
+    result = run_cli(["prices"])
+    rows = {tuple(line.split()[:2]): line.split()[-1] for line in result.stdout.splitlines() if line[:1].isdigit()}
+    for size in model_spec().known_sizes:
+        shown = rows[(size.resolution, size.aspect_ratio)]
+        assert shown == f"{size.width}x{size.height}" + ("" if size.documented else "+")
+    assert rows[("720p", "16:9")] == "1248x704+" and rows[("720p", "9:21")] == "640x1504+"
+    note = next(line for line in result.stdout.splitlines() if line.startswith("+ "))
+    assert model_spec().undocumented_sizes_source in note
+
+
+def _png_data_uri(width: int, height: int) -> str:
+    import base64
+    import struct
+
+    header = (
+        b"\x89PNG\r\n\x1a\n"
+        + struct.pack(">I", 13)
+        + b"IHDR"
+        + struct.pack(">II", width, height)
+        + b"\x08\x02\x00\x00\x00"
+    )
+    return "data:image/png;base64," + base64.b64encode(header + b"\x00" * 8).decode()
+
+
+@pytest.mark.parametrize(
+    "members, cells",
+    [
+        ({"width": 1248, "height": 704}, ("720p", "16:9", 1248, 704, "table")),
+        ({"width": 704, "height": 1248, "duration": 10}, ("720p", "9:16", 704, 1248, "table")),
+        ({"width": 640, "height": 1504}, ("720p", "9:21", 640, 1504, "derived")),
+        (
+            {"resolution": "720p", "inputs": {"frameImages": [_png_data_uri(1504, 640)]}},
+            ("720p", "21:9", 1504, 640, "table"),
+        ),
+        (
+            {"resolution": "720p", "inputs": {"frameImages": [{"image": _png_data_uri(1080, 1080)}]}},
+            ("720p", "1:1", 960, 960, "table"),
+        ),
+    ],
+)
+def test_720p_sizes_are_priced_from_the_720p_rows(run_cli, write_files, members, cells) -> None:
+    """A 720p size, or resolution 720p with a readable first frame, is priced from the page's 720p row."""
+    task = {key: value for key, value in TASK.items() if key not in ("width", "height")} | members
+    root = write_files({"a.json": json.dumps(task)})
+    result = run_cli(["cost", str(root / "a.json"), "--format", "json"])
+    assert result.exit == 0, result.stderr
+    (row,) = result.json()["tasks"]
+    assert (row["resolution"], row["aspectRatio"], row["width"], row["height"], row["basis"]) == cells
+    ratio = cells[1] if cells[4] == "table" else next(d.from_ for d in price_table().derivedAspectRatios)
+    (price,) = [p for d, p in price_table().points("720p", ratio) if d == Decimal(task.get("duration", 5))]
+    assert Decimal(row["cost"]) == Decimal(row["low"]) == price < Decimal(row["high"])
