@@ -204,3 +204,17 @@ def test_720p_sizes_are_priced_from_the_720p_rows(run_cli, write_files, members,
     ratio = cells[1] if cells[4] == "table" else next(d.from_ for d in price_table().derivedAspectRatios)
     (price,) = [p for d, p in price_table().points("720p", ratio) if d == Decimal(task.get("duration", 5))]
     assert Decimal(row["cost"]) == Decimal(row["low"]) == price < Decimal(row["high"])
+
+
+def test_max_task_cost_is_not_surprised_by_a_short_clip(run_cli, write_files) -> None:
+    """At 1.2 s one billed frame more is 1/28.8 (+3.5%): a cap between cost x 1.01 and the billed view fails."""
+    root = write_files({"a.json": json.dumps({**TASK, "duration": 1.2})})
+    (row,) = run_cli(["cost", "a.json", "--format", "json"], cwd=root).json()["tasks"]
+    cost, high = Decimal(row["cost"]), Decimal(row["high"])
+    frames = price_table().estimateMargin.billedFrames
+    listed = frames.framesPerSecond * Decimal("1.2")
+    one_frame_more = cost * (listed + frames.extraFrames) / listed
+    assert cost * (1 + price_table().estimateMargin.high) < one_frame_more <= high + Decimal("0.00001")
+    cap = str((cost * Decimal("1.02")).quantize(Decimal("0.00001")))
+    result = run_cli(["cost", "a.json", "--max-task-cost", cap], cwd=root)
+    assert result.exit == 1 and "over --max-task-cost" in result.stdout + result.stderr
