@@ -12,7 +12,7 @@ import pytest
 from seedance_lint.core.data import model_spec
 from seedance_lint.cost.table import price_table
 
-from conftest import EXAMPLES_DIR
+from conftest import CASES_DIR, EXAMPLES_DIR
 
 SIZE = model_spec().sizes[0]
 TASK = {
@@ -218,3 +218,23 @@ def test_max_task_cost_is_not_surprised_by_a_short_clip(run_cli, write_files) ->
     cap = str((cost * Decimal("1.02")).quantize(Decimal("0.00001")))
     result = run_cli(["cost", "a.json", "--max-task-cost", cap], cwd=root)
     assert result.exit == 1 and "over --max-task-cost" in result.stdout + result.stderr
+
+
+SDK_720P = CASES_DIR / "sdk-720p" / "runware-sdk-720p.json"
+
+
+def test_sdk_built_720p_bodies_warn_and_are_priced_from_the_720p_rows(run_cli) -> None:
+    """Bodies in the shape runware-sdk 1.8 sends (resolution 720p with a 1280x720 first frame as a data URI,
+    and the explicit 1248x704): warnings only (exit 0), priced exactly from the page's 16:9 720p rows."""
+    checked = run_cli(["check", "--format", "json", str(SDK_720P)])
+    assert checked.exit == 0
+    assert [(d["code"], d["pointer"]) for d in checked.json()["diagnostics"]] == [
+        ("SDL205", "/0/resolution"),
+        ("SDL205", "/1/width"),
+    ]
+    priced = run_cli(["cost", "--format", "json", str(SDK_720P)]).json()["tasks"]
+    rows = dict(price_table().points("720p", "16:9"))
+    assert [(t["width"], t["height"], t["basis"], Decimal(t["cost"])) for t in priced] == [
+        (1248, 704, "table", rows[Decimal(5)]),
+        (1248, 704, "table", rows[Decimal(10)]),
+    ]
