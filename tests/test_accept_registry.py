@@ -92,3 +92,32 @@ def test_a_declaration_is_checked_against_the_rule() -> None:
     task = _as_input(loose, _doc_example(loose, "Failing")) | {"width": 864, "height": 480}
     assert jsonschema_rs.validator_for(clean_schema((*TASK_RULES, loose))).is_valid(task)
     assert list(loose.check(__import__("seedance_lint.rules.base", fromlist=["TaskContext"]).TaskContext(task)))
+
+
+def test_a_720p_size_is_not_accepted_silently(tmp_path: Path, run_cli) -> None:
+    """The 720p sizes (from outside the page) pass SDL204's declaration but not SDL205's: the accept path
+    sends them to the rules, which warn; a documented size beside them is accepted."""
+    import jsonschema_rs
+
+    from seedance_lint.core.data import model_spec
+    from seedance_lint.rules.dimensions import undocumented_value, unsupported_dimensions
+
+    spec = model_spec()
+    clean = _as_input(undocumented_value, SIZE) | {"taskUUID": "0ddc6ab0-25b0-4c4e-9b8b-0c3e4f0e0a01"}
+    sized = [
+        _as_input(undocumented_value, {"width": s.width, "height": s.height})
+        | {"taskUUID": f"{i:08x}-0000-4000-8000-000000000000"}
+        for i, s in enumerate(spec.undocumented_sizes)
+    ]
+    assert {(s.resolution, s.aspect_ratio, s.width, s.height) for s in spec.undocumented_sizes} >= {
+        ("720p", "16:9", 1248, 704),
+        ("720p", "9:21", 640, 1504),  # derived: 21:9 transposed
+    }
+    sdl204 = jsonschema_rs.validator_for(unsupported_dimensions.accepts())
+    sdl205 = jsonschema_rs.validator_for(undocumented_value.accepts())
+    assert all(sdl204.is_valid(task) and not sdl205.is_valid(task) for task in sized)
+    path = tmp_path / "batch.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in [clean, *sized]), encoding="utf-8")
+    result = run_cli(["check", "--format", "json", str(path)])
+    found = [(d["code"], d["task"]) for d in result.json()["diagnostics"]]
+    assert found == [("SDL205", 1 + i) for i in range(len(sized))] and result.exit == 0

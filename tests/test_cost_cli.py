@@ -12,7 +12,7 @@ import pytest
 from seedance_lint.core.data import model_spec
 from seedance_lint.cost.table import price_table
 
-from conftest import EXAMPLES_DIR
+from conftest import CASES_DIR, EXAMPLES_DIR
 
 SIZE = model_spec().sizes[0]
 TASK = {
@@ -150,3 +150,91 @@ def test_totals_keep_the_table_precision_even_when_nothing_is_priced(run_cli, wr
     report = run_cli(["cost", str(root / "a.json"), "--format", "json"]).json()
     quantum = price_table().roundTo
     assert report["total"] == f"{Decimal(0).quantize(quantum):f}" == report["high"]
+
+
+def test_prices_shows_the_720p_sizes_marked_as_from_outside_the_page(run_cli) -> None:
+    result = run_cli(["prices"])
+    rows = {tuple(line.split()[:2]): line.split()[-1] for line in result.stdout.splitlines() if line[:1].isdigit()}
+    for size in model_spec().known_sizes:
+        shown = rows[(size.resolution, size.aspect_ratio)]
+        assert shown == f"{size.width}x{size.height}" + ("" if size.documented else "+")
+    assert rows[("720p", "16:9")] == "1248x704+" and rows[("720p", "9:21")] == "640x1504+"
+    note = next(line for line in result.stdout.splitlines() if line.startswith("+ "))
+    assert model_spec().undocumented_sizes_source in note
+
+
+def _png_data_uri(width: int, height: int) -> str:
+    import base64
+    import struct
+
+    header = (
+        b"\x89PNG\r\n\x1a\n"
+        + struct.pack(">I", 13)
+        + b"IHDR"
+        + struct.pack(">II", width, height)
+        + b"\x08\x02\x00\x00\x00"
+    )
+    return "data:image/png;base64," + base64.b64encode(header + b"\x00" * 8).decode()
+
+
+@pytest.mark.parametrize(
+    "members, cells",
+    [
+        ({"width": 1248, "height": 704}, ("720p", "16:9", 1248, 704, "table")),
+        ({"width": 704, "height": 1248, "duration": 10}, ("720p", "9:16", 704, 1248, "table")),
+        ({"width": 640, "height": 1504}, ("720p", "9:21", 640, 1504, "derived")),
+        (
+            {"resolution": "720p", "inputs": {"frameImages": [_png_data_uri(1504, 640)]}},
+            ("720p", "21:9", 1504, 640, "table"),
+        ),
+        (
+            {"resolution": "720p", "inputs": {"frameImages": [{"image": _png_data_uri(1080, 1080)}]}},
+            ("720p", "1:1", 960, 960, "table"),
+        ),
+    ],
+)
+def test_720p_sizes_are_priced_from_the_720p_rows(run_cli, write_files, members, cells) -> None:
+    """A 720p size, or resolution 720p with a readable first frame, is priced from the page's 720p row."""
+    task = {key: value for key, value in TASK.items() if key not in ("width", "height")} | members
+    root = write_files({"a.json": json.dumps(task)})
+    result = run_cli(["cost", str(root / "a.json"), "--format", "json"])
+    assert result.exit == 0, result.stderr
+    (row,) = result.json()["tasks"]
+    assert (row["resolution"], row["aspectRatio"], row["width"], row["height"], row["basis"]) == cells
+    ratio = cells[1] if cells[4] == "table" else next(d.from_ for d in price_table().derivedAspectRatios)
+    (price,) = [p for d, p in price_table().points("720p", ratio) if d == Decimal(task.get("duration", 5))]
+    assert Decimal(row["cost"]) == Decimal(row["low"]) == price < Decimal(row["high"])
+
+
+def test_max_task_cost_is_not_surprised_by_a_short_clip(run_cli, write_files) -> None:
+    """At 1.2 s one billed frame more is 1/28.8 (+3.5%): a cap between cost x 1.01 and the billed view fails."""
+    root = write_files({"a.json": json.dumps({**TASK, "duration": 1.2})})
+    (row,) = run_cli(["cost", "a.json", "--format", "json"], cwd=root).json()["tasks"]
+    cost, high = Decimal(row["cost"]), Decimal(row["high"])
+    frames = price_table().estimateMargin.billedFrames
+    listed = frames.framesPerSecond * Decimal("1.2")
+    one_frame_more = cost * (listed + frames.extraFrames) / listed
+    assert cost * (1 + price_table().estimateMargin.high) < one_frame_more <= high + Decimal("0.00001")
+    cap = str((cost * Decimal("1.02")).quantize(Decimal("0.00001")))
+    result = run_cli(["cost", "a.json", "--max-task-cost", cap], cwd=root)
+    assert result.exit == 1 and "over --max-task-cost" in result.stdout + result.stderr
+
+
+SDK_720P = CASES_DIR / "sdk-720p" / "runware-sdk-720p.json"
+
+
+def test_sdk_built_720p_bodies_warn_and_are_priced_from_the_720p_rows(run_cli) -> None:
+    """Bodies in the shape runware-sdk 1.8 sends (resolution 720p with a 1280x720 first frame as a data URI,
+    and the explicit 1248x704): warnings only (exit 0), priced exactly from the page's 16:9 720p rows."""
+    checked = run_cli(["check", "--format", "json", str(SDK_720P)])
+    assert checked.exit == 0
+    assert [(d["code"], d["pointer"]) for d in checked.json()["diagnostics"]] == [
+        ("SDL205", "/0/resolution"),
+        ("SDL205", "/1/width"),
+    ]
+    priced = run_cli(["cost", "--format", "json", str(SDK_720P)]).json()["tasks"]
+    rows = dict(price_table().points("720p", "16:9"))
+    assert [(t["width"], t["height"], t["basis"], Decimal(t["cost"])) for t in priced] == [
+        (1248, 704, "table", rows[Decimal(5)]),
+        (1248, 704, "table", rows[Decimal(10)]),
+    ]

@@ -102,3 +102,35 @@ def test_billing_observations_are_the_page_examples() -> None:
     ]
     data = [(o.width, o.height, o.duration, o.billed) for o in price_table().billingObservations]
     assert data == page
+
+
+def test_undocumented_sizes_are_not_on_the_page_but_their_prices_are() -> None:
+    """The 720p sizes come from outside the page (x-seedance.undocumentedDimensions names the source): none is
+    in the page's dimension table, and the page prices each of their cells (9:21 through its derivation)."""
+    spec, table = model_spec(), price_table()
+    page_sizes = {(w, h) for _, _, w, h in docpage.dimension_rows()}
+    page_cells = {(res, ratio) for ratio, res, _, _ in docpage.price_rows()}
+    derived = {d.aspectRatio: d.from_ for d in table.derivedAspectRatios}
+    assert spec.undocumented_sizes and spec.undocumented_sizes_source
+    for size in spec.undocumented_sizes:
+        assert not size.documented and (size.width, size.height) not in page_sizes
+        assert (size.resolution, derived.get(size.aspect_ratio, size.aspect_ratio)) in page_cells
+    assert {s.resolution for s in spec.undocumented_sizes} == {res for _, res, _, _ in docpage.price_rows()} - {
+        s.resolution for s in spec.sizes
+    }
+
+
+def test_every_page_price_is_tokens_at_the_table_rate() -> None:
+    """The frame rule's token formula (pricing/ billedFrames) ties every price on the page, 720p included, to
+    width x height x duration at one rate, within 0.3% (the 480p rows, with three significant digits, are
+    the loosest: 16:9 10 s is 0.27% below)."""
+    from seedance_lint.cost.model import token_rate
+
+    table, spec = price_table(), model_spec()
+    rule = table.estimateMargin.billedFrames
+    sizes = {(s.resolution, s.aspect_ratio): s for s in spec.known_sizes}
+    rate = token_rate(table)
+    for ratio, resolution, duration, price in docpage.price_rows():
+        size = sizes[(resolution, ratio)]
+        tokens = Decimal(size.width * size.height * rule.framesPerSecond) * duration / rule.pixelsPerToken
+        assert abs(tokens * rate - price) <= price * Decimal("0.003"), (ratio, resolution, duration)

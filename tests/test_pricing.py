@@ -22,20 +22,68 @@ RESULTS = request_schema()["properties"]["numberResults"]
 SIZES = [(s.width, s.height) for s in SPEC.sizes]
 
 
+#: Every size the model has: the page's, and the 720p sizes from outside it (x-seedance.undocumentedDimensions).
+KNOWN_SIZES = [(s.width, s.height) for s in SPEC.known_sizes]
+
+
 def _size(resolution: str, ratio: str) -> dict:
-    size = next((s for s in SPEC.sizes if (s.resolution, s.aspect_ratio) == (resolution, ratio)), None)
+    size = next((s for s in SPEC.known_sizes if (s.resolution, s.aspect_ratio) == (resolution, ratio)), None)
     return {"width": size.width, "height": size.height} if size else {"resolution": resolution}
+
+
+def _billed(estimate) -> Decimal:
+    """The billed view of a single-size estimate (pricing/'s frame rule), in the table's money."""
+    from seedance_lint.cost.model import Cell, billed_view, cell_price
+
+    cell = Cell(estimate.resolution, estimate.aspect_ratio, estimate.width, estimate.height)
+    value = cell_price(cell, estimate.duration, TABLE).value  # the point estimate before rounding to money
+    one = billed_view(cell, value, estimate.duration, TABLE)
+    return (one * estimate.number_results).quantize(TABLE.roundTo)
 
 
 @pytest.mark.parametrize("row", docpage.price_rows(), ids=lambda r: f"{r[0]}-{r[1]}-{r[2]}s")
 def test_documented_points_are_exact(row) -> None:
+    """Every documented row, 720p included (by its size from outside the page), is its own point estimate;
+    the high end is the billed view (one frame more), never below the price."""
     ratio, resolution, duration, price = row
     task = {**_size(resolution, ratio), "duration": int(duration)}
     estimate = estimate_task(task)
-    if "width" in task:  # 720p has no documented size: priced as a range over aspect ratios
-        assert (estimate.cost, estimate.low, estimate.high, estimate.basis) == (price, price, price, "table")
-    else:
-        assert estimate.low <= price <= estimate.high
+    assert "width" in task
+    assert (estimate.cost, estimate.low, estimate.basis) == (price, price, "table")
+    assert estimate.high == _billed(estimate) > price
+
+
+def test_billed_examples_are_reproduced_within_a_tenth_of_a_percent_by_the_billed_view() -> None:
+    """The page's billed examples (6 s) fit duration x fps + 1 frames; the point estimate stays on the table."""
+    from seedance_lint.cost.model import Cell, billed_view, cell_price
+
+    observed = TABLE.billingObservations
+    assert {(o.width, o.height) for o in observed} == {(960, 416), (864, 480)}  # the page's two sizes
+    for observation in observed:
+        estimate = estimate_task({"width": observation.width, "height": observation.height, "duration": 6})
+        cell = Cell(estimate.resolution, estimate.aspect_ratio, observation.width, observation.height)
+        view = billed_view(cell, cell_price(cell, observation.duration, TABLE).value, observation.duration, TABLE)
+        assert abs(view - observation.billed) / observation.billed <= Decimal("0.001")
+        assert estimate.cost < observation.billed <= estimate.high
+
+
+bill_durations = st.decimals(
+    min_value=Decimal(str(DURATION["minimum"])), max_value=Decimal(str(DURATION["maximum"])), places=2, allow_nan=False
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(KNOWN_SIZES), bill_durations, st.integers(1, 4))
+def test_every_high_covers_the_billed_view(size, duration, count) -> None:
+    """At 1.2 s one frame more is about +3.5%, beyond the 1% margin: the high end covers it anyway."""
+    estimate = estimate_task({"width": size[0], "height": size[1], "duration": float(duration), "numberResults": count})
+    assert estimate.high >= _billed(estimate) > estimate.cost
+
+
+def test_short_clips_go_beyond_the_fixed_margin() -> None:
+    """The property above is not vacuous: at the shortest duration the billed view is above cost x (1 + margin)."""
+    short = estimate_task({"width": 864, "height": 480, "duration": DURATION["minimum"]})
+    assert _billed(short) > short.cost * (1 + TABLE.estimateMargin.high)
 
 
 @pytest.mark.parametrize("example", docpage.examples(), ids=lambda e: e[0]["taskUUID"][:8])
@@ -44,7 +92,7 @@ def test_page_examples_within_one_and_a_half_percent_of_billed(example) -> None:
     billed = Decimal(str(response["cost"]))
     estimate = estimate_task(request)
     assert abs(estimate.cost - billed) / billed <= Decimal("0.015")
-    assert estimate.low <= billed <= estimate.high  # the margin covers what was billed
+    assert estimate.low <= billed <= estimate.high  # the high end covers what was billed
     assert estimate.basis == "interpolated"
 
 

@@ -32,6 +32,8 @@ class Size:
     aspect_ratio: str
     width: int
     height: int
+    #: False for a size the API page does not list (x-seedance.undocumentedDimensions: 720p).
+    documented: bool = True
 
     @property
     def label(self) -> str:
@@ -46,6 +48,9 @@ class ModelSpec:
     task_type: str
     sizes: tuple[Size, ...]
     by_dimensions: dict[tuple[int, int], Size]
+    #: Sizes the page does not list but the model has (720p), from x-seedance.undocumentedDimensions.
+    undocumented_sizes: tuple[Size, ...]
+    undocumented_sizes_source: str
     resolutions: tuple[str, ...]
     undocumented_values: dict[str, dict[str, str]]
     js_safe_integer_max: int
@@ -58,8 +63,21 @@ class ModelSpec:
         """make(), kept in the spec's memo under ``key`` for the rest of the run."""
         return remember(self.memo, key, make)
 
+    @property
+    def known_sizes(self) -> tuple[Size, ...]:
+        """The documented sizes, then the undocumented ones: every size the model has."""
+        return self.sizes + self.undocumented_sizes
+
+    def size_of(self, width: int, height: int) -> Size | None:
+        """The documented or undocumented size width x height, if the model has it."""
+        return self.by_dimensions.get((width, height)) or self._undocumented_by_dimensions.get((width, height))
+
+    @property
+    def _undocumented_by_dimensions(self) -> dict[tuple[int, int], Size]:
+        return self.remember(("undocumented sizes",), lambda: {(s.width, s.height): s for s in self.undocumented_sizes})
+
     def sizes_for(self, resolution: str) -> tuple[Size, ...]:
-        return tuple(size for size in self.sizes if size.resolution == resolution)
+        return tuple(size for size in self.known_sizes if size.resolution == resolution)
 
     def nearest(self, width: float, height: float) -> tuple[Size, ...]:
         """The documented sizes by closeness to width x height (remembered for the run: a batch repeats its
@@ -77,7 +95,7 @@ class ModelSpec:
             area = abs(math.log(width * height) - math.log(size.width * size.height))
             return round(ratio, 3), area
 
-        return self.remember(("nearest sizes", width, height), lambda: tuple(sorted(self.sizes, key=distance)))
+        return self.remember(("nearest sizes", width, height), lambda: tuple(sorted(self.known_sizes, key=distance)))
 
 
 def remember(memo: dict, key: object, make: Callable[[], T]) -> T:
@@ -128,9 +146,25 @@ def model_spec() -> ModelSpec:
         task_type=extra["taskType"],
         sizes=sizes,
         by_dimensions={(size.width, size.height): size for size in sizes},
+        undocumented_sizes=_undocumented_sizes(extra["undocumentedDimensions"]["sizes"]),
+        undocumented_sizes_source=extra["undocumentedDimensions"]["source"],
         resolutions=tuple(schema["properties"]["resolution"]["enum"]),
         undocumented_values=extra["undocumentedValues"],
         js_safe_integer_max=extra["jsSafeIntegerMax"],
         safety_mode_disabled=extra["safetyModeDisabled"],
         safety_modes=tuple(schema["properties"]["safety"]["properties"]["mode"]["enum"]),
     )
+
+
+def _undocumented_sizes(rows: list[dict]) -> tuple[Size, ...]:
+    """The undocumented sizes; a row with ``transposeOf`` is that aspect ratio's size transposed (9:21 from
+    21:9, the rule the page's own rows follow), so each number is written once."""
+    given = {row["aspectRatio"]: row for row in rows if "transposeOf" not in row}
+
+    def size(row: dict) -> Size:
+        if "transposeOf" in row:
+            source = given[row["transposeOf"]]
+            return Size(row["resolution"], row["aspectRatio"], source["height"], source["width"], documented=False)
+        return Size(row["resolution"], row["aspectRatio"], row["width"], row["height"], documented=False)
+
+    return tuple(size(row) for row in rows)

@@ -244,7 +244,7 @@ def candidate_cells(task: dict, spec: ModelSpec, table: PriceTable) -> tuple[lis
     """Every (resolution, aspect ratio) the task may produce, and why there is none."""
     width, height, resolution = task.get("width"), task.get("height"), task.get("resolution")
     if is_int(width) and is_int(height):
-        size = spec.by_dimensions.get((int(width), int(height)))
+        size = spec.size_of(int(width), int(height))  # a 720p size is priced from the page's 720p row
         if size is None:
             return [], f"{width}x{height} is not a documented size, so it has no price"
         return spec.remember(
@@ -349,8 +349,8 @@ def _combine(uuid: str | None, cells: list[Cell], duration: Decimal, count: int,
 
 
 def _unit_prices(cells: list[Cell], duration: Decimal, table: PriceTable) -> tuple[list, list, list]:
-    """Each cell with its price for one result, that price, and its high end (the same with no margin on a
-    documented point). Remembered for the run: tasks that differ only in numberResults share them.
+    """Each cell with its price for one result, that price, and its high end (see _high). Remembered for the
+    run: tasks that differ only in numberResults share them.
 
     Keyed by the cells list itself (lists of cells are remembered too), which the entry holds, so that
     its id cannot be taken by another list while the entry lives.
@@ -359,11 +359,50 @@ def _unit_prices(cells: list[Cell], duration: Decimal, table: PriceTable) -> tup
     found = table.memo.get(key)
     if found is None or found[0] is not cells:
         priced = [(cell, _known_price(cell, duration, table)) for cell in cells]
-        margin = table.estimateMargin.high
         values = [p.value for _, p in priced]
-        tops = [p.value * (1 + margin) if p.basis != "table" else p.value for _, p in priced]
+        tops = [_high(cell, p, duration, table) for cell, p in priced]
         found = keep(table.memo, key, (cells, priced, values, tops))
     return found[1:]
+
+
+def _high(cell: Cell, price: CellPrice, duration: Decimal, table: PriceTable) -> Decimal:
+    """The high end of one result: the margin of pricing/ off a documented point, and never below the billed
+    view (bills may count one frame more than the table's duration x fps: README, decisions)."""
+    margin = ZERO if price.basis == "table" else table.estimateMargin.high
+    return max(price.value * (1 + margin), billed_view(cell, price.value, duration, table))
+
+
+def billed_view(cell: Cell, value: Decimal, duration: Decimal, table: PriceTable) -> Decimal:
+    """What a bill may be for one result of ``cell`` whose point estimate is ``value``, by the frame rule of
+    pricing/ (estimateMargin.billedFrames): the larger of the cell's tokens at the billed frame count times the
+    table's rate, and the point estimate scaled to the billed frame count. The two readings differ by the
+    rounding of the table's rows (four decimals), and the high end must cover either."""
+    rule = table.estimateMargin.billedFrames
+    listed = rule.framesPerSecond * duration
+    billed = listed + rule.extraFrames
+    scaled = value * billed / listed
+    if cell.width is None or cell.height is None:
+        return scaled
+    tokens = Decimal(cell.width * cell.height) * billed / rule.pixelsPerToken
+    return max(scaled, tokens * token_rate(table))
+
+
+def token_rate(table: PriceTable, spec: ModelSpec | None = None) -> Decimal:
+    """USD per token of the documented rows: their prices' sum over their tokens' sum (at duration x fps
+    frames), the larger amounts weighing more, as they carry more digits (remembered for the run)."""
+    return remember(table.memo, ("token rate",), lambda: _token_rate(table, spec or model_spec()))
+
+
+def _token_rate(table: PriceTable, spec: ModelSpec) -> Decimal:
+    rule = table.estimateMargin.billedFrames
+    sizes = {(s.resolution, s.aspect_ratio): s for s in spec.known_sizes}
+    prices = tokens = ZERO
+    for row in table.rows:
+        size = sizes.get((row.resolution, row.aspectRatio))
+        if size is not None:
+            prices += row.price
+            tokens += Decimal(size.width * size.height * rule.framesPerSecond) * row.duration / rule.pixelsPerToken
+    return prices / tokens
 
 
 def _known_price(cell: Cell, duration: Decimal, table: PriceTable) -> CellPrice:

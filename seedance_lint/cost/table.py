@@ -33,9 +33,20 @@ class Headline(_Strict):
     perSecond: dict[str, Decimal]
 
 
+class BilledFrames(_Strict):
+    """The frame rule a high end covers: bills count framesPerSecond x duration + extraFrames frames."""
+
+    framesPerSecond: int = Field(gt=0)
+    extraFrames: int = Field(ge=0)
+    pixelsPerToken: int = Field(gt=0)
+    source: str
+    note: str
+
+
 class Margin(_Strict):
     high: Decimal
     note: str
+    billedFrames: BilledFrames
 
 
 class Observation(_Strict):

@@ -38,19 +38,25 @@ def _some_output_size() -> dict:
     return {"anyOf": [{"required": ["width"]}, {"required": ["resolution"]}, frame_images]}
 
 
-def _documented_size() -> dict:
-    sizes = [{"properties": {"width": {"const": s.width}, "height": {"const": s.height}}} for s in model_spec().sizes]
-    return {"if": {"required": ["width"]}, "then": {"anyOf": sizes}}
+def _size_is(size: Size) -> dict:
+    return {"properties": {"width": {"const": size.width}, "height": {"const": size.height}}}
+
+
+def _known_size() -> dict:
+    """A documented size, or an undocumented one (720p: SDL205 reports those, not SDL204)."""
+    return {"if": {"required": ["width"]}, "then": {"anyOf": [_size_is(s) for s in model_spec().known_sizes]}}
 
 
 def _no_undocumented_value() -> dict:
-    """No member holds a value of x-seedance.undocumentedValues (a string, as the rule reads it)."""
+    """No member holds a value of x-seedance.undocumentedValues (a string, as the rule reads it), and width x
+    height is not one of x-seedance.undocumentedDimensions."""
     found = []
     for pointer, values in model_spec().undocumented_values.items():
         schema: dict = {"enum": list(values)}
         for name in reversed(tokens(pointer)):
             schema = {"required": [name], "properties": {name: schema}}
         found.append(schema)
+    found.extend({"required": ["width", "height"], **_size_is(s)} for s in model_spec().undocumented_sizes)
     return {"not": {"anyOf": found}} if found else {}
 
 
@@ -118,12 +124,13 @@ def missing_output_size(ctx: TaskContext) -> Iterator[Finding]:
     )
 
 
-@rule("SDL204", "unsupported-dimensions", "error", accepts=_documented_size)
+@rule("SDL204", "unsupported-dimensions", "error", accepts=_known_size)
 def unsupported_dimensions(ctx: TaskContext) -> Iterator[Finding]:
     """width x height is not one of the documented combinations.
 
     The model supports a fixed set of sizes (the dimension table of the API
-    page, in schemas/); the message names the nearest ones.
+    page, in schemas/, and the model's 720p sizes, which the page prices but
+    does not list: SDL205 warns about those); the message names the nearest ones.
 
     Failing: {"width": 1280, "height": 720}
     Passing: {"width": 864, "height": 480}
@@ -131,7 +138,7 @@ def unsupported_dimensions(ctx: TaskContext) -> Iterator[Finding]:
     width, height = ctx.member("width"), ctx.member("height")
     if not (is_int(width) and is_int(height)):
         return
-    if (int(width), int(height)) in ctx.spec.by_dimensions:
+    if ctx.spec.size_of(int(width), int(height)) is not None:
         return
     if width <= 0 or height <= 0:  # no nearest size by ratio or area; still not a size the API accepts
         yield Finding(
@@ -156,11 +163,13 @@ def unsupported_dimensions(ctx: TaskContext) -> Iterator[Finding]:
 
 @rule("SDL205", "undocumented-value", "warning", accepts=_no_undocumented_value)
 def undocumented_value(ctx: TaskContext) -> Iterator[Finding]:
-    """A value the API page contradicts itself about, such as resolution 720p.
+    """A value the API page contradicts itself about, such as resolution 720p or a 720p size.
 
     The page prices 720p but lists it neither as an allowed resolution nor in
     the dimension table, so the API may reject it. seedance-lint warns rather
-    than errs, and prices it from the table.
+    than errs, and prices it from the table. The 720p sizes (1248x704 for
+    16:9, ...) are the model family's, from outside the page (schemas/,
+    x-seedance.undocumentedDimensions, with their source).
 
     Failing: {"resolution": "720p"}
     Passing: {"resolution": "480p"}
@@ -173,6 +182,29 @@ def undocumented_value(ctx: TaskContext) -> Iterator[Finding]:
                 f"`{pointer.strip('/')}` {show(value)} is undocumented: {values[value]}. The API may reject "
                 f"it; the documented values are {', '.join(ctx.spec.resolutions)}.",
             )
+    yield from _undocumented_size(ctx)
+
+
+def _undocumented_size(ctx: TaskContext) -> Iterator[Finding]:
+    width, height = ctx.member("width"), ctx.member("height")
+    if not (is_int(width) and is_int(height)) or (int(width), int(height)) in ctx.spec.by_dimensions:
+        return
+    size = ctx.spec.size_of(int(width), int(height))
+    if size is not None:
+        yield Finding(
+            "/width",
+            f"{size.width}x{size.height} is not in the page's dimension table; the model's {size.resolution} size "
+            f"for {size.aspect_ratio} (source: {ctx.spec.undocumented_sizes_source}). The API page prices "
+            f"{size.resolution} but does not list this size, so the API may reject it; a documented size is "
+            f"{_documented_alternative(ctx, size).label}.",
+            "key",
+        )
+
+
+def _documented_alternative(ctx: TaskContext, size: Size) -> Size:
+    """The documented size of the same aspect ratio nearest in pixel count."""
+    same = [s for s in ctx.spec.sizes if s.aspect_ratio == size.aspect_ratio] or list(ctx.spec.sizes)
+    return min(same, key=lambda s: abs(s.width * s.height - size.width * size.height))
 
 
 RULES = (
