@@ -772,7 +772,9 @@ def inline_image_not_an_image(ctx: TaskContext) -> Iterator[Finding]:
 
     formats = _image_input_schema()["x-image-formats"]
     for pointer, image in _frame_images(ctx):
-        found = inline_image_format(image) if isinstance(image, str) else None
+        if not isinstance(image, str):
+            continue
+        found = inline_image_format(image)
         # Only a valid image input (a value SDL107 reports is not inline data to judge).
         if found is not None and found not in formats and ecma_regex(_image_input_schema()["pattern"]).search(image):
             yield Finding(
