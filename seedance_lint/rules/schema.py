@@ -18,6 +18,7 @@ from typing import Any
 from seedance_lint.core.data import keep, model_spec, request_schema
 from seedance_lint.core.diagnostic import Finding, Fix
 from seedance_lint.core.pointer import child_pointer, dotted, tokens
+from seedance_lint.core.values import YAML11_BOOLEANS
 from seedance_lint.rules.base import TaskContext, rule, show
 
 _TYPE_NAMES = {
@@ -396,6 +397,9 @@ def _unknown_message(name: str, member: str, pointer: str, known: list[str]) -> 
 
 def _type(error: Any, pointer: str, ctx: TaskContext) -> Iterator[tuple[str, Finding]]:
     expected: list[str] = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+    if "boolean" in expected and isinstance(error.instance, str) and error.instance in YAML11_BOOLEANS:
+        yield "SDL103", _yaml11_boolean(error.instance, pointer)
+        return
     wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in expected)
     yield (
         "SDL103",
@@ -405,6 +409,20 @@ def _type(error: Any, pointer: str, ctx: TaskContext) -> Iterator[tuple[str, Fin
             + _conversion_hint(error.instance, expected)
             + _null_hint(error.instance, error.schema),
         ),
+    )
+
+
+def _yaml11_boolean(value: str, pointer: str) -> Finding:
+    """`checkContent: yes`: a string in YAML 1.2, a boolean in YAML 1.1. One finding (SDL010 for the same
+    value is then dropped by the linter) and a safe fix: the writer meant the boolean."""
+    meaning = YAML11_BOOLEANS[value]
+    word = "true" if meaning else "false"
+    return Finding(
+        pointer,
+        f"{label(pointer)} must be a boolean, got the string {show(value)}: a plain {value} is a string in "
+        f"YAML 1.2, which seedance-lint reads, and {word} only in YAML 1.1; the API takes a JSON boolean. "
+        f"Write {word}.",
+        fix=Fix(pointer, meaning, safe=True),
     )
 
 
