@@ -12,6 +12,7 @@ from seedance_lint.commands.output import (
     Output,
     gather_sources,
     pool_for,
+    repository_root,
     shut_after,
     use_color,
     write_report,
@@ -45,7 +46,8 @@ def run(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, Output
     found = Stream(diagnostics if args.format in STREAMING else tuple(diagnostics), failing)
     color = args.format in HUMAN_FORMATS and not args.output and use_color()
     displays = tuple(s.display for s in sources)
-    report = Report(found, linter.stats, color, displays, failing, args.unsafe_fixes, fixed)
+    root = repository_root() if args.format == "github" else None
+    report = Report(found, linter.stats, color, displays, failing, args.unsafe_fixes, fixed, root)
     chunks = shut_after(stream(args.format, report), pool)
 
     def exit_code() -> int:  # known once the stream has been read

@@ -58,6 +58,8 @@ class Report:
     unsafe: bool = False
     #: Problems that --fix fixed (None: no --fix in this run).
     fixed: int | None = None
+    #: The repository root GitHub annotations are relative to (GITHUB_WORKSPACE or the git top level).
+    root: str | None = None
 
     @property
     def files(self) -> int:
