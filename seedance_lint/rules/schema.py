@@ -430,8 +430,9 @@ def _null_hint(value: object, schema: dict) -> str:
     """A client that sends unset fields as null (runware-sdk 1.8) means "the default": omitting says that."""
     if value is not None:
         return ""
-    default = f" ({show(schema['default'])})" if "default" in schema else ""
-    return f" Omit the member to use the default{default}."
+    if "default" in schema:
+        return f" Omit the member to use the default ({show(schema['default'])})."
+    return " Omit the member to use the default (unset)."
 
 
 def _got(value: object) -> str:
