@@ -92,10 +92,10 @@ def test_other_models_data_names_its_source() -> None:
 
 
 def test_did_you_mean_only_above_the_threshold(lint_text) -> None:
-    report = lint_text(json.dumps({**GOOD, "positivePromt": "x", "routeMode": 1}))
+    report = lint_text(json.dumps({**GOOD, "positivePromt": "x", "routings": 1}))
     messages = {d["pointer"]: d["message"] for d in report["diagnostics"]}
     assert "did you mean `positivePrompt`?" in messages["/positivePromt"]
-    assert "did you mean" not in messages["/routeMode"] and "known parameters here" in messages["/routeMode"]
+    assert "did you mean" not in messages["/routings"] and "known parameters here" in messages["/routings"]
 
 
 # -- image inputs ----------------------------------------------------------------------------------
