@@ -239,3 +239,18 @@ def test_github_paths_are_relative_to_the_git_top_level(run_cli, write_files, mo
     assert line.startswith("::error file=ci/t.json,line=1,")
     outside = run_cli(["check", "--format", "github", "repo/ci/t.json"], cwd=root).stdout.splitlines()[0]
     assert outside.startswith("::error file=repo/ci/t.json,")  # no repository above: as given
+
+
+def test_null_members_with_a_default_are_removed_by_fix_and_said_once(run_cli, write_files) -> None:
+    body = {**GOOD, "outputFormat": None, "seed": None, "inputs": {"frameImages": [{"image": "x", "frame": None}]}}
+    root = write_files({"t.json": json.dumps(body)})
+    found = run_cli(["check", "--format", "json", "t.json"], cwd=root).json()["diagnostics"]
+    by_pointer = {d["pointer"]: (d["code"], d.get("fix")) for d in found}
+    assert by_pointer["/outputFormat"] == (
+        "SDL103",
+        {"applicability": "safe", "edits": [{"pointer": "/outputFormat", "remove": True}]},
+    )
+    assert by_pointer["/seed"] == ("SDL103", None)  # no default: it may be required, so no fix
+    assert by_pointer["/inputs/frameImages/0/frame"][0] == "SDL104"  # an enum without a type: said once
+    run_cli(["check", "--fix", "t.json"], cwd=root)
+    assert "outputFormat" not in (root / "t.json").read_text() and '"seed": null' in (root / "t.json").read_text()

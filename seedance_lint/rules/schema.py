@@ -408,8 +408,15 @@ def _type(error: Any, pointer: str, ctx: TaskContext) -> Iterator[tuple[str, Fin
             f"{label(pointer)} must be {wanted}, got {_got(error.instance)}."
             + _conversion_hint(error.instance, expected)
             + _null_hint(error.instance, error.schema),
+            fix=_null_fix(error.instance, error.schema, pointer),
         ),
     )
+
+
+def _null_fix(value: object, schema: dict, pointer: str) -> Fix | None:
+    """Removing a null member that has a default: the API then uses the default, which is what a client
+    sending null for "unset" meant (safe). A member without a default may be required: no fix."""
+    return Fix(pointer, remove=True, safe=True) if value is None and "default" in schema else None
 
 
 def _yaml11_boolean(value: str, pointer: str) -> Finding:
@@ -468,7 +475,9 @@ def _enum(error: Any, pointer: str, ctx: TaskContext) -> Iterator[tuple[str, Fin
     undocumented = ctx.spec.undocumented_values.get(pointer, {})
     if isinstance(error.instance, str) and error.instance in undocumented:
         return  # reported by the undocumented-value rule instead
-    nearest = _nearest_choice(error.instance, allowed)
+    if error.instance is None and "type" in error.schema:
+        return  # SDL103 says it once, with "omit the member to use the default"
+    nearest = _nearest_choice(error.instance, allowed) if error.instance is not None else None
     why = error.schema.get("description", "")
     yield (
         "SDL104",
@@ -476,7 +485,8 @@ def _enum(error: Any, pointer: str, ctx: TaskContext) -> Iterator[tuple[str, Fin
             pointer,
             f"{label(pointer)} is {show(error.instance)}, which is not allowed: use one of "
             f"{', '.join(show(a) for a in allowed)}. {why}".rstrip()
-            + (f" Nearest valid value: {show(nearest)}." if nearest is not None else ""),
+            + (f" Nearest valid value: {show(nearest)}." if nearest is not None else "")
+            + (" Omit the member to use the default." if error.instance is None else ""),
             fix=Fix(pointer, nearest, safe=_same_but_case(error.instance, nearest)) if nearest is not None else None,
         ),
     )
