@@ -672,7 +672,12 @@ def unknown_parameter(ctx: TaskContext) -> Iterable[Finding]:
     """A parameter the model does not document.
 
     The API answers `unknownParameter` for any member it does not know, so a
-    typo fails the whole request. The message suggests the closest known name.
+    typo fails the whole request. The message suggests the closest known name
+    when one is close (similarity 0.8 or more); a videoInference parameter of
+    other Runware models (schemas/videoinference-other-models.json: fps,
+    steps, CFGScale, negativePrompt, routing, ...) is "not supported by
+    bytedance:2@2", and a member written in the wrong place (a top-level
+    frameImages) gets its place (inputs.frameImages[].image).
 
     Failing: {"positivePromt": "a dancer"}
     Passing: {"positivePrompt": "a dancer"}
@@ -685,6 +690,10 @@ def wrong_type(ctx: TaskContext) -> Iterable[Finding]:
     """A parameter has the wrong JSON type.
 
     For example a width written as a string, or a boolean written as "true".
+    A YAML `yes`/`no`/`on`/`off` on a boolean member is a string in YAML 1.2:
+    a safe fix writes `true`/`false`. A `null` member (runware-sdk sends unset
+    fields as null) is told to be omitted; one with a default is removed by a
+    safe fix.
 
     Failing: {"width": "864", "height": 480}
     Passing: {"width": 864, "height": 480}
@@ -731,7 +740,10 @@ def invalid_format(ctx: TaskContext) -> Iterable[Finding]:
     """A string is not in its documented format.
 
     taskUUID must be a UUID v4; webhookURL and uploadEndpoint must be absolute
-    URIs; an image input must be a UUID, a URL, a data URI or base64 data.
+    URIs; an image input must be a UUID, an http or https URL, a data URI of
+    any media type, or valid base64 (whole 4-character groups, padding only at
+    the end, at least 32 characters). A file path, or a file:// or ftp:// URL,
+    is said to look like one.
 
     Failing: {"taskUUID": "task-1"}
     Passing: {"taskUUID": "59d02567-ead8-47ef-94c7-d04dfdcc78b7"}
