@@ -393,7 +393,9 @@ def test_keys_cannot_inject_lines_or_escape_codes_into_the_text_output(lint_file
     assert "\\n::error file=evil.json::pwned\\x1b[2J\\u2028y\\r" in message
     text = run_cli(["check", "-"], stdin=task)
     lines = text.stdout.splitlines()
-    assert len(lines) == 2 and lines[0].startswith("-:1:") and not any(line.startswith("::") for line in lines)
+    # The diagnostic, the summary, and the count of fixable problems (the unknown member's removal).
+    assert len(lines) == 3 and lines[0].startswith("-:1:") and not any(line.startswith("::") for line in lines)
+    assert lines[2] == "0 fixable with --fix (1 more with --unsafe-fixes)."
     assert "\x1b" not in text.stdout and "\u2028" not in text.stdout
 
 

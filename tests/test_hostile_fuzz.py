@@ -13,6 +13,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -390,7 +391,10 @@ def _parses_as(output_format: str, text: str) -> None:
 
         xml.dom.minidom.parseString(text.encode("utf-8"))
     elif output_format == "text":  # one line per diagnostic: input cannot start a line of its own
-        *diagnostics, summary = text.split("\n")[:-1]
+        lines = text.split("\n")[:-1]
+        while lines and re.fullmatch(r"\d+ fixable with --fix( \(\d+ more with --unsafe-fixes\))?\.", lines[-1]):
+            lines.pop()  # the count of fixable problems follows the summary
+        *diagnostics, summary = lines
         assert all(line.startswith("t.json:") for line in diagnostics) and not summary.startswith("t.json")
         assert "\x1b" not in text
 

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from seedance_lint.core.data import request_schema
+from seedance_lint.input.imagesize import inline_image_format
 from seedance_lint.linting.linter import check_task
 from seedance_lint.rules import DOCUMENT_RULES, TASK_RULES
 from seedance_lint.rules.schema import reference_validator, schema_errors
@@ -45,6 +46,11 @@ def _expected_warnings(task: dict) -> set[str]:
     safety = task.get("safety", {})
     if safety.get("checkContent") is True and safety.get("mode") == "none":  # mode "none" disables checking
         expected.add("SDL501")
+    formats = request_schema()["$defs"]["imageInput"]["x-image-formats"]
+    for item in task.get("inputs", {}).get("frameImages", []):
+        image = item.get("image") if isinstance(item, dict) else item
+        if inline_image_format(image) not in (None, *formats):  # inline bytes with no known image header
+            expected.add("SDL109")
     return expected
 
 

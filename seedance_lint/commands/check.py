@@ -12,6 +12,7 @@ from seedance_lint.commands.output import (
     Output,
     gather_sources,
     pool_for,
+    repository_root,
     shut_after,
     use_color,
     write_report,
@@ -39,12 +40,16 @@ def run(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, Output
         diagnostics = tuple(shut_after(diagnostics, pool))  # read whole, then the pool is shut
         if args.diff:
             return _diff(diagnostics, sources, args.unsafe_fixes, failing)
+        before = diagnostics
         linter, diagnostics = _fix(linter, diagnostics, sources, args.unsafe_fixes)
+    fixed = _fixed_count(before, diagnostics, args.unsafe_fixes) if args.fix else None
     if args.format not in STREAMING:  # the format needs every diagnostic first: read them, then shut the pool
         diagnostics = tuple(shut_after(diagnostics, pool))
     found = Stream(diagnostics, failing)
     color = args.format in HUMAN_FORMATS and not args.output and use_color()
-    report = Report(found, linter.stats, color, tuple(s.display for s in sources), failing)
+    displays = tuple(s.display for s in sources)
+    root = repository_root() if args.format == "github" else None
+    report = Report(found, linter.stats, color, displays, failing, args.unsafe_fixes, fixed, root)
     chunks = shut_after(stream(args.format, report), pool)
 
     def exit_code() -> int:  # known once the stream has been read
@@ -54,6 +59,13 @@ def run(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, Output
         write_report(args.output, chunks)
         return exit_code(), ""
     return exit_code, chunks
+
+
+def _fixed_count(before: Iterable[Diagnostic], after: Iterable[Diagnostic], unsafe: bool) -> int:
+    """Problems --fix fixed: those it could fix before, less those it still could after (a fix not written)."""
+    from seedance_lint.linting.fixer import fixable
+
+    return max(0, sum(fixable(d, unsafe) for d in before) - sum(fixable(d, unsafe) for d in after))
 
 
 def _diff(diagnostics: tuple, sources: list[Source], unsafe: bool, failing: frozenset[str]) -> tuple[int, str]:

@@ -74,3 +74,19 @@ def shut_after(chunks: Iterable[T], pool: ExecutorLike | None) -> Iterator[T]:
 
 def use_color() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def repository_root() -> str | None:
+    """Where GitHub annotation paths start: $GITHUB_WORKSPACE, else the git top level above the working
+    directory (the nearest directory holding .git), else None (paths are then shown as given)."""
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if workspace:
+        return os.path.realpath(workspace)
+    directory = os.path.realpath(os.getcwd())
+    while True:
+        if os.path.exists(os.path.join(directory, ".git")):
+            return directory
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent

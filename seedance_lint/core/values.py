@@ -26,3 +26,13 @@ def is_int(value: object) -> TypeGuard[int | float]:
     if isinstance(value, bool):
         return False
     return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+
+
+#: The plain scalars that YAML 1.1 (PyYAML's resolver, most YAML tools before 1.2) reads as booleans and
+#: YAML 1.2, which seedance-lint reads, as strings (true and false are booleans in both).
+YAML11_BOOLEANS: dict[str, bool] = {
+    word: meaning
+    for meaning, words in ((True, ("yes", "on")), (False, ("no", "off")))
+    for base in words
+    for word in (base, base.capitalize(), base.upper())
+}

@@ -25,10 +25,12 @@ HEAD_CHARS = 64
 _JPEG_START = b"\xff\xd8"
 #: Characters decoded in turn for a JPEG: a JFIF header is short; a camera's EXIF block is often 10-30 kB.
 _JPEG_STAGES = (2_048, 32_768, _PREFIX_CHARS)
-_DATA_URI = re.compile(r"^data:image/[A-Za-z0-9.+-]+;base64,")
+#: Any media type: the API reads the format from the bytes (Runware's SDK sends application/octet-stream).
+_DATA_URI = re.compile(r"^data:[A-Za-z0-9.+-]+/[A-Za-z0-9.+-]+;base64,")
 _BASE64 = re.compile(r"^[A-Za-z0-9+/]+={0,2}$")
 #: The formats read (README: PNG, JPEG, GIF, WebP); imagesize knows more (BMP, TIFF, SVG, HEIF, ...).
-_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", _JPEG_START)
+_FORMATS = ((b"\x89PNG\r\n\x1a\n", "PNG"), (b"GIF87a", "GIF"), (b"GIF89a", "GIF"), (_JPEG_START, "JPEG"))
+_SIGNATURES = tuple(signature for signature, _ in _FORMATS)
 
 
 def inline_image_size(image: str) -> tuple[int, int] | None:
@@ -58,6 +60,23 @@ def inline_image_size(image: str) -> tuple[int, int] | None:
             if size or not ran_out or chars == _PREFIX_CHARS:
                 return size
     return None
+
+
+def inline_image_format(image: str) -> str | None:
+    """The format named by an inline image's header ("PNG", "JPEG", "GIF", "WebP"), "" when its first bytes
+    are none of these, or None when the string is not inline data (a URL, a UUID) or does not decode."""
+    uri = _DATA_URI.match(image) if image.startswith("data:") else None
+    start = uri.end() if uri else 0
+    if not uri and not _BASE64.match(image[:256]):
+        return None
+    head = _decoded(image[start : start + HEAD_CHARS])
+    if head is None:
+        return None
+    return next((name for signature, name in _FORMATS if head.startswith(signature)), _webp(head))
+
+
+def _webp(head: bytes) -> str:
+    return "WebP" if head[:4] == b"RIFF" and head[8:12] == b"WEBP" else ""
 
 
 def _decoded(text: str) -> bytes | None:

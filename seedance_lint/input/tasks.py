@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from seedance_lint.core.data import ModelSpec
+from seedance_lint.core.data import ModelSpec, request_schema
 from seedance_lint.input.sources import Source
 
 
@@ -48,6 +48,10 @@ def _classify(item: object, pointer: str, spec: ModelSpec) -> TaskRef | Skipped:
     task_type, model = item.get("taskType"), item.get("model")
     if model == spec.model:
         return TaskRef(pointer, item)
+    if task_type is None and model is None and has_request_members(item):
+        # taskUUID and positivePrompt without taskType and model: a request missing two required members,
+        # which the schema rules report (SDL101, one per member, with what to add), never a skip.
+        return TaskRef(pointer, item)
     if task_type is None and not isinstance(model, str):  # a package.json named on the command line, say
         return Skipped(
             pointer,
@@ -72,9 +76,22 @@ def _misspelt(value: object, expected: str) -> bool:
 
 
 def looks_like_request(value: object, spec: ModelSpec) -> bool:
-    """Whether any item is a Runware task at all (has a taskType or our model)."""
+    """Whether any item is a Runware task at all (has a taskType or our model, or the members of a request)."""
     items = value if isinstance(value, list) else [value]
-    return any(isinstance(i, dict) and ("taskType" in i or i.get("model") == spec.model) for i in items)
+    return any(
+        isinstance(i, dict) and ("taskType" in i or i.get("model") == spec.model or has_request_members(i))
+        for i in items
+    )
+
+
+def has_request_members(item: dict) -> bool:
+    """An object with a required member of a request other than taskType and model (taskUUID, positivePrompt)
+    and at least one more member the schema knows: a request body that lost its taskType and model, not a
+    configuration file that happens to have a ``width``."""
+    schema = request_schema()
+    known = schema["properties"]
+    identifying = [name for name in schema["required"] if name not in ("taskType", "model")]
+    return any(name in item for name in identifying) and sum(1 for name in item if name in known) >= 2
 
 
 def mentions_model(source: Source, spec: ModelSpec) -> bool:

@@ -166,10 +166,12 @@ class FileLint:
         if not self.source.explicit and not looks_like_request(loaded.value, self.linter.spec):
             return
         self.recognized = True
+        items = [d for item in select(loaded.value, self.linter.spec) for d in self._item(item, loaded)]
+        fixed_booleans = _yaml11_booleans_fixed(items)
         for note in loaded.notes:
-            yield from self._problem(note)
-        for item in select(loaded.value, self.linter.spec):
-            yield from self._item(item, loaded)
+            if not (note.code == YAML11_NOTE and note.pointer in fixed_booleans):
+                yield from self._problem(note)
+        yield from items
         yield from self._document_findings(loaded, found)
 
     def _mentions_model(self) -> bool:
@@ -262,6 +264,19 @@ class FileLint:
             "every task needs its own UUID v4 (uuid.uuid4())."
         )
         return [self.linter.make("SDL401", self.source.display, where, message, pointer, index)]
+
+
+#: The YAML 1.1 note (SDL010): on a boolean member, SDL103 says the same with a fix, and only it is kept.
+YAML11_NOTE = "SDL010"
+
+
+def _yaml11_booleans_fixed(diagnostics: list[Diagnostic]) -> set[str]:
+    """Pointers of `yes`/`no` on boolean members that SDL103 fixes to true/false."""
+    return {
+        d.pointer
+        for d in diagnostics
+        if d.code == "SDL103" and d.fix is not None and isinstance(d.fix.value, bool) and d.fix.safe
+    }
 
 
 def _quoted_secrets(loaded: Document | Problem, found: list[tuple[Rule, Finding]]) -> tuple[str, ...]:

@@ -18,6 +18,7 @@ from typing import Any
 from seedance_lint.core.data import keep, model_spec, request_schema
 from seedance_lint.core.diagnostic import Finding, Fix
 from seedance_lint.core.pointer import child_pointer, dotted, tokens
+from seedance_lint.core.values import YAML11_BOOLEANS
 from seedance_lint.rules.base import TaskContext, rule, show
 
 _TYPE_NAMES = {
@@ -330,36 +331,115 @@ def _description(schema: dict) -> str:
     return schema.get("description", "")
 
 
+#: How close an unknown name must be to a known one for a "did you mean" (difflib's ratio): `positivePromt`
+#: is 0.96 from `positivePrompt`, `durations` 0.94 from `duration`; `routing` is 0.71 from `resolution`,
+#: a misleading guess, as `negativePrompt` is 0.71 from `positivePrompt`.
+SIMILARITY_THRESHOLD = 0.8
+OTHER_MODELS_FILE = "videoinference-other-models.json"
+
+
+@cache
+def other_model_parameters() -> dict:
+    """schemas/videoinference-other-models.json: other models' videoInference parameters, and members that
+    belong elsewhere in this model's request, with their source."""
+    import json
+
+    from seedance_lint.core.data import read_data_text
+
+    return json.loads(read_data_text("seedance_lint.schemas", OTHER_MODELS_FILE))
+
+
+def _shape(pointer: str) -> str:
+    """'/inputs/frameImages/0/timestamp' -> 'inputs.frameImages[].timestamp' (array indices as [])."""
+    shape = ""
+    for token in tokens(pointer):
+        shape += "[]" if token.isdigit() else ("." if shape else "") + token
+    return shape
+
+
 def _unknown(error: Any, pointer: str, ctx: TaskContext) -> Iterator[tuple[str, Finding]]:
     known = list(error.schema.get("properties", {}))
     for name in error.instance:
         if name in known:
             continue
-        close = closest(name, tuple(known), 0.6)
-        hint = f"did you mean `{close}`?" if close else f"known parameters here: {', '.join(known)}."
+        member = child_pointer(pointer, name)
         yield (
             "SDL102",
             Finding(
-                child_pointer(pointer, name),
-                f"unknown parameter `{name}` in {label(pointer)}: the API answers unknownParameter for "
-                f"members it does not document. Remove it, or {hint}",
+                member,
+                _unknown_message(name, member, pointer, known),
                 anchor="key",
-                fix=Fix(child_pointer(pointer, name), remove=True),
+                fix=Fix(member, remove=True),
             ),
         )
 
 
+def _unknown_message(name: str, member: str, pointer: str, known: list[str]) -> str:
+    data = other_model_parameters()
+    shape = _shape(member)
+    if shape in data["elsewhere"]:
+        return (
+            f"`{name}` does not belong in {label(pointer)}: the API answers unknownParameter for it. "
+            f"Did you mean `{data['elsewhere'][shape]}`?"
+        )
+    if shape in data["parameters"]:
+        return (
+            f"`{shape}` is a videoInference parameter of other Runware models, not supported by "
+            f"{data['model']}: the API answers unknownParameter. Remove it."
+        )
+    close = closest(name, tuple(known), SIMILARITY_THRESHOLD)
+    hint = f"did you mean `{close}`?" if close else f"known parameters here: {', '.join(known)}."
+    return (
+        f"unknown parameter `{name}` in {label(pointer)}: the API answers unknownParameter for "
+        f"members it does not document. Remove it, or {hint}"
+    )
+
+
 def _type(error: Any, pointer: str, ctx: TaskContext) -> Iterator[tuple[str, Finding]]:
     expected: list[str] = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+    if "boolean" in expected and isinstance(error.instance, str) and error.instance in YAML11_BOOLEANS:
+        yield "SDL103", _yaml11_boolean(error.instance, pointer)
+        return
     wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in expected)
     yield (
         "SDL103",
         Finding(
             pointer,
             f"{label(pointer)} must be {wanted}, got {_got(error.instance)}."
-            + _conversion_hint(error.instance, expected),
+            + _conversion_hint(error.instance, expected)
+            + _null_hint(error.instance, error.schema),
+            fix=_null_fix(error.instance, error.schema, pointer),
         ),
     )
+
+
+def _null_fix(value: object, schema: dict, pointer: str) -> Fix | None:
+    """Removing a null member that has a default: the API then uses the default, which is what a client
+    sending null for "unset" meant (safe). A member without a default may be required: no fix."""
+    return Fix(pointer, remove=True, safe=True) if value is None and "default" in schema else None
+
+
+def _yaml11_boolean(value: str, pointer: str) -> Finding:
+    """`checkContent: yes`: a string in YAML 1.2, a boolean in YAML 1.1. One finding (SDL010 for the same
+    value is then dropped by the linter) and a safe fix: the writer meant the boolean."""
+    meaning = YAML11_BOOLEANS[value]
+    word = "true" if meaning else "false"
+    return Finding(
+        pointer,
+        f"{label(pointer)} must be a boolean, got the string {show(value)}: a plain {value} is a string in "
+        f"YAML 1.2, which seedance-lint reads, and {word} only in YAML 1.1; the API takes a JSON boolean. "
+        f"Write {word}.",
+        fix=Fix(pointer, meaning, safe=True),
+    )
+
+
+def _null_hint(value: object, schema: dict) -> str:
+    """A client that sends unset fields as null (runware-sdk 1.8) means "the default": omitting says that."""
+    if value is not None:
+        return ""
+    if "default" in schema:
+        return f" Omit the member to use the default ({show(schema['default'])})."
+    return " Omit the member to use the default (unset)."
 
 
 def _got(value: object) -> str:
@@ -395,7 +475,9 @@ def _enum(error: Any, pointer: str, ctx: TaskContext) -> Iterator[tuple[str, Fin
     undocumented = ctx.spec.undocumented_values.get(pointer, {})
     if isinstance(error.instance, str) and error.instance in undocumented:
         return  # reported by the undocumented-value rule instead
-    nearest = _nearest_choice(error.instance, allowed)
+    if error.instance is None and "type" in error.schema:
+        return  # SDL103 says it once, with "omit the member to use the default"
+    nearest = _nearest_choice(error.instance, allowed) if error.instance is not None else None
     why = error.schema.get("description", "")
     yield (
         "SDL104",
@@ -403,7 +485,8 @@ def _enum(error: Any, pointer: str, ctx: TaskContext) -> Iterator[tuple[str, Fin
             pointer,
             f"{label(pointer)} is {show(error.instance)}, which is not allowed: use one of "
             f"{', '.join(show(a) for a in allowed)}. {why}".rstrip()
-            + (f" Nearest valid value: {show(nearest)}." if nearest is not None else ""),
+            + (f" Nearest valid value: {show(nearest)}." if nearest is not None else "")
+            + (" Omit the member to use the default." if error.instance is None else ""),
             fix=Fix(pointer, nearest, safe=_same_but_case(error.instance, nearest)) if nearest is not None else None,
         ),
     )
@@ -480,7 +563,25 @@ def _length(error: Any, pointer: str, ctx: TaskContext) -> Iterator[tuple[str, F
 
 def _pattern(error: Any, pointer: str, ctx: TaskContext) -> Iterator[tuple[str, Finding]]:
     expected = error.schema.get("x-expected") or f"a string matching {error.validator_value}"
+    path_hint = error.schema.get("x-looks-like-path")
+    if path_hint and isinstance(error.instance, str) and _looks_like_path(error.instance):
+        yield "SDL107", Finding(pointer, f"{label(pointer)} is {show(error.instance)}, which looks like {path_hint}.")
+        return
     yield "SDL107", Finding(pointer, f"{label(pointer)} is {show(error.instance)}, which is not {expected}.")
+
+
+#: A file name's extension, a drive letter or a home directory: what a local path shows.
+_PATH_SIGNS = re.compile(r"(?:\.[A-Za-z0-9]{2,5}$|^[A-Za-z]:[\\/]|^~|^\.{1,2}[\\/])")
+
+
+def _looks_like_path(value: str) -> bool:
+    """A value that failed the image-input pattern and reads as a local path or a URL of another scheme
+    (file://, ftp://): a separator or an extension, and short (a damaged base64 payload is long)."""
+    if len(value) > 1024 or value.startswith("data:"):
+        return False
+    if "://" in value:
+        return True  # a URL the pattern refused: its scheme is not http(s)
+    return "/" in value or "\\" in value or bool(_PATH_SIGNS.search(value))
 
 
 def _items(error: Any, pointer: str, ctx: TaskContext) -> Iterator[tuple[str, Finding]]:
@@ -571,7 +672,12 @@ def unknown_parameter(ctx: TaskContext) -> Iterable[Finding]:
     """A parameter the model does not document.
 
     The API answers `unknownParameter` for any member it does not know, so a
-    typo fails the whole request. The message suggests the closest known name.
+    typo fails the whole request. The message suggests the closest known name
+    when one is close (similarity 0.8 or more); a videoInference parameter of
+    other Runware models (schemas/videoinference-other-models.json: fps,
+    steps, CFGScale, negativePrompt, routing, ...) is "not supported by
+    bytedance:2@2", and a member written in the wrong place (a top-level
+    frameImages) gets its place (inputs.frameImages[].image).
 
     Failing: {"positivePromt": "a dancer"}
     Passing: {"positivePrompt": "a dancer"}
@@ -584,6 +690,10 @@ def wrong_type(ctx: TaskContext) -> Iterable[Finding]:
     """A parameter has the wrong JSON type.
 
     For example a width written as a string, or a boolean written as "true".
+    A YAML `yes`/`no`/`on`/`off` on a boolean member is a string in YAML 1.2:
+    a safe fix writes `true`/`false`. A `null` member (runware-sdk sends unset
+    fields as null) is told to be omitted; one with a default is removed by a
+    safe fix.
 
     Failing: {"width": "864", "height": 480}
     Passing: {"width": 864, "height": 480}
@@ -630,7 +740,10 @@ def invalid_format(ctx: TaskContext) -> Iterable[Finding]:
     """A string is not in its documented format.
 
     taskUUID must be a UUID v4; webhookURL and uploadEndpoint must be absolute
-    URIs; an image input must be a UUID, a URL, a data URI or base64 data.
+    URIs; an image input must be a UUID, an http or https URL, a data URI of
+    any media type, or valid base64 (whole 4-character groups, padding only at
+    the end, at least 32 characters). A file path, or a file:// or ftp:// URL,
+    is said to look like one.
 
     Failing: {"taskUUID": "task-1"}
     Passing: {"taskUUID": "59d02567-ead8-47ef-94c7-d04dfdcc78b7"}
@@ -651,6 +764,68 @@ def too_many_items(ctx: TaskContext) -> Iterable[Finding]:
     return _family("SDL108", ctx)
 
 
+def _frame_images(ctx: TaskContext) -> Iterator[tuple[str, object]]:
+    """Each first-frame image input with its pointer (a plain string, or an object's ``image``)."""
+    frames = ctx.member("inputs", "frameImages")
+    for index, item in enumerate(frames if isinstance(frames, list) else ()):
+        pointer = f"/inputs/frameImages/{index}"
+        yield (pointer + "/image", item.get("image")) if isinstance(item, dict) else (pointer, item)
+
+
+def _image_input_schema() -> dict:
+    return request_schema()["$defs"]["imageInput"]
+
+
+@cache
+def _inline_images_known() -> dict:
+    """Accepts a task whose inline first-frame images start with a known header (or that has none).
+
+    Stricter than the rule, as a fragment may be: a known header's base64 opening (a PNG's with its
+    IHDR length, a JPEG's with its marker, a RIFF file's with WEBP at bytes 8-11), else a UUID or a URL.
+    """
+    openings = "iVBORw0KGgo|/9j/|R0lGODdh|R0lGODlh|UklGR[A-Za-z0-9+/]{5}[BFJNRVZdhlptx159]XRUJQ"
+    known = {
+        "anyOf": [
+            {"not": {"type": "string"}},
+            {"pattern": "^(?:[0-9a-fA-F]{8}-|[Hh][Tt][Tt][Pp][Ss]?://)"},
+            {"pattern": f"^(?:data:[A-Za-z0-9.+-]+/[A-Za-z0-9.+-]+;base64,)?(?:{openings})"},
+        ]
+    }
+    item = {"if": {"type": "object"}, "then": {"properties": {"image": known}}, "else": known}
+    return {"properties": {"inputs": {"properties": {"frameImages": {"items": item}}}}}
+
+
+@rule("SDL109", "inline-image-not-an-image", "warning", accepts=_inline_images_known)
+def inline_image_not_an_image(ctx: TaskContext) -> Iterator[Finding]:
+    """An inline first-frame image whose bytes do not start with a PNG, JPEG, GIF or WebP header.
+
+    The API reads an image's format from its bytes, not from the data URI's
+    media type (Runware's SDK sends `data:application/octet-stream;base64,...`
+    for raw bytes), so any media type is accepted; but bytes that are no image
+    format seedance-lint knows are probably not an image (a PDF, a text file),
+    and the API may reject them. Neither can seedance-lint read their size for
+    `cost`.
+
+    Failing: {"inputs": {"frameImages": ["data:application/octet-stream;base64,JVBERi0xLjcKJeLjz9MKMSAwIG9iago8PC9UeXBlL0NhdGFsb2c+Pgo="]}}
+    Passing: {"inputs": {"frameImages": ["data:application/octet-stream;base64,iVBORw0KGgoAAAANSUhEUgAAA2AAAAHgCAIAAAA="]}}
+    """  # noqa: E501 - an example is one line of JSON
+    from seedance_lint.input.imagesize import inline_image_format
+
+    formats = _image_input_schema()["x-image-formats"]
+    for pointer, image in _frame_images(ctx):
+        if not isinstance(image, str):
+            continue
+        found = inline_image_format(image)
+        # Only a valid image input (a value SDL107 reports is not inline data to judge).
+        if found is not None and found not in formats and ecma_regex(_image_input_schema()["pattern"]).search(image):
+            yield Finding(
+                pointer,
+                f"{label(pointer)} is inline data whose first bytes are not an image header of "
+                f"{', '.join(formats)}: the API reads the format from the bytes and may reject it, and "
+                "`cost` cannot read its size. Send the image file's own bytes.",
+            )
+
+
 RULES = (
     schema_violation,
     missing_required,
@@ -661,4 +836,5 @@ RULES = (
     invalid_length,
     invalid_format,
     too_many_items,
+    inline_image_not_an_image,
 )

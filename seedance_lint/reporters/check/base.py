@@ -26,13 +26,23 @@ class Stream:
         self._source = iter(diagnostics)
         self._failing = failing
         self.counts: Counter[str] = Counter()
+        #: Diagnostics with a fix, by applicability ("safe": --fix applies it; "unsafe": --unsafe-fixes too).
+        self.fixes: Counter[str] = Counter()
         self.failed = False
 
     def __iter__(self) -> Iterator[Diagnostic]:
         for diagnostic in self._source:
             self.counts[diagnostic.severity] += 1
+            if diagnostic.fix is not None:
+                self.fixes[applicability(diagnostic)] += 1
             self.failed = self.failed or diagnostic.severity in self._failing
             yield diagnostic
+
+
+def applicability(diagnostic: Diagnostic) -> str:
+    """ "safe" when --fix applies the diagnostic's fix, "unsafe" when only --unsafe-fixes does (ruff's words)."""
+    assert diagnostic.fix is not None  # asked only of a diagnostic with a fix
+    return "safe" if diagnostic.fix.safe else "unsafe"
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,12 @@ class Report:
     paths: tuple[str, ...] = ()
     #: The severities that make the run fail (warnings too under --strict).
     failing: frozenset[str] = field(default=frozenset({"error"}))
+    #: --unsafe-fixes was given: unsafe fixes count as fixable with --fix.
+    unsafe: bool = False
+    #: Problems that --fix fixed (None: no --fix in this run).
+    fixed: int | None = None
+    #: The repository root GitHub annotations are relative to (GITHUB_WORKSPACE or the git top level).
+    root: str | None = None
 
     @property
     def files(self) -> int:
@@ -57,6 +73,18 @@ class Report:
         if isinstance(self.diagnostics, Stream):
             return self.diagnostics.counts[severity]
         return sum(1 for d in self.diagnostics if d.severity == severity)
+
+    def fix_counts(self) -> tuple[int, int]:
+        """(fixable with --fix, more with --unsafe-fixes) among the diagnostics reported."""
+        if isinstance(self.diagnostics, Stream):
+            fixes = self.diagnostics.fixes
+        else:
+            fixes = Counter(applicability(d) for d in self.diagnostics if d.fix is not None)
+        return (fixes["safe"] + fixes["unsafe"], 0) if self.unsafe else (fixes["safe"], fixes["unsafe"])
+
+    def marked(self, diagnostic: Diagnostic) -> bool:
+        """Whether --fix (with --unsafe-fixes as given) would fix the diagnostic: [*] in the text output."""
+        return diagnostic.fix is not None and (diagnostic.fix.safe or self.unsafe)
 
     def fails(self, diagnostic: Diagnostic) -> bool:
         return diagnostic.severity in self.failing

@@ -8,6 +8,7 @@ end tells the whole count.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 from seedance_lint.core.diagnostic import Diagnostic
@@ -38,19 +39,30 @@ def render(report: Report) -> str:
 
 def stream(report: Report) -> Iterator[str]:
     for d in report.diagnostics:
-        yield annotation(d) + "\n"
+        yield annotation(d, report.root) + "\n"
     yield summary_line(report) + _hidden_note(report) + "\n"
 
 
-def annotation(d: Diagnostic) -> str:
+def annotation(d: Diagnostic, root: str | None = None) -> str:
     return LINE.format(
         command=COMMANDS[d.severity],
-        file=escape_property(d.file),
+        file=escape_property(relative_to(d.file, root)),
         line=d.line,
         column=d.column,
         title=escape_property(f"{d.code} {d.name}"),
         message=escape_data(d.message),
     )
+
+
+def relative_to(path: str, root: str | None) -> str:
+    """The path relative to the repository root, as GitHub resolves annotation paths (a workflow step with
+    ``working-directory:`` lints paths relative to that directory); as given when outside the root."""
+    if root is None or path in ("-", "<stdin>"):
+        return path
+    full = os.path.abspath(path)
+    if os.path.commonpath([full, root]) != root:
+        return path
+    return os.path.relpath(full, root).replace(os.sep, "/")
 
 
 def _hidden_note(report: Report) -> str:

@@ -9,8 +9,9 @@ system-out, so they are still visible.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
-from seedance_lint.core.diagnostic import Diagnostic
+from seedance_lint.core.diagnostic import SEVERITIES, Diagnostic
 from seedance_lint.reporters.check.base import Report
 from seedance_lint.reporters.check.text import LINE
 
@@ -40,10 +41,17 @@ def _case(path: str, found: list[Diagnostic], report: Report) -> str:
     text = _escape("\n".join(LINE.format(**d.__dict__) for d in found))
     failing = [d for d in found if report.fails(d)]
     if failing:
-        body = FAILURE.format(message=_attr(f"{len(failing)} problem(s) in {path}"), text=text)
+        body = FAILURE.format(message=_attr(_counted(path, found)), text=text)
     else:
         body = OUTPUT.format(text=text) if found else ""
     return CASE.format(name=_attr(path), body=body)
+
+
+def _counted(path: str, found: list[Diagnostic]) -> str:
+    """What the failure lists, counted: every diagnostic of the file, by severity (not only those that fail)."""
+    by_severity = Counter(d.severity for d in found)
+    parts = [f"{by_severity[s]} {s}{'s' if by_severity[s] != 1 and s != 'info' else ''}" for s in SEVERITIES]
+    return f"{len(found)} problem(s) in {path}: " + ", ".join(part for part in parts if not part.startswith("0 "))
 
 
 def _escape(text: str) -> str:

@@ -17,9 +17,12 @@ from seedance_lint.core.version import __version__
 from seedance_lint.reporters.check.base import Report
 from seedance_lint.rules import RULES
 from seedance_lint.rules.base import Rule
+from seedance_lint.rules.docs import anchor, rule_markdown
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/seedance-lint/seedance-lint"
+#: docs/rules.md as the repository shows it; each rule's helpUri is its heading's anchor there.
+RULES_DOC_URI = f"{INFORMATION_URI}/blob/main/docs/rules.md"
 #: SARIF has no "info" level: "note" is its name for it.
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
@@ -49,7 +52,8 @@ def _rule(rule: Rule) -> dict:
         "name": rule.name,
         "shortDescription": {"text": rule.summary or rule.name},
         "fullDescription": {"text": doc},
-        "help": {"text": doc},
+        "help": {"text": doc, "markdown": rule_markdown(rule)},
+        "helpUri": f"{RULES_DOC_URI}#{anchor(rule)}",
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
     }
 

@@ -15,10 +15,32 @@ def render(report: Report) -> str:
     return "".join(stream(report))
 
 
+#: Marks a diagnostic that --fix fixes, after its code (as ruff does).
+FIXABLE = " [*]"
+
+
 def stream(report: Report) -> Iterator[str]:
     for d in report.diagnostics:
-        yield _line(d.__dict__, report.color) + "\n"
+        fields = d.__dict__
+        if report.marked(d):
+            fields = {**fields, "code": d.code + FIXABLE}
+        yield _line(fields, report.color) + "\n"
     yield summary_line(report) + "\n"
+    yield from (line + "\n" for line in fix_lines(report))
+
+
+def fix_lines(report: Report) -> list[str]:
+    """ "Fixed N problems (M remaining)." after --fix; "N fixable with --fix (M more with --unsafe-fixes)."."""
+    lines = []
+    if report.fixed is not None:
+        counts = report.summary()
+        remaining = counts["errors"] + counts["warnings"] + counts["infos"]
+        lines.append(f"Fixed {report.fixed} problem{'s' if report.fixed != 1 else ''} ({remaining} remaining).")
+    safe, unsafe = report.fix_counts()
+    if safe or unsafe:
+        more = f" ({unsafe} more with --unsafe-fixes)" if unsafe else ""
+        lines.append(f"{safe} fixable with --fix{more}.")
+    return lines
 
 
 def _line(fields: dict, color: bool) -> str:
