@@ -21,10 +21,11 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import CASES_DIR, EXAMPLES_DIR
 from seedance_lint.input.sources import Source
 from seedance_lint.linting import fixer
 from seedance_lint.linting.linter import Linter
+
+from conftest import CASES_DIR, EXAMPLES_DIR
 
 FIX_CASES = CASES_DIR / "fix"
 #: A file whose safe fixes change it (a height 0.7% off a documented size, a respelled format).
