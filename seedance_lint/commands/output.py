@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from seedance_lint.core.errors import UsageError
 from seedance_lint.core.executor import AHEAD_PER_WORKER, ExecutorLike, ProcessPool, process_pool
-from seedance_lint.input.sources import Source, SourceError, discover
+from seedance_lint.input.sources import FORMATS, Source, SourceError, discover
 
 if TYPE_CHECKING:
     from seedance_lint.config import Config
@@ -29,6 +29,27 @@ T = TypeVar("T")
 
 class ToStderr(str):
     """A piece of output that belongs on stderr (a problem beside a machine format on stdout)."""
+
+
+#: The first argument of the pre-commit hooks' entry: what follows is parsed as hook_arguments says.
+PRE_COMMIT = "--pre-commit"
+
+
+def hook_arguments(argv: list[str]) -> list[str]:
+    """The arguments of a pre-commit hook run, where no file name can be taken for an option.
+
+    pre-commit appends the staged file names after the hook's args with no `--`, so a file named
+    `-opackage.json` would be read as `-o package.json` (and package.json overwritten with the
+    report). Here an argument that starts with `-` and names an existing file of a format the hook
+    selects is a file: it is given as `./-opackage.json`, which no parser reads as an option.
+    (An option of the hook's args never names an existing file that way; long options are
+    never abbreviated, so `--out.json` cannot stand for `--output` either.)
+    """
+    return [f"./{arg}" if _a_file_that_looks_like_an_option(arg) else arg for arg in argv]
+
+
+def _a_file_that_looks_like_an_option(arg: str) -> bool:
+    return arg.startswith("-") and arg.lower().endswith(tuple(FORMATS)) and os.path.lexists(arg)
 
 
 def gather_sources(args: argparse.Namespace, stdin: bytes | None, config: Config) -> list[Source]:
