@@ -315,3 +315,16 @@ def _render(data: dict, form: str) -> str:
     if form == "comments":
         return "".join(f"{key}: # about {key}\n  {json.dumps(value)}\n" for key, value in data.items())
     return yaml.safe_dump(data, sort_keys=False)
+
+
+def test_a_full_disk_fails_before_any_byte_is_overwritten(tmp_path: Path, monkeypatch) -> None:
+    target = tmp_path / "req.json"
+    target.write_bytes(b'{"a": 1}')
+
+    def full(*args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "posix_fallocate", full)
+    with pytest.raises(OSError, match="No space left"):
+        fixer.write_in_place(target, b'{"a": 1}', b'{"a": 1, "longer": true}')
+    assert target.read_bytes() == b'{"a": 1}'
