@@ -63,7 +63,7 @@ def run(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, Output
         return EXIT_PROBLEMS if found.failed or notes else EXIT_OK
 
     if args.output:
-        write_report(args.output, shut_after(stream(args.format, report), pool))
+        write_report(args.output, chunks)
         return exit_code(), [ToStderr(note) for note in notes]
     return exit_code, chain((ToStderr(note) for note in notes), chunks)
 
