@@ -328,3 +328,20 @@ def test_a_full_disk_fails_before_any_byte_is_overwritten(tmp_path: Path, monkey
     with pytest.raises(OSError, match="No space left"):
         fixer.write_in_place(target, b'{"a": 1}', b'{"a": 1, "longer": true}')
     assert target.read_bytes() == b'{"a": 1}'
+
+
+def test_the_guard_refuses_a_fix_that_would_change_other_members(tmp_path: Path, run_cli) -> None:
+    """Removing `foo` from a flow mapping by its line would take providerSettings with it: not done."""
+    target = tmp_path / "flow.yaml"
+    target.write_text(
+        "taskType: videoInference\ntaskUUID: 59d02567-ead8-47ef-94c7-d04dfdcc78b8\nmodel: bytedance:2@2\n"
+        "positivePrompt: a dancer\nwidth: 864\nheight: 480\n"
+        "providerSettings: {bytedance: {cameraFixed: false}, foo: 1}\n"
+    )
+    before = target.read_bytes()
+    diff = run_cli(["check", "--diff", "--unsafe-fixes", str(target)])
+    assert (diff.exit, diff.stdout) == (1, "")
+    fixed = run_cli(["check", "--fix", "--unsafe-fixes", "--format", "json", str(target)])
+    assert target.read_bytes() == before
+    assert fixed.exit == 1
+    assert [d["pointer"] for d in fixed.json()["diagnostics"]] == ["/providerSettings/foo"]
