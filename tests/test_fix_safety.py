@@ -26,6 +26,7 @@ from seedance_lint.linting import fixer
 from seedance_lint.linting.linter import Linter
 
 from conftest import CASES_DIR, EXAMPLES_DIR
+from strategies import mutations
 
 FIX_CASES = CASES_DIR / "fix"
 #: A file whose safe fixes change it (a height 0.7% off a documented size, a respelled format).
@@ -345,3 +346,29 @@ def test_the_guard_refuses_a_fix_that_would_change_other_members(tmp_path: Path,
     assert target.read_bytes() == before
     assert fixed.exit == 1
     assert [d["pointer"] for d in fixed.json()["diagnostics"]] == ["/providerSettings/foo"]
+
+
+@PROPERTY
+@given(st.lists(mutations(), min_size=1, max_size=3), st.booleans(), st.sampled_from([None, 2]))
+def test_one_fix_run_leaves_nothing_for_a_second(found: list, unsafe: bool, indent: int | None) -> None:
+    """Several broken tasks of one file, each fixed as far as its fixes go: a second pass changes nothing."""
+    text = json.dumps([m.task for m in found], indent=indent, ensure_ascii=False)
+    once = _fix_once(text, "t.json", unsafe)
+    assert _fix_once(once, "t.json", unsafe) == once
+
+
+@pytest.mark.parametrize(
+    ("edits", "kept", "deferred"),
+    [
+        ([(0, 3, ""), (3, 6, "")], [(0, 6, "")], []),  # touching removals: one
+        ([(0, 4, ""), (2, 6, "")], [(0, 6, "")], []),  # overlapping removals (a shared comma): one
+        ([(0, 10, ""), (2, 4, "x")], [(0, 10, "")], []),  # a value inside a removed member goes with it
+        ([(2, 4, "x"), (2, 4, "")], [(2, 4, "")], []),  # a member removed and its value set: removed
+        ([(0, 5, "a"), (2, 7, "b")], [(0, 5, "a")], [(2, 7, "b")]),  # two replacements: the later waits
+        ([(0, 2, "a"), (2, 4, "b")], [(0, 2, "a"), (2, 4, "b")], []),  # adjacent replacements: both
+    ],
+)
+def test_edits_are_merged_or_deferred_never_dropped(edits: list, kept: list, deferred: list) -> None:
+    made, waiting = fixer.schedule([fixer.TextEdit(*e) for e in edits])
+    assert made == [fixer.TextEdit(*e) for e in kept]
+    assert waiting == {fixer.TextEdit(*e) for e in deferred}
