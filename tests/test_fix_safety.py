@@ -372,3 +372,13 @@ def test_edits_are_merged_or_deferred_never_dropped(edits: list, kept: list, def
     made, waiting = fixer.schedule([fixer.TextEdit(*e) for e in edits])
     assert made == [fixer.TextEdit(*e) for e in kept]
     assert waiting == {fixer.TextEdit(*e) for e in deferred}
+
+
+def test_a_file_named_twice_or_through_a_link_is_fixed_once(tmp_path: Path, run_cli) -> None:
+    target = _copy(tmp_path)
+    link = tmp_path / "link.yaml"
+    link.symlink_to(target.name)
+    result = run_cli(["check", "--fix", str(target), str(target), str(link)])
+    assert target.read_bytes() == _fixed()
+    assert "changed while it was checked" not in result.stderr
+    assert result.exit == 1  # SDL105 (an unsafe fix) remains

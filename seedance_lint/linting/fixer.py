@@ -466,11 +466,16 @@ def plan(diagnostics: list[Diagnostic], taken: list[Snapshot], unsafe: bool, rel
         if fixable(diagnostic, unsafe):
             by_file.setdefault(diagnostic.file, []).append(diagnostic)
     changes = []
+    planned: set[str] = set()
     for snapshot in taken:
         found = by_file.get(snapshot.display)
+        target = os.path.realpath(snapshot.path)
+        if target in planned:  # named twice, or a link and its target: one change, written once
+            continue
         change = _change_for(snapshot, found, unsafe, relint) if found else None
         if change:
             changes.append(change)
+            planned.add(target)
     return changes
 
 
