@@ -46,18 +46,18 @@ def fixable(diagnostic: Diagnostic, unsafe: bool) -> bool:
     return diagnostic.fix is not None and (diagnostic.fix.safe or unsafe)
 
 
-def fix_text(text: str, fmt: str, diagnostics: list[Diagnostic]) -> str:
+def fix_text(text: str, fmt: str, diagnostics: list[Diagnostic], waiting: list[TextEdit] | None = None) -> str:
     """The text with every applicable fix applied; unchanged where a document cannot be edited.
 
     A fix never makes a file unreadable: if the edited text no longer parses
     (a removed YAML member held an anchor that an alias uses, say), the file is left as it was.
     """
     if fmt == "jsonl":
-        fixed = _fix_lines(text, diagnostics)
+        fixed = _fix_lines(text, diagnostics, waiting)
     elif fmt == "yaml":
-        fixed = _fix_yaml(text, diagnostics)
+        fixed = _fix_yaml(text, diagnostics, waiting)
     else:
-        fixed = _fix_json(text, diagnostics)
+        fixed = _fix_json(text, diagnostics, waiting)
     return fixed if fixed == text or _unreadable(fixed, fmt) <= _unreadable(text, fmt) else text
 
 
@@ -71,7 +71,7 @@ def _absolute_edits(diagnostics: list[Diagnostic]) -> list[Edit]:
     return [edit for d in diagnostics if d.fix for edit in d.fix.edits]
 
 
-def _fix_json(text: str, diagnostics: list[Diagnostic]) -> str:
+def _fix_json(text: str, diagnostics: list[Diagnostic], waiting: list[TextEdit] | None = None) -> str:
     try:
         spans = jsonpos.parse_spans(text)
     except jsonpos.JsonSyntaxError:
@@ -81,7 +81,7 @@ def _fix_json(text: str, diagnostics: list[Diagnostic]) -> str:
     if any(d.code == DUPLICATE_KEY for d in diagnostics):
         edits += [_member_removal(text, start, end) for _, start, end in spans.duplicates]
     kept, deferred = schedule(edits)
-    return _guarded(text, _json_data, pairs, [_without_dangling_comma(text, e) for e in kept] + list(deferred))
+    return _guarded(text, _json_data, pairs, [_without_dangling_comma(text, e) for e in kept] + list(deferred), waiting)
 
 
 def _without_dangling_comma(text: str, edit: TextEdit) -> TextEdit:
@@ -97,14 +97,25 @@ def _without_dangling_comma(text: str, edit: TextEdit) -> TextEdit:
 
 
 def _guarded(
-    text: str, read: Callable[[str], object], pairs: list[tuple[Edit, TextEdit | None]], edits: list[TextEdit]
+    text: str,
+    read: Callable[[str], object],
+    pairs: list[tuple[Edit, TextEdit | None]],
+    edits: list[TextEdit],
+    waiting: list[TextEdit] | None,
 ) -> str:
-    """The text with the edits made, if it reads as the planned data (else the text unchanged)."""
+    """The text with the edits made, if it reads as the planned data (else the text unchanged).
+
+    Edits deferred (overlapping one made) are added to ``waiting``: the planner runs another pass.
+    """
     deferred = schedule(edits)[1]
     made = [edit for edit, text_edit in pairs if text_edit is not None and text_edit not in deferred]
     made.sort(key=lambda e: e.remove)  # values set first: one may lie in a member removed after
     fixed = apply(text, edits)
-    return fixed if _only_planned_changes(read(text), read(fixed), made) else text
+    if not _only_planned_changes(read(text), read(fixed), made):
+        return text
+    if waiting is not None:
+        waiting.extend(deferred)
+    return fixed
 
 
 def _json_data(text: str) -> object:
@@ -242,7 +253,7 @@ def _both_removals(first: TextEdit, second: TextEdit) -> bool:
     return not first.text and not second.text and first.start != first.end and second.start != second.end
 
 
-def _fix_lines(text: str, diagnostics: list[Diagnostic]) -> str:
+def _fix_lines(text: str, diagnostics: list[Diagnostic], waiting: list[TextEdit] | None) -> str:
     by_line: dict[int, list[Diagnostic]] = {}
     for d in diagnostics:
         by_line.setdefault(d.line, []).append(d)
@@ -252,11 +263,11 @@ def _fix_lines(text: str, diagnostics: list[Diagnostic]) -> str:
     for number, found in by_line.items():
         if 1 <= number <= len(lines):
             body = lines[number - 1].rstrip("\r")
-            lines[number - 1] = _fix_json(body, found) + lines[number - 1][len(body) :]
+            lines[number - 1] = _fix_json(body, found, waiting) + lines[number - 1][len(body) :]
     return "\n".join(lines)
 
 
-def _fix_yaml(text: str, diagnostics: list[Diagnostic]) -> str:
+def _fix_yaml(text: str, diagnostics: list[Diagnostic], waiting: list[TextEdit] | None) -> str:
     try:
         nodes = list(yaml.compose_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
     except yaml.YAMLError:
@@ -273,7 +284,7 @@ def _fix_yaml(text: str, diagnostics: list[Diagnostic]) -> str:
             scalar = edit.pointer in scalars
             text_edit = _yaml_value_edit(text, values[edit.pointer], key_ends.get(edit.pointer), edit.value, scalar)
         pairs.append((edit, text_edit))
-    return _guarded(text, _yaml_data, pairs, [t for _, t in pairs if t])
+    return _guarded(text, _yaml_data, pairs, [t for _, t in pairs if t], waiting)
 
 
 def _yaml_data(text: str) -> object:
@@ -488,10 +499,13 @@ def _change_for(snapshot: Snapshot, found: list[Diagnostic], unsafe: bool, relin
         return None
     new = old
     for _ in range(MAX_PASSES):
-        fixed = fix_text(new, snapshot.format, found)
+        waiting: list[TextEdit] = []
+        fixed = fix_text(new, snapshot.format, found, waiting)
         if fixed == new:
             break
         new = fixed
+        if not waiting:
+            break  # every planned edit made: nothing for another pass (and no second lint of the file)
         data = (_BOM if bom else b"") + new.encode("utf-8")
         again = relint(Source(snapshot.display, None, snapshot.format, True, data))
         found = [d for d in again if fixable(d, unsafe)]
