@@ -369,9 +369,9 @@ def refusal(path: Path) -> str | None:
         return f"cannot read the file: {error.strerror or error}"
     if not stat.S_ISREG(mode):
         return "not a regular file"
-    if _is_root():
-        return None if mode & 0o222 else f"read-only (mode {stat.S_IMODE(mode):04o})"
-    if os.access(path, os.W_OK, effective_ids=os.access in os.supports_effective_ids):
+    if not mode & 0o222:
+        return f"read-only (mode {stat.S_IMODE(mode):04o})"
+    if _is_root() or os.access(path, os.W_OK, effective_ids=os.access in os.supports_effective_ids):
         return None
     return f"no write permission for you (mode {stat.S_IMODE(mode):04o}, owner uid {os.stat(path).st_uid})"
 
