@@ -7,10 +7,10 @@ import os
 import sys
 from collections.abc import Iterable, Sequence
 from importlib import import_module
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from seedance_lint.commands import COMMANDS
-from seedance_lint.commands.output import ToStderr
+from seedance_lint.commands.output import PRE_COMMIT, ToStderr, hook_arguments
 from seedance_lint.config import parse_jobs
 from seedance_lint.core.errors import UsageError
 from seedance_lint.core.version import __version__
@@ -23,6 +23,10 @@ REPORT_URL = "https://github.com/seedance-lint/seedance-lint/issues"
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # No abbreviated long options: `--out` or a file named `--outp.json` is never `--output`.
+        super().__init__(*args, **{"allow_abbrev": False, **kwargs})
+
     def error(self, message: str) -> NoReturn:  # argparse would print usage and exit itself
         raise UsageError(message)
 
@@ -155,6 +159,8 @@ def _add_cost(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (tests call this directly)."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == [PRE_COMMIT]:  # the hooks' entry (.pre-commit-hooks.yaml): file names follow the args
+        argv = hook_arguments(argv[1:])
     try:
         args = build_parser().parse_args(argv)
         return _dispatch(args)

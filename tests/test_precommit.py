@@ -44,8 +44,8 @@ def hooks() -> dict[str, dict]:
 def test_hooks_are_declared() -> None:
     found = hooks()
     assert set(found) == {"seedance-lint", "seedance-lint-cost"}
-    assert found["seedance-lint"]["entry"].startswith("seedance-lint check")
-    assert found["seedance-lint-cost"]["entry"].startswith("seedance-lint cost")
+    assert found["seedance-lint"]["entry"].startswith("seedance-lint --pre-commit check")
+    assert found["seedance-lint-cost"]["entry"].startswith("seedance-lint --pre-commit cost")
     for hook in found.values():
         assert hook["language"] == "python"
         assert hook["require_serial"] is True  # taskUUIDs are unique across files; budgets are totals
@@ -182,3 +182,63 @@ def test_pre_commit_try_repo_passes_good_and_fails_bad(
     assert "Failed" in failed.stdout
     assert "bad.json:1:" in failed.stdout and "SDL204" in failed.stdout
     assert "good.json:" not in failed.stdout
+
+
+# -- file names that look like options (issue 18, class 3) ---------------------------------------
+
+#: Files at a repository's root whose names a parser would read as options, and what they would do.
+OPTION_NAMES = ["-opackage.json", "--output=package.json", "--outp.json", "-.json", "--fix.yaml"]
+
+
+@pytest.mark.parametrize("hook_id", ["seedance-lint", "seedance-lint-cost"])
+def test_a_file_name_cannot_steer_the_hook(hook_id: str, run_cli, write_files) -> None:
+    package = '{"name": "app", "version": "1.0.0"}\n'
+    root = write_files({"package.json": package, **{name: _good(i) for i, name in enumerate(OPTION_NAMES)}})
+    entry = hooks()[hook_id]["entry"].split()[1:]
+    result = run_cli([*entry, *OPTION_NAMES, "package.json"], cwd=root)
+    assert result.exit == 0, result.stderr
+    assert (root / "package.json").read_text() == package
+    assert sorted(p.name for p in root.iterdir()) == sorted([*OPTION_NAMES, "package.json"])
+    for i, name in enumerate(OPTION_NAMES):
+        assert (root / name).read_text() == _good(i)
+
+
+def _good(number: int) -> str:
+    """The good request with a taskUUID of its own (SDL401 checks them across files)."""
+    return json.dumps({**json.loads(GOOD), "taskUUID": f"6513270e-269e-4d37-b2a7-{number:012d}"})
+
+
+def test_long_options_are_never_abbreviated(run_cli, write_files) -> None:
+    root = write_files({"req.json": GOOD})
+    result = run_cli(["check", "--out", "report.txt", "req.json"], cwd=root)
+    assert result.exit == 2 and "unrecognized arguments" in result.stderr
+    assert not (root / "report.txt").exists()
+
+
+@pytest.mark.slow
+def test_pre_commit_cannot_be_steered_by_a_file_name(hook_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    if find_spec("pre_commit") is None:
+        pytest.skip("pre-commit is not installed (pip install '.[test]')")
+    root = tmp_path_factory.mktemp("steered")
+    package = '{"name": "app", "version": "1.0.0"}\n'
+    (root / "package.json").write_text(package, encoding="utf-8")
+    (root / "-opackage.json").write_text(GOOD, encoding="utf-8")
+    _git(root, "init", "-q")
+    _git(root, "add", ".")
+    env = {
+        **os.environ,
+        **GIT_ENV,
+        "PRE_COMMIT_HOME": str(tmp_path_factory.mktemp("pre-commit-home")),
+        "PRE_COMMIT_COLOR": "never",
+    }
+    for hook_id in ("seedance-lint", "seedance-lint-cost"):
+        done = subprocess.run(
+            [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), hook_id, "--verbose", "--all-files"],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert (root / "package.json").read_text(encoding="utf-8") == package

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from itertools import chain
+from typing import TYPE_CHECKING
 
 from seedance_lint.commands.output import (
     EXIT_OK,
     EXIT_PROBLEMS,
     ExitCode,
     Output,
+    ToStderr,
     gather_sources,
     pool_for,
     repository_root,
@@ -26,6 +29,9 @@ from seedance_lint.linting.linter import Linter
 from seedance_lint.reporters.check import HUMAN_FORMATS, STREAMING, stream
 from seedance_lint.reporters.check.base import Report, Stream
 
+if TYPE_CHECKING:
+    from seedance_lint.linting.fixer import FileChange
+
 
 def run(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, Output]:
     config = load_config(args)
@@ -34,15 +40,23 @@ def run(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, Output
     sources = gather_sources(args, stdin, config)
     linter = Linter(config.selection())
     pool, ahead = pool_for(config.jobs)
-    diagnostics: Iterable[Diagnostic] = lint_sources(linter, sources, pool, ahead)
     failing = frozenset({"error", "warning"} if config.strict else {"error"})
+    notes: list[str] = []
+    diagnostics: Iterable[Diagnostic]
     if args.diff or args.fix:
-        diagnostics = tuple(shut_after(diagnostics, pool))  # read whole, then the pool is shut
+        from seedance_lint.linting import fixer  # imports PyYAML (15 ms): only --diff and --fix need it
+
+        # Each file is read once: what is linted is what the fixes are planned on and compared with.
+        linted, taken = fixer.snapshots(sources)
+        whole = tuple(shut_after(lint_sources(linter, linted, pool, ahead), pool))
+        changes = fixer.plan(list(whole), taken, args.unsafe_fixes, _relinter(linter))
         if args.diff:
-            return _diff(diagnostics, sources, args.unsafe_fixes, failing)
-        before = diagnostics
-        linter, diagnostics = _fix(linter, diagnostics, sources, args.unsafe_fixes)
-    fixed = _fixed_count(before, diagnostics, args.unsafe_fixes) if args.fix else None
+            return _diff(whole, changes, failing)
+        linter, diagnostics, notes = _fix(linter, whole, changes, sources)
+        fixed = _fixed_count(whole, diagnostics, args.unsafe_fixes) if args.fix else None
+    else:
+        diagnostics = lint_sources(linter, sources, pool, ahead)
+        fixed = None
     if args.format not in STREAMING:  # the format needs every diagnostic first: read them, then shut the pool
         diagnostics = tuple(shut_after(diagnostics, pool))
     found = Stream(diagnostics, failing)
@@ -53,12 +67,12 @@ def run(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, Output
     chunks = shut_after(stream(args.format, report), pool)
 
     def exit_code() -> int:  # known once the stream has been read
-        return EXIT_PROBLEMS if found.failed else EXIT_OK
+        return EXIT_PROBLEMS if found.failed or notes else EXIT_OK
 
     if args.output:
         write_report(args.output, chunks)
-        return exit_code(), ""
-    return exit_code, chunks
+        return exit_code(), [ToStderr(note) for note in notes]
+    return exit_code, chain((ToStderr(note) for note in notes), chunks)
 
 
 def _fixed_count(before: Iterable[Diagnostic], after: Iterable[Diagnostic], unsafe: bool) -> int:
@@ -68,31 +82,54 @@ def _fixed_count(before: Iterable[Diagnostic], after: Iterable[Diagnostic], unsa
     return max(0, sum(fixable(d, unsafe) for d in before) - sum(fixable(d, unsafe) for d in after))
 
 
-def _diff(diagnostics: tuple, sources: list[Source], unsafe: bool, failing: frozenset[str]) -> tuple[int, str]:
+def _relinter(linter: Linter) -> Callable[[Source], list[Diagnostic]]:
+    """Lint one file's fixed text on its own (a fix pass after the first plans on what is left)."""
+    return lambda source: list(Linter(linter.selection).lint_source(source))
+
+
+def _diff(diagnostics: tuple, changes: list[FileChange], failing: frozenset[str]) -> tuple[int, Output]:
     """What --fix would change, as a unified diff with every credential masked.
 
-    Exit 1 when there is a change to make, or a failing problem no fix would remove.
+    Exit 1 when there is a change to make, or a failing problem the fixes leave: with no
+    change every problem found is left (a YAML duplicate key, standard input, a multi-document
+    file, a fix its guard refused), and a stderr line says so, as the diff itself is empty.
     """
-    from seedance_lint.linting import fixer  # imports PyYAML (15 ms): only --diff and --fix need it
+    from seedance_lint.linting import fixer
     from seedance_lint.rules.secrets import redact
 
-    changes = fixer.plan(list(diagnostics), sources, unsafe)
     text = "".join(redact(change.diff(), fixer.api_keys(change.old)) for change in changes)
-    left = [d for d in diagnostics if d.severity in failing and not fixer.fixable(d, unsafe)]
-    return (EXIT_PROBLEMS if changes or left else EXIT_OK), text
+    if changes:
+        return EXIT_PROBLEMS, text
+    left = sum(d.severity in failing for d in diagnostics)
+    if not left:
+        return EXIT_OK, text
+    return EXIT_PROBLEMS, ToStderr(f"seedance-lint: --diff: no fix to show; {left} failing problem(s) remain\n")
 
 
-def _fix(linter: Linter, diagnostics: tuple, sources: list[Source], unsafe: bool) -> tuple[Linter, tuple]:
-    """Write the fixes, then lint again: what is reported (and the exit code) is what remains."""
-    from seedance_lint.linting import fixer  # imports PyYAML (15 ms): only --diff and --fix need it
+def _fix(
+    linter: Linter, diagnostics: tuple, changes: list[FileChange], sources: list[Source]
+) -> tuple[Linter, tuple, list[str]]:
+    """Write the fixes, then lint again: what is reported (and the exit code) is what remains.
 
-    changes = fixer.plan(list(diagnostics), sources, unsafe)
+    Every file is checked before any is written: one the user could not write with an editor
+    stops the run (exit 2) with nothing written. A file whose bytes changed since they were read
+    is not written (the fixes were planned on the old bytes): a note on stderr says so, exit 1.
+    """
+    from seedance_lint.linting import fixer
+
+    for change in changes:
+        why = fixer.refusal(change.path)
+        if why:
+            raise UsageError(f"{change.display}: {why}: --fix wrote no file (make it writable to fix it)")
+    notes = []
     for change in changes:
         try:
-            fixer.write_atomically(change.path, change.data())
+            written = fixer.write_in_place(change.path, change.before, change.data())
         except OSError as error:
             raise UsageError(f"{change.display}: cannot write the fixed file: {error.strerror or error}") from None
+        if not written:
+            notes.append(f"seedance-lint: {change.display}: changed while it was checked: not fixed, run again\n")
     if not changes:
-        return linter, diagnostics
+        return linter, diagnostics, notes
     again = Linter(linter.selection)
-    return again, tuple(again.lint_sources(sources))
+    return again, tuple(again.lint_sources(sources)), notes
