@@ -60,10 +60,17 @@ def _diff(diagnostics: tuple, sources: list[Source], unsafe: bool, failing: froz
     Exit 1 when there is a change to make, or a failing problem no fix would remove.
     """
     from seedance_lint.linting import fixer  # imports PyYAML (15 ms): only --diff and --fix need it
+    from seedance_lint.linting.masking import masked_diff
     from seedance_lint.rules.secrets import redact
 
     changes = fixer.plan(list(diagnostics), sources, unsafe)
-    text = "".join(redact(change.diff(), fixer.api_keys(change.old)) for change in changes)
+    formats = {source.display: source.format for source in sources}
+    # Secrets masked in their source spelling (escaped, continued), then any URL credential left (a file that
+    # does not parse): each pass is linear in the diff.
+    text = "".join(
+        redact(masked_diff(change.display, change.old, change.new, formats.get(change.display, "auto")))
+        for change in changes
+    )
     left = [d for d in diagnostics if d.severity in failing and not fixer.fixable(d, unsafe)]
     return (EXIT_PROBLEMS if changes or left else EXIT_OK), text
 

@@ -106,7 +106,7 @@ def redact(text: str, known: Collection[str] = ()) -> str:
     of more than its first VISIBLE_PREFIX characters is masked.
     """
     if "=" in text:  # each pattern needs its character: most messages skip both searches
-        text = _QUERY_SECRET.sub(lambda m: m.group(1) + _masked(m.group(2)), text)
+        text = _QUERY_SECRET.sub(_masked_query, text)
     if "@" in text:
         text = _USERINFO_SECRET.sub(lambda m: m.group(1) + _masked(m.group(2)) + m.group(3), text)
     for secret in known:
@@ -127,6 +127,15 @@ def secret_parts(value: str) -> list[str]:
     parts = [v for url in urls for name, v in _query(url) if name.lower() in _SENSITIVE_NAMES]
     parts += [p for p in map(_password, urls) if p]
     return [p for p in parts if len(p) >= MIN_SECRET_LENGTH]
+
+
+def _masked_query(found: re.Match[str]) -> str:
+    """A sensitive parameter masked, unless it is written as a placeholder: "token=${WEBHOOK_TOKEN}" is none.
+
+    Only the placeholder forms, not the words: a message may cut a real secret short with "...".
+    """
+    value = found.group(2)
+    return found.group(0) if _PLACEHOLDER.match(unquote(value)) else found.group(1) + _masked(value)
 
 
 def _masked(value: str) -> str:
