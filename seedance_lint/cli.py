@@ -211,11 +211,9 @@ def _parsed(argv: list[str]) -> argparse.Namespace:
 
 def _environment_error(error: OSError) -> str:
     """One line naming the path and the operating system's reason; the working directory when none is named."""
-    from seedance_lint.core.text import printable
-
     reason = error.strerror or type(error).__name__
     if error.filename is not None:
-        return printable(f"{os.fsdecode(error.filename)}: {reason}")
+        return f"{os.fsdecode(error.filename)}: {reason}"
     try:
         os.getcwd()
     except OSError:
@@ -230,7 +228,9 @@ def _silence_stdout() -> None:
 
 
 def _fail(message: str) -> int:
-    sys.stderr.write(f"seedance-lint: {message}\n")
+    from seedance_lint.core.text import printable  # a path in the message may hold a newline or ESC
+
+    sys.stderr.write(f"seedance-lint: {printable(message)}\n")
     return EXIT_USAGE
 
 
