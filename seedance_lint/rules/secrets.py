@@ -367,7 +367,10 @@ def credential_in_url(ctx: TaskContext) -> Iterator[Finding]:
     Webhook receivers are often protected by a token in the webhookURL's
     query string (token=, access_token=, key=, api_key=, ...); stored in a
     request file, that token is readable by everyone who can read the file.
-    Pass it from the environment when the request is built. Placeholders
+    Pass it from the environment when the request is built. Every http(s)
+    URL in every string is read, wherever it sits in the string (a prompt
+    quoting one, a folded YAML scalar), and its parameters after "?", "#"
+    (OAuth's #access_token=), ";" or the HTML "&amp;". Placeholders
     ("${WEBHOOK_TOKEN}", "<token>") and presigned URLs (SDL602) are not
     reported here.
 
