@@ -117,14 +117,24 @@ def load_bytes(data: bytes, format: str) -> Iterator[Loaded]:
 
 
 def sniff(text: str) -> str:
-    """The format of standard input without a name: JSON, JSON Lines or YAML."""
+    """The format of text whose name does not decide (standard input, <(...), no suffix): JSON, JSON Lines or YAML.
+
+    A YAML flow collection starts with "{" or "[" too: what follows the
+    brackets tells them apart, as JSON's keys are quoted and its bare words are
+    true, false and null only.
+    """
     start = text.lstrip()[:1]
-    if start not in ("{", "["):
+    if start not in ("{", "[") or _YAML_FLOW.match(text):
         return "yaml"
     first, _, rest = text.strip().partition("\n")
     if rest.strip() and _parses(first) and not _parses(text):
         return "jsonl"
     return "json"
+
+
+#: After the opening brackets, a token JSON has no use for: an unquoted key or word, a comment, a quoted
+#: single-quoted string. Anchored at the start, and its runs end at the first other character: linear.
+_YAML_FLOW = re.compile(r"\s*(?:[\[{]\s*)+(?:#|'|(?!(?:true|false|null)\b)[A-Za-z_$~.])")
 
 
 def _parses(text: str) -> bool:
