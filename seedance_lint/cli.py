@@ -228,9 +228,11 @@ def _silence_stdout() -> None:
 
 
 def _fail(message: str) -> int:
+    """One line on stderr: masked like every output (a value or URL quoted in a usage error), then printable."""
     from seedance_lint.core.text import printable  # a path in the message may hold a newline or ESC
+    from seedance_lint.rules.secrets import redact  # the rule registry: loaded only on this failing path
 
-    sys.stderr.write(f"seedance-lint: {printable(message)}\n")
+    sys.stderr.write(f"seedance-lint: {printable(redact(message))}\n")
     return EXIT_USAGE
 
 
