@@ -3,6 +3,7 @@
 Blocks are made tiny here (a few lines each) so that a handful of lines
 spreads over several workers, and repeated taskUUIDs cross block boundaries.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -12,11 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from seedance_lint.input.sources import Source
 from seedance_lint.linting import blocks as parallel
 from seedance_lint.linting.linter import Linter
-from seedance_lint.input.sources import Source
-from test_batch import lines
 
+from test_batch import lines
 
 
 def _fork_available() -> bool:
@@ -41,10 +42,15 @@ def tiny_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "cpu_count", lambda: 4)  # workers however few CPUs the machine has
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.data_too_large, HealthCheck.too_slow])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.data_too_large, HealthCheck.too_slow],
+)
 @given(lines(), st.booleans())
-def test_workers_report_what_one_process_reports(tmp_path: Path, tiny_blocks: None, deadline: None,
-                                                 chosen: list[str], bom: bool) -> None:
+def test_workers_report_what_one_process_reports(
+    tmp_path: Path, tiny_blocks: None, deadline: None, chosen: list[str], bom: bool
+) -> None:
     path = tmp_path / "batch.jsonl"
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + "\n".join(chosen).encode() + b"\n")
     serial = _lint(path, 1)
@@ -93,11 +99,15 @@ def _price(path: Path, jobs: int, fmt: str = "json") -> int:
     return main(["cost", "--format", fmt, "--jobs", str(jobs), "--max-task-cost", "0.1", str(path)])
 
 
-@settings(max_examples=30, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.data_too_large, HealthCheck.too_slow])
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.data_too_large, HealthCheck.too_slow],
+)
 @given(lines(), st.sampled_from(["json", "csv", "markdown", "table"]))
-def test_workers_price_what_one_process_prices(tmp_path: Path, tiny_blocks: None, capsys: pytest.CaptureFixture[str],
-                                               chosen: list[str], fmt: str) -> None:
+def test_workers_price_what_one_process_prices(
+    tmp_path: Path, tiny_blocks: None, capsys: pytest.CaptureFixture[str], chosen: list[str], fmt: str
+) -> None:
     path = tmp_path / "batch.jsonl"
     path.write_text("\n".join(chosen * 3) + "\n")  # a few hundred bytes a block: several per worker
     capsys.readouterr()
@@ -123,8 +133,7 @@ def jobs_seen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return seen
 
 
-def test_jobs_auto_is_one_per_available_cpu_and_the_default_two(run_cli, tmp_path: Path,
-                                                                 jobs_seen: list[int]) -> None:
+def test_jobs_auto_is_one_per_available_cpu_and_the_default_two(run_cli, tmp_path: Path, jobs_seen: list[int]) -> None:
     seen = jobs_seen
     run_cli(["check", "--jobs", "auto", "b.jsonl"], cwd=tmp_path)
     run_cli(["check", "b.jsonl"], cwd=tmp_path)  # the default: this process and one worker
@@ -137,18 +146,22 @@ def test_never_more_processes_than_cpus(monkeypatch: pytest.MonkeyPatch, jobs: i
     assert parallel.processes(jobs) == used
 
 
-@pytest.mark.parametrize(("limits", "cpus"), [
-    ({}, 4),
-    ({"": "max 100000\n"}, 4),
-    ({"": "150000 100000\n"}, 2),  # a container's own cgroup namespace: the quota at the root
-    ({"": "50000 100000\n"}, 1),
-    ({"": "400000 100000\n"}, 4),  # more than the affinity allows
-    ({"": "garbage\n"}, 4),
-    ({"system.slice/ci.service": "100000 100000\n"}, 1),  # systemd CPUQuota=, no namespace: the process's own
-    ({"system.slice": "200000 100000\n", "system.slice/ci.service": "max 100000\n"}, 2),  # one above it
-])
-def test_a_cgroup_cpu_quota_counts_as_cpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                           limits: dict[str, str], cpus: int) -> None:
+@pytest.mark.parametrize(
+    ("limits", "cpus"),
+    [
+        ({}, 4),
+        ({"": "max 100000\n"}, 4),
+        ({"": "150000 100000\n"}, 2),  # a container's own cgroup namespace: the quota at the root
+        ({"": "50000 100000\n"}, 1),
+        ({"": "400000 100000\n"}, 4),  # more than the affinity allows
+        ({"": "garbage\n"}, 4),
+        ({"system.slice/ci.service": "100000 100000\n"}, 1),  # systemd CPUQuota=, no namespace: the process's own
+        ({"system.slice": "200000 100000\n", "system.slice/ci.service": "max 100000\n"}, 2),  # one above it
+    ],
+)
+def test_a_cgroup_cpu_quota_counts_as_cpus(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limits: dict[str, str], cpus: int
+) -> None:
     import os
 
     root = tmp_path / "cgroup"
@@ -208,11 +221,23 @@ def deadline() -> Iterator[None]:
 
 
 @pytest.mark.parametrize("command", ["check", "cost"])
-@pytest.mark.parametrize(("failure", "said"), [(_fail_in_worker, "in a --jobs worker: _TwoArgumentError: a bug"),
-                                               (_die_in_worker, "a --jobs worker process stopped")])
-def test_a_failing_worker_is_an_internal_error_not_a_hang(run_cli, tmp_path: Path, tiny_blocks: None, deadline: None,
-                                                          monkeypatch: pytest.MonkeyPatch, command: str,
-                                                          failure: Callable, said: str) -> None:
+@pytest.mark.parametrize(
+    ("failure", "said"),
+    [
+        (_fail_in_worker, "in a --jobs worker: _TwoArgumentError: a bug"),
+        (_die_in_worker, "a --jobs worker process stopped"),
+    ],
+)
+def test_a_failing_worker_is_an_internal_error_not_a_hang(
+    run_cli,
+    tmp_path: Path,
+    tiny_blocks: None,
+    deadline: None,
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+    failure: Callable,
+    said: str,
+) -> None:
     from seedance_lint import batch
 
     task = (Path(__file__).parent.parent / "examples" / "text-to-video.json").read_text().replace("\n", " ")
@@ -224,8 +249,9 @@ def test_a_failing_worker_is_an_internal_error_not_a_hang(run_cli, tmp_path: Pat
     assert result.exit == 2 and said in result.stderr and "Traceback" not in result.stderr, result.stderr
 
 
-def test_workers_are_told_whether_a_walked_file_names_our_model(tmp_path: Path, tiny_blocks: None,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_workers_are_told_whether_a_walked_file_names_our_model(
+    tmp_path: Path, tiny_blocks: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Found once in the main process: a worker with a broken line in a walk does not read the whole file again."""
     from seedance_lint import engine
 
@@ -278,7 +304,8 @@ class _SlowWorker:
 
 
 def test_this_process_works_on_blocks_while_every_worker_is_busy_and_results_come_in_order(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(parallel, "AHEAD", 2)
     monkeypatch.setattr(parallel, "WINDOW", 4)
     here: list[int] = []
@@ -317,10 +344,14 @@ def test_a_worker_gone_before_a_block_is_sent_is_a_worker_error_not_a_closed_rea
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.binary(max_size=9000).map(lambda b: b.replace(b"\n", b"")), max_size=12), st.booleans(),
-       st.integers(1, 5000))
-def test_blocks_are_whole_lines_with_their_first_line_numbers(tmp_path: Path, lines: list[bytes], last_feed: bool,
-                                                              size: int) -> None:
+@given(
+    st.lists(st.binary(max_size=9000).map(lambda b: b.replace(b"\n", b"")), max_size=12),
+    st.booleans(),
+    st.integers(1, 5000),
+)
+def test_blocks_are_whole_lines_with_their_first_line_numbers(
+    tmp_path: Path, lines: list[bytes], last_feed: bool, size: int
+) -> None:
     data = b"\n".join(lines) + (b"\n" if last_feed and lines else b"")
     path = tmp_path / "b.jsonl"
     path.write_bytes(data)
@@ -375,8 +406,14 @@ def test_ctrl_c_in_a_worker_before_it_ignores_it_does_not_make_a_second_main_pro
     task = (REPO_ROOT / "examples" / "text-to-video.json").read_text().replace("\n", " ")
     (tmp_path / "b.jsonl").write_text((task + "\n") * 20)
     script = "import os, sys; sys.argv[2:] = [str(os.getpid())]\n" + CTRL_C_IN_A_NEW_WORKER
-    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "b.jsonl")], capture_output=True, text=True,
-                          cwd=tmp_path, timeout=60, env={"PYTHONPATH": str(REPO_ROOT), "PATH": ""})
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "b.jsonl")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+        env={"PYTHONPATH": str(REPO_ROOT), "PATH": ""},
+    )
     assert done.stdout.count("file,task,taskUUID") == 1, done.stdout + done.stderr
     assert done.stdout.splitlines()[-1] == "exit 0 from the main process" and "Traceback" not in done.stderr
 
@@ -388,11 +425,13 @@ def test_a_dead_worker_is_a_worker_error_where_children_are_reaped_by_the_kernel
 
     previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     try:
-        with pytest.raises(parallel.WorkerError, match="stopped before it finished"):
-            with parallel._pool(2, lambda *block: os._exit(9)) as pool:
-                pool[0].submit((1, 0, 0))
-                pool[1].submit((1, 0, 0))
-                pool[0].result()
+        with (
+            pytest.raises(parallel.WorkerError, match="stopped before it finished"),
+            parallel._pool(2, lambda *block: os._exit(9)) as pool,
+        ):
+            pool[0].submit((1, 0, 0))
+            pool[1].submit((1, 0, 0))
+            pool[0].result()
     finally:
         signal.signal(signal.SIGCHLD, previous)
 
@@ -424,9 +463,15 @@ def test_ctrl_c_stops_the_run_and_its_workers(tmp_path: Path) -> None:
     task = (REPO_ROOT / "examples" / "text-to-video.json").read_text().replace("\n", " ")
     (tmp_path / "b.jsonl").write_text((task + "\n") * 400)  # hundreds of blocks of a few lines, 50 ms each
     marker = f"ctrl-c-{os.getpid()}-{time.monotonic_ns()}"  # in every process's command line: forks keep it
-    run = subprocess.Popen([sys.executable, "-c", SLOW_BLOCKS, str(tmp_path / "b.jsonl"), marker],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
-                           env={"PYTHONPATH": str(REPO_ROOT), "PATH": ""}, start_new_session=True)
+    run = subprocess.Popen(
+        [sys.executable, "-c", SLOW_BLOCKS, str(tmp_path / "b.jsonl"), marker],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(REPO_ROOT), "PATH": ""},
+        start_new_session=True,
+    )
     assert run.stdout.readline() == "started\n"
     time.sleep(0.5)
     os.killpg(run.pid, signal.SIGINT)  # as a terminal does: the whole process group
@@ -453,9 +498,11 @@ def test_a_fork_that_fails_is_a_worker_error_and_leaves_no_pipe_open(monkeypatch
 
     before = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
     monkeypatch.setattr(os, "fork", no_fork)
-    with pytest.raises(parallel.WorkerError, match="cannot start a --jobs worker: Resource temporarily"):
-        with parallel._pool(1, lambda *block: block):
-            pass
+    with (
+        pytest.raises(parallel.WorkerError, match="cannot start a --jobs worker: Resource temporarily"),
+        parallel._pool(1, lambda *block: block),
+    ):
+        pass
     if before is not None:
         assert len(os.listdir("/proc/self/fd")) == before
 
