@@ -37,3 +37,15 @@ def test_a_bom_names_the_encoding(encoding: str, suffix: str, write_files, run_c
 def test_from_standard_input_too(run_cli) -> None:
     result = run_cli(["check", "--format", "json", "-"], stdin=codecs.BOM_UTF16_LE + TEXT.encode("utf-16-le"))
     assert "UTF-16LE" in result.json()["diagnostics"][0]["message"]
+
+
+def test_a_large_batch_is_not_split_into_blocks(tmp_path) -> None:
+    """The parallel path would read each block's lines as NUL-laden text: one problem instead, from chunked()."""
+    from seedance_lint.input.jsonl import splits
+    from seedance_lint.input.sources import Source
+
+    path = tmp_path / "big.jsonl"
+    path.write_bytes(codecs.BOM_UTF16_LE + (TEXT * 50).encode("utf-16-le"))
+    assert not splits(Source("big.jsonl", path, "jsonl", True), min_bytes=1)
+    path.write_bytes((TEXT * 50).encode("utf-8"))
+    assert splits(Source("big.jsonl", path, "jsonl", True), min_bytes=1)

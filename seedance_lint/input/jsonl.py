@@ -224,7 +224,10 @@ def splits(source: Source, min_bytes: int = MIN_BYTES) -> bool:
         return False
     assert source.path is not None  # streamable
     try:
-        return source.path.stat().st_size >= min_bytes
+        if source.path.stat().st_size < min_bytes:
+            return False
+        with open(source.path, "rb") as stream:  # UTF-16/32: one problem, said by chunked(), not one a block
+            return not other_unicode(stream.read(4))
     except OSError:
         return False
 
