@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import sys
 from collections.abc import Iterable, Sequence
 from importlib import import_module
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TextIO
 
 from seedance_lint.commands import COMMANDS
 from seedance_lint.commands.output import PRE_COMMIT, ToStderr, hook_arguments
@@ -162,17 +164,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv[:1] == [PRE_COMMIT]:  # the hooks' entry (.pre-commit-hooks.yaml): file names follow the args
         argv = hook_arguments(argv[1:])
     try:
-        args = build_parser().parse_args(argv)
-        return _dispatch(args)
+        return _dispatch(_parsed(argv))
     except UsageError as error:
         return _fail(str(error))
-    except SystemExit as leave:  # --version and --help
+    except SystemExit as leave:  # --version and --help (their text is written by _parsed)
         return int(leave.code or 0)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `seedance-lint cost big.jsonl | head`: the reader left; say nothing more
         _silence_stdout()
         return EXIT_BROKEN_PIPE
+    except OutputError as error:  # > /dev/full: stdout is unusable, and the interpreter's last flush would fail
+        _silence_stdout()
+        return _fail(str(error))
+    except OSError as error:  # the environment, not a bug: a path too long, no permission, a deleted cwd
+        return _fail(_environment_error(error))
     except Exception as error:  # never a traceback unless asked for
         if "--traceback" in argv or os.environ.get("SEEDANCE_LINT_TRACEBACK", "") not in ("", "0"):
             raise
@@ -191,6 +197,36 @@ def _internal_error(error: Exception) -> str:
     )
 
 
+class OutputError(OSError):
+    """Standard output or standard error could not be written (a full disk, a closed descriptor)."""
+
+
+def _parsed(argv: list[str]) -> argparse.Namespace:
+    """The parsed arguments; what --help or --version prints is written by ``write``, so that a full disk fails.
+
+    argparse writes to sys.stdout and ignores an OSError, then exits 0: its text is caught here instead.
+    """
+    printed = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(printed):
+            return build_parser().parse_args(argv)
+    except SystemExit:
+        write(printed.getvalue())
+        raise
+
+
+def _environment_error(error: OSError) -> str:
+    """One line naming the path and the operating system's reason; the working directory when none is named."""
+    reason = error.strerror or type(error).__name__
+    if error.filename is not None:
+        return f"{os.fsdecode(error.filename)}: {reason}"
+    try:
+        os.getcwd()
+    except OSError:
+        return f"the working directory: {reason} (was it deleted?)"
+    return f"{reason} ({type(error).__name__})"
+
+
 def _silence_stdout() -> None:
     """Point stdout at /dev/null so that the interpreter's final flush cannot fail again."""
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -198,7 +234,11 @@ def _silence_stdout() -> None:
 
 
 def _fail(message: str) -> int:
-    sys.stderr.write(f"seedance-lint: {message}\n")
+    """One line on stderr: masked like every output (a value or URL quoted in a usage error), then printable."""
+    from seedance_lint.core.text import printable  # a path in the message may hold a newline or ESC
+    from seedance_lint.rules.secrets import redact  # the rule registry: loaded only on this failing path
+
+    sys.stderr.write(f"seedance-lint: {printable(redact(message))}\n")
     return EXIT_USAGE
 
 
@@ -223,11 +263,25 @@ def write(output: str | Iterable[str]) -> None:
     for chunk in [output] if isinstance(output, str) else output:
         stream = sys.stderr if isinstance(chunk, ToStderr) else sys.stdout
         if stream is not last:  # keep the order across the two streams; within one, let it buffer
-            last.buffer.flush()
+            _put(last, b"")
             last = stream
-        stream.buffer.write(chunk.encode("utf-8", "backslashreplace"))
-    sys.stdout.flush()
-    sys.stderr.flush()
+        _put(stream, chunk.encode("utf-8", "backslashreplace"))
+    _put(sys.stdout, b"")
+    _put(sys.stderr, b"")
+
+
+def _put(stream: TextIO, data: bytes) -> None:
+    """Write and flush; a failure of the stream itself (ENOSPC, EIO) is an OutputError naming it."""
+    try:
+        if data:
+            stream.buffer.write(data)
+        else:
+            stream.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        name = "standard error" if stream is sys.stderr else "standard output"
+        raise OutputError(f"{name}: cannot write: {error.strerror or error}") from None
 
 
 def console_main() -> None:

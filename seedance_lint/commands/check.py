@@ -94,10 +94,16 @@ def _diff(diagnostics: tuple, changes: list[FileChange], failing: frozenset[str]
     change every problem found is left (a YAML duplicate key, standard input, a multi-document
     file, a fix its guard refused), and a stderr line says so, as the diff itself is empty.
     """
-    from seedance_lint.linting import fixer
+    from seedance_lint.input.sources import format_for
+    from seedance_lint.linting.masking import masked_diff
     from seedance_lint.rules.secrets import redact
 
-    text = "".join(redact(change.diff(), fixer.api_keys(change.old)) for change in changes)
+    # Secrets masked in their source spelling (escaped, continued), then any URL credential left (a file that
+    # does not parse): each pass is linear in the diff.
+    text = "".join(
+        redact(masked_diff(change.display, change.old, change.new, format_for(str(change.path), "auto")))
+        for change in changes
+    )
     if changes:
         return EXIT_PROBLEMS, text
     left = sum(d.severity in failing for d in diagnostics)

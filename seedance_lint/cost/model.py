@@ -143,7 +143,7 @@ def price_many(tasks: list[object], spec: ModelSpec, table: PriceTable) -> tuple
     if set(map(type, tasks)) == {dict}:  # the usual chunk
         priced = _price_plain(cast("list[dict[str, Any]]", tasks), spec, table)  # all dicts, as just seen
         if priced is not None:
-            return priced
+            return _masked_uuids(priced[0]), priced[1]
     uuids: list[str | None] = []
     estimates: list[Estimate] = []
     for task in tasks:
@@ -151,7 +151,25 @@ def price_many(tasks: list[object], spec: ModelSpec, table: PriceTable) -> tuple
         uuid = task.get("taskUUID") if isinstance(task, dict) else None
         uuids.append(priced[0][0] if priced else uuid if isinstance(uuid, str) else None)
         estimates.append(priced[1][0] if priced else _estimate(task, None, spec, table))
-    return uuids, estimates
+    return _masked_uuids(uuids), estimates
+
+
+def _masked_uuids(uuids: list[str | None]) -> list[str | None]:
+    """The taskUUIDs as every format prints them: a URL with a token put there is masked as `check` masks it.
+
+    One search of the chunk's joined text in C: the usual chunk of real UUIDs has neither "=" nor "@".
+    """
+    joined = "".join(u for u in uuids if u is not None)
+    if "=" not in joined and "@" not in joined:
+        return uuids
+    return [None if u is None else _redact(u) for u in uuids]
+
+
+def _redact(text: str) -> str:
+    """rules.secrets.redact, imported on first use: the rule registry is not loaded by a cost run without one."""
+    from seedance_lint.rules.secrets import redact
+
+    return redact(text)
 
 
 def _price_plain(
@@ -219,6 +237,8 @@ def _estimate(task: object, uuid: str | None, spec: ModelSpec, table: PriceTable
 
 
 def _unpriced(uuid: str | None, reason: str, duration: Decimal | None = None, count: int | None = None) -> Estimate:
+    """An estimate without a price; its reason may quote a value, masked as `check` masks it (every format)."""
+    reason = _redact(reason) if "=" in reason or "@" in reason else reason
     return Estimate(uuid, None, None, None, None, duration, count, None, None, None, "unpriced", reason)
 
 

@@ -117,14 +117,24 @@ def load_bytes(data: bytes, format: str) -> Iterator[Loaded]:
 
 
 def sniff(text: str) -> str:
-    """The format of standard input without a name: JSON, JSON Lines or YAML."""
+    """The format of text whose name does not decide (standard input, <(...), no suffix): JSON, JSON Lines or YAML.
+
+    A YAML flow collection starts with "{" or "[" too: what follows the
+    brackets tells them apart, as JSON's keys are quoted and its bare words are
+    true, false and null only.
+    """
     start = text.lstrip()[:1]
-    if start not in ("{", "["):
+    if start not in ("{", "[") or _YAML_FLOW.match(text):
         return "yaml"
     first, _, rest = text.strip().partition("\n")
     if rest.strip() and _parses(first) and not _parses(text):
         return "jsonl"
     return "json"
+
+
+#: After the opening brackets, a token JSON has no use for: an unquoted key or word, a comment, a quoted
+#: single-quoted string. Anchored at the start, and its runs end at the first other character: linear.
+_YAML_FLOW = re.compile(r"\s*(?:[\[{]\s*)+(?:#|'|(?!(?:true|false|null)\b)[A-Za-z_$~.])")
 
 
 def _parses(text: str) -> bool:
@@ -138,6 +148,15 @@ def _parses(text: str) -> bool:
 def decode(data: bytes, first_line: int = 1) -> str | Problem:
     if data.startswith(_BOM):
         data = data[len(_BOM) :]
+    encoding = other_unicode(data) if first_line == 1 else None
+    if encoding:
+        return Problem(
+            "SDL007",
+            f"the file is {encoding} text (it starts with that byte order mark), not UTF-8: JSON and YAML sent to "
+            "the API are UTF-8 (RFC 8259), and a fix could not write it back as it was. Convert it, for example "
+            f"with `iconv -f {encoding.split()[0]} -t UTF-8`",
+            (first_line, 1),
+        )
     if b"\x00" in data[:8192]:
         return Problem(
             "SDL007", "the file is binary (it contains NUL bytes), not a UTF-8 request file", (first_line, 1)
@@ -152,6 +171,20 @@ def decode(data: bytes, first_line: int = 1) -> str | Problem:
         return Problem(
             "SDL007", f"the file is not valid UTF-8: byte 0x{data[error.start]:02x} cannot be decoded", where
         )
+
+
+#: Byte order marks of the other Unicode encodings; UTF-32's first, as UTF-32LE's starts with UTF-16LE's.
+_OTHER_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32LE (little-endian)"),
+    (b"\x00\x00\xfe\xff", "UTF-32BE (big-endian)"),
+    (b"\xff\xfe", "UTF-16LE (little-endian)"),
+    (b"\xfe\xff", "UTF-16BE (big-endian)"),
+)
+
+
+def other_unicode(data: bytes) -> str | None:
+    """The encoding a UTF-16 or UTF-32 byte order mark names, or None (no such mark)."""
+    return next((name for bom, name in _OTHER_BOMS if data.startswith(bom)), None)
 
 
 def load_json_text(text: str, first_line: int, raw: bytes | None = None) -> Loaded:
@@ -232,6 +265,8 @@ def _jsonl_byte_lines(lines: Iterable[bytes]) -> Iterator[Loaded]:
         if loaded is not None:
             found = True
             yield loaded
+        if number == 1 and other_unicode(raw):  # said once: its "\n" bytes do not end lines of UTF-16 text
+            return
     if not found:
         yield EMPTY_JSONL
 

@@ -21,7 +21,17 @@ from typing import BinaryIO
 
 import orjson
 
-from seedance_lint.input.documents import EMPTY_JSONL, Document, Loaded, Problem, has_long_integer, load, load_line
+from seedance_lint.input.documents import (
+    EMPTY_JSONL,
+    Document,
+    Loaded,
+    Problem,
+    decode,
+    has_long_integer,
+    load,
+    load_line,
+    other_unicode,
+)
 from seedance_lint.input.parsers.jsonpos import MAX_DEPTH
 from seedance_lint.input.sources import Source
 
@@ -108,6 +118,9 @@ def chunked(source: Source, judge: Judge, make_run: MakeRun) -> Iterator:
     assert source.path is not None  # streamable
     try:
         with open(source.path, "rb") as stream:  # streamed: a batch may be larger than memory
+            if other_unicode(stream.peek(4)[:4]):  # UTF-16/32: its "\n" bytes end no line; said once, at line 1
+                yield decode(stream.read(4))
+                return
             chunks = ((data, split_lines(data)) for data in read_blocks(stream, CHUNK_BYTES))
             yield from runs(chunks, judge, make_run)
     except OSError as error:
@@ -232,7 +245,10 @@ def splits(source: Source, min_bytes: int = MIN_BYTES) -> bool:
         return False
     assert source.path is not None  # streamable
     try:
-        return source.path.stat().st_size >= min_bytes
+        if source.path.stat().st_size < min_bytes:
+            return False
+        with open(source.path, "rb") as stream:  # UTF-16/32: one problem, said by chunked(), not one a block
+            return not other_unicode(stream.read(4))
     except OSError:
         return False
 

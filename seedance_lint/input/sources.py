@@ -85,7 +85,8 @@ def discover(
             kind = _special_kind(path)
             # A FIFO named on the command line is read (process substitution: <(...)); a device is not.
             problem = ("SDL001", f"cannot read {kind}: it is not a request file") if kind and kind != "a FIFO" else None
-            yield Source(given, path, format_for(given), True, problem=problem)
+            # No known suffix (a FIFO from <(...), a file without one): the content is sniffed (documents.sniff).
+            yield Source(given, path, format_for(given, "auto"), True, problem=problem)
         else:
             raise SourceError(f"{given}: no such file or directory")
 

@@ -160,6 +160,8 @@ class FileLint:
         if isinstance(loaded, Problem):
             if loaded.code == "SDL001" and not self.source.explicit and not self._mentions_model():
                 return  # a tsconfig.json with comments, found in a walk or staged by pre-commit: not ours
+            if loaded.code == "SDL002" and not self.source.explicit:
+                return  # empty or only comments, found in a walk or by --skip-non-requests: it holds no request
             self.recognized = True  # a broken request file is reported, never skipped
             yield from self._problem(loaded)
             return

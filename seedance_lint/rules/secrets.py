@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterator
 from functools import lru_cache
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import unquote
 
 import orjson
 
@@ -51,6 +51,9 @@ TOKEN_PARAMETERS = frozenset(
         "key",
         "api_key",
         "apikey",
+        "api_token",
+        "apitoken",
+        "session_token",
         "api-key",
         "secret",
         "client_secret",
@@ -65,9 +68,10 @@ TOKEN_PARAMETERS = frozenset(
 _SENSITIVE_NAMES = TOKEN_PARAMETERS | set(SIGNATURE_PARAMETERS)
 _SENSITIVE = "|".join(re.escape(name) for name in sorted(_SENSITIVE_NAMES))
 #: A sensitive query parameter's value anywhere in a text (a message quoting a URL); ", " ends a message clause.
-_QUERY_SECRET = re.compile(rf"(?i)([?&;](?:{_SENSITIVE})=)((?:[^&#\s\"'<>\\`,]|,(?!\s))+)")
+_QUERY_SECRET = re.compile(rf"(?i)([?&;#](?:{_SENSITIVE})=)((?:[^&#\s\"'<>\\`,]|,(?!\s))+)")
 #: The password of a URL's user information: https://user:password@host/.
-_USERINFO_SECRET = re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://[^/?#\s@:\"'`]*:)([^/?#\s@\"'`]+)(@)")
+#: It starts where a scheme's run of characters starts, so a long run is not re-read from each of its characters.
+_USERINFO_SECRET = re.compile(r"(?i)((?<![a-z0-9+.-])[a-z][a-z0-9+.-]*+://[^/?#\s@:\"'`]*:)([^/?#\s@\"'`]+)(@)")
 #: Values that stand for a credential instead of being one.
 _PLACEHOLDER = re.compile(
     r"""^(?:
@@ -102,7 +106,7 @@ def redact(text: str, known: Collection[str] = ()) -> str:
     of more than its first VISIBLE_PREFIX characters is masked.
     """
     if "=" in text:  # each pattern needs its character: most messages skip both searches
-        text = _QUERY_SECRET.sub(lambda m: m.group(1) + _masked(m.group(2)), text)
+        text = _QUERY_SECRET.sub(_masked_query, text)
     if "@" in text:
         text = _USERINFO_SECRET.sub(lambda m: m.group(1) + _masked(m.group(2)) + m.group(3), text)
     for secret in known:
@@ -112,19 +116,26 @@ def redact(text: str, known: Collection[str] = ()) -> str:
 
 
 def secret_parts(value: str) -> list[str]:
-    """What :func:`redact` must mask wherever ``value`` is quoted: a URL's credentials, or the whole value.
+    """What :func:`redact` must mask wherever ``value`` is quoted: the credentials of its URLs, or the whole value.
 
     Of a URL only the sensitive query values and the password are secret; the
     rest of it stays readable in other rules' messages.
     """
-    if not value[:8].lower().startswith(("http://", "https://")):
+    urls = _urls(value)
+    if not urls:
         return [value]
-    parts = [v for name, v in _query(value) or () if name.lower() in _SENSITIVE_NAMES]
-    try:
-        password = urlsplit(value.strip()).password
-    except ValueError:
-        password = None
-    return [p for p in (*parts, password) if p and len(p) >= MIN_SECRET_LENGTH]
+    parts = [v for url in urls for name, v in _query(url) if name.lower() in _SENSITIVE_NAMES]
+    parts += [p for p in map(_password, urls) if p]
+    return [p for p in parts if len(p) >= MIN_SECRET_LENGTH]
+
+
+def _masked_query(found: re.Match[str]) -> str:
+    """A sensitive parameter masked, unless it is written as a placeholder: "token=${WEBHOOK_TOKEN}" is none.
+
+    Only the placeholder forms, not the words: a message may cut a real secret short with "...".
+    """
+    value = found.group(2)
+    return found.group(0) if _PLACEHOLDER.match(unquote(value)) else found.group(1) + _masked(value)
 
 
 def _masked(value: str) -> str:
@@ -148,9 +159,12 @@ def _mask_prefixes(text: str, secret: str) -> str:
 #: which str.lower() (the rules') makes "k". The case is ignored inside the quotes only: a pattern that starts
 #: with a plain byte is searched for that byte first, and the text is not lower-cased (a copy) beforehand.
 _API_KEY_MEMBER = re.compile(rb'"(?i:api[_-]?(?:k|\xe2\x84\xaa)ey)":')
-#: A URL-like string with a "?" or "@" before its closing quote, or whose closing quote
-#: cannot be told from an escaped one (then the strings are walked to be sure).
-_URL_WITH_QUERY_OR_USER = re.compile(rb'://[^"?@]*+(?:[?@]|(?<=\\)"|\Z)')
+#: A URL followed, in the same JSON string, by a mark that may start a credential ("?", "@", "#", ";", "&").
+#: Linear: a scan from one "://" stops at the next one (which then scans on), so no character of a string of
+#: many URLs is read once for each URL before it; escapes are consumed whole, so an escaped quote never ends it.
+_URL_WITH_QUERY_OR_USER = re.compile(rb'://(?:[^"?@#;&:\\]|:(?!//)|\\.)*+[?@#;&]')
+#: Characters without which a URL carries no credential: a query, a fragment, parameters, user information.
+_URL_MARKS = "?@#;&"
 
 
 def _suspect(text: bytes) -> bool:
@@ -209,7 +223,8 @@ def _suspects(document: object) -> Iterator[tuple[str, str, str]]:
 def _may_be_secret(name: str, value: str) -> bool:
     if name.lower() in API_KEY_MEMBERS:
         return True
-    return ("?" in value or "@" in value) and value[:8].lower().startswith(("http://", "https://"))
+    start = value.find("://")  # a mark after the first "://": what the prefilter's search finds in the dump
+    return start != -1 and any(value.find(mark, start) != -1 for mark in _URL_MARKS)
 
 
 def strings(value: object) -> Iterator[tuple[str, str, str]]:
@@ -237,36 +252,58 @@ def where(pointer: str) -> str:
     return f"`{dotted(parts)}`" if parts else "this value"
 
 
+#: A URL anywhere in a string: in a prompt, after other text, several in one value. The scheme is a literal,
+#: so the search is linear (a run of letters before "://" is never re-read from each of its characters).
+_URL = re.compile(r"(?i)https?://[^\s\"'<>`]+")
+#: What separates query (and fragment) parameters: "&", ";" (old CGI), "&amp;" (HTML), "#access_token=" (OAuth).
+_PARAMETER_SEPARATOR = re.compile(r"[?&;#]")
+#: The user information of a URL: https://user:password@host/.
+_USERINFO = re.compile(r"(?i)^https?://([^/?#@]*)@")
+
+
+def _urls(value: str) -> list[str]:
+    """Every http(s) URL in a string (none in most strings: the substring test is C speed)."""
+    return _URL.findall(value) if "://" in value else []
+
+
 @lru_cache(maxsize=256)  # the same webhook or bucket URL is often in every task of a batch
-def _query(url: str) -> tuple[tuple[str, str], ...] | None:
-    """The query parameters of an http(s) URL, or None for anything else."""
-    if not url[:8].lower().startswith(("http://", "https://")) or "?" not in url:
-        return None
-    try:
-        return tuple(parse_qsl(urlsplit(url.strip()).query, keep_blank_values=True))
-    except ValueError:  # e.g. an invalid IPv6 host: not a URL we can read
-        return None
+def _query(url: str) -> tuple[tuple[str, str], ...]:
+    """The (name, raw value) parameters of a URL's query and fragment, in their source spelling.
+
+    Raw, not percent-decoded: what is masked must be what a message or a
+    diff quotes. Names are decoded and compared in lower case by the callers.
+    """
+    cut = min((i for i in map(url.find, "?#;") if i != -1), default=-1)  # ;token=: a path parameter
+    if cut == -1:
+        return ()
+    pairs = (part.partition("=") for part in _PARAMETER_SEPARATOR.split(url[cut + 1 :]))
+    return tuple((unquote(name), value) for name, eq, value in pairs if eq)
 
 
-def _signature(url: str) -> tuple[str, str] | None:
-    """(parameter, value) of the signature that makes ``url`` a presigned URL."""
-    for name, value in _query(url) or ():
-        if name.lower() in SIGNATURE_PARAMETERS and not is_placeholder(value):
-            return name, value
+def _password(url: str) -> str | None:
+    found = _USERINFO.match(url)
+    if not found or ":" not in found.group(1):
+        return None
+    return found.group(1).partition(":")[2] or None
+
+
+def _signature(value: str) -> tuple[str, str] | None:
+    """(parameter, value) of the signature that makes a URL in ``value`` a presigned URL."""
+    for url in _urls(value):
+        for name, found in _query(url):
+            if name.lower() in SIGNATURE_PARAMETERS and not is_placeholder(unquote(found)):
+                return name, found
     return None
 
 
-def _url_credential(url: str) -> tuple[str, str] | None:
-    """(where, value) of a token in the query string or a password in the user information."""
-    for name, value in _query(url) or ():
-        if name.lower() in TOKEN_PARAMETERS and not is_placeholder(value):
-            return f"query parameter {name}", value
-    if url[:8].lower().startswith(("http://", "https://")):
-        try:
-            password = urlsplit(url.strip()).password
-        except ValueError:
-            return None
-        if password and not is_placeholder(password):
+def _url_credential(value: str) -> tuple[str, str] | None:
+    """(where, value) of a token in the query string or a password in the user information of a URL in ``value``."""
+    for url in _urls(value):
+        for name, found in _query(url):
+            if name.lower() in TOKEN_PARAMETERS and not is_placeholder(unquote(found)):
+                return f"query parameter {name}", found
+        password = _password(url)
+        if password and not is_placeholder(unquote(password)):
             return "password in the URL", password
     return None
 
@@ -330,7 +367,10 @@ def credential_in_url(ctx: TaskContext) -> Iterator[Finding]:
     Webhook receivers are often protected by a token in the webhookURL's
     query string (token=, access_token=, key=, api_key=, ...); stored in a
     request file, that token is readable by everyone who can read the file.
-    Pass it from the environment when the request is built. Placeholders
+    Pass it from the environment when the request is built. Every http(s)
+    URL in every string is read, wherever it sits in the string (a prompt
+    quoting one, a folded YAML scalar), and its parameters after "?", "#"
+    (OAuth's #access_token=), ";" or the HTML "&amp;". Placeholders
     ("${WEBHOOK_TOKEN}", "<token>") and presigned URLs (SDL602) are not
     reported here.
 

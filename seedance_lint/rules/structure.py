@@ -111,6 +111,8 @@ invalid_encoding = _file_rule(
     """The file is not UTF-8 text (or is binary).
 
     JSON must be UTF-8 (RFC 8259); a leading byte order mark is accepted.
+    A UTF-16 or UTF-32 file with its byte order mark is named as such, with
+    how to convert it; it is not read (a fix could not write it back as it was).
 
     Failing: (a file with the byte 0xff)
     Passing: (a UTF-8 file)

@@ -131,13 +131,14 @@ class _Builder:
 
     def _mapping(self, node: yaml.MappingNode, pointer: str, depth: int) -> dict:
         result: dict = {}
+        explicit: set[str] = set()  # YAML's merge: an explicit key wins over a merged one, wherever it is written
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
                 self._merge(result, value_node, pointer, depth)
                 continue
             key = self._key(key_node, pointer)
             member = child_pointer(pointer, key)
-            if key in result:
+            if key in explicit:
                 first = self.positions.keys.get(member, _mark(key_node))
                 self._note(
                     "duplicate-key",
@@ -145,6 +146,7 @@ class _Builder:
                     key_node,
                     f"duplicate key {key!r} (also at line {first[0]}); parsers keep only the last value",
                 )
+            explicit.add(key)
             self.positions.keys[member] = _mark(key_node)
             self.positions.values.pop(member, None)
             result[key] = self._value(value_node, member, depth + 1)

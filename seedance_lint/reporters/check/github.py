@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterator
 
 from seedance_lint.core.diagnostic import Diagnostic
+from seedance_lint.core.text import printable
 from seedance_lint.reporters.check.base import Report
 from seedance_lint.reporters.check.text import summary_line
 
@@ -26,11 +27,12 @@ _PROPERTY = str.maketrans({"%": "%25", "\r": "%0D", "\n": "%0A", ":": "%3A", ","
 
 
 def escape_data(text: str) -> str:
-    return text.translate(_DATA)
+    """Escaped for a workflow command: its own escapes for line breaks, then other control characters (ESC) as \\x1b."""
+    return printable(text.translate(_DATA))
 
 
 def escape_property(text: str) -> str:
-    return text.translate(_PROPERTY)
+    return printable(text.translate(_PROPERTY))
 
 
 def render(report: Report) -> str:

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 
 from seedance_lint.core.diagnostic import SEVERITIES, Diagnostic
+from seedance_lint.core.text import printable
 from seedance_lint.reporters.check.base import Report
 from seedance_lint.reporters.check.text import LINE
 
@@ -38,8 +39,9 @@ def render(report: Report) -> str:
 
 
 def _case(path: str, found: list[Diagnostic], report: Report) -> str:
-    text = _escape("\n".join(LINE.format(**d.__dict__) for d in found))
+    text = _escape("\n".join(LINE.format(**{**d.__dict__, "file": printable(d.file)}) for d in found))
     failing = [d for d in found if report.fails(d)]
+    path = printable(path)  # CI pages show it: DEL, C1 controls and line separators escaped like the text format
     if failing:
         body = FAILURE.format(message=_attr(_counted(path, found)), text=text)
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from seedance_lint.core.text import printable
 from seedance_lint.reporters.check.base import Report
 
 LINE = "{file}:{line}:{column}: {code} [{severity}] {message}"
@@ -44,6 +45,8 @@ def fix_lines(report: Report) -> list[str]:
 
 
 def _line(fields: dict, color: bool) -> str:
+    if not fields["file"].isprintable():  # a name with a newline or ESC would forge a log line or drive the terminal
+        fields = {**fields, "file": printable(fields["file"])}
     if color:
         fields = {**fields, "severity": f"{_COLORS[fields['severity']]}{fields['severity']}{_RESET}"}
     return LINE.format(**fields)

@@ -1,0 +1,102 @@
+"""No command, format or output path prints a secret (issue 18, class 8).
+
+Every command runs over files seeded with secrets in every spelling of
+issue 18's classes 7 and 9 (tests/cases/hostile/: leaky-request.json, the
+escaped spellings of diff/, the URL spellings of seeded/, where the values
+sit in string slots and in number slots that other rules and `cost` quote),
+in every format, to stdout, stderr and --output files, from files and from
+standard input; no 5-character piece of any listed secret may appear.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import CASES_DIR
+
+HOSTILE = CASES_DIR / "hostile"
+SEEDED = [
+    HOSTILE / "leaky-request.json",
+    *sorted(p for d in ("diff", "seeded") for p in (HOSTILE / d).iterdir() if p.suffix in (".json", ".yaml")),
+]
+
+
+def _secrets(path: Path) -> list[str]:
+    listing = (
+        path.with_name("leaky-request.secrets.txt") if path.name == "leaky-request.json" else Path(f"{path}.secrets")
+    )
+    return listing.read_text().split()
+
+
+SECRETS = sorted({s for path in SEEDED for s in _secrets(path)})
+PIECES = {s[i : i + 5] for s in SECRETS for i in range(len(s) - 4)}
+
+
+def _leaks(text: str) -> list[str]:
+    return sorted(p for p in PIECES if p in text)
+
+
+def _runs() -> list[list[str]]:
+    from seedance_lint.reporters.check import CHECK_REPORTERS
+    from seedance_lint.reporters.cost import COST_REPORTERS
+
+    runs = [["check", "--format", f] for f in sorted(CHECK_REPORTERS)]
+    runs += [["cost", "--format", f] for f in sorted(COST_REPORTERS)]
+    return [*runs, ["check", "--diff"], ["check", "--diff", "--unsafe-fixes"], ["check", "--strict"]]
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("seeded")
+    for path in SEEDED:
+        shutil.copy(path, root / path.name)
+    return root
+
+
+def test_the_seeded_files_hold_their_secrets() -> None:
+    """Else the test below would prove nothing: each listed secret is in its file (escaped or not)."""
+    import json
+
+    import yaml
+
+    for path in SEEDED:
+        text = path.read_text()
+        values = json.dumps(yaml.safe_load(text) if path.suffix == ".yaml" else json.loads(text))
+        for secret in _secrets(path):
+            assert secret in text or secret in values or secret.replace(" ", "") in values.replace(" ", ""), secret
+
+
+@pytest.mark.parametrize("argv", _runs(), ids=" ".join)
+def test_no_command_or_format_prints_a_secret(argv: list[str], seeded: Path, run_cli) -> None:
+    names = sorted(p.name for p in seeded.iterdir())
+    result = run_cli([*argv, *names], cwd=seeded)
+    assert result.exit in (0, 1), result.stderr
+    assert (result.stdout + result.stderr).strip()
+    assert _leaks(result.stdout + result.stderr) == []
+
+
+@pytest.mark.parametrize("argv", _runs()[:-3], ids=" ".join)
+def test_no_format_prints_a_secret_from_stdin(argv: list[str], run_cli) -> None:
+    for path in SEEDED:
+        result = run_cli([*argv, "--stdin-filename", path.name, "-"], stdin=path.read_bytes())
+        assert result.exit in (0, 1), result.stderr
+        assert _leaks(result.stdout + result.stderr) == [], path.name
+
+
+@pytest.mark.parametrize("argv", [r for r in _runs() if r[0] == "check" and "--format" in r], ids=" ".join)
+def test_no_report_file_holds_a_secret(argv: list[str], seeded: Path, tmp_path: Path, run_cli) -> None:
+    report = tmp_path / "report.out"
+    names = sorted(p.name for p in seeded.iterdir())
+    result = run_cli([*argv, "--output", report, *names], cwd=seeded)
+    assert result.exit in (0, 1), result.stderr
+    written = report.read_text(encoding="utf-8")
+    assert written.strip() and _leaks(written + result.stdout + result.stderr) == []
+
+
+def test_the_other_commands_print_nothing_secret(run_cli) -> None:
+    for argv in (["prices"], ["prices", "--format", "json"], ["rules"], ["--version"]):
+        result = run_cli(argv)
+        assert _leaks(result.stdout + result.stderr) == []
