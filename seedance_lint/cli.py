@@ -149,6 +149,14 @@ def _add_cost(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=tuple(COST_REPORTERS), default="table")
     parser.add_argument("--budget", metavar="USD", help="fail when the total (high end) is above this")
     parser.add_argument("--max-task-cost", metavar="USD", help="fail when one task (high end) is above this")
+    parser.add_argument(
+        "--group-by",
+        metavar="KEY",
+        action="append",
+        help="subtotals by KEY (repeatable or comma-separated): file, resolution, aspectRatio, duration, "
+        "numberResults, label",
+    )
+    parser.add_argument("--summary", action="store_true", help="totals and groups only, no row per task")
     _add_config(parser)
 
 

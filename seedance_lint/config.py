@@ -93,6 +93,9 @@ class Config:
     exclude: tuple[str, ...] = ()
     budget: Decimal | None = None
     max_task_cost: Decimal | None = None
+    #: Where each limit was set: "--budget" / "--max-task-cost", or the configuration file's path (messages name it).
+    budget_source: str | None = field(default=None, compare=False)
+    max_task_cost_source: str | None = field(default=None, compare=False)
     strict: bool = False
     #: Worker processes for a large JSON Lines file; 0 is "auto" (one per available CPU); 1, none.
     jobs: int = DEFAULT_JOBS
@@ -114,7 +117,7 @@ class Config:
         """The settings as the file spells them (for --show-config)."""
         shown: dict[str, Any] = {"config-file": self.path}
         for item in fields(self):
-            if item.name in ("path", "root"):
+            if item.name in ("path", "root", "budget_source", "max_task_cost_source"):
                 continue
             value = getattr(self, item.name)
             if isinstance(value, Decimal):
@@ -308,8 +311,17 @@ def merge_flags(config: Config, args: argparse.Namespace) -> Config:
         ignore=tuple(dict.fromkeys(config.ignore + ignore)),
         budget=config.budget if budget is None else budget,
         max_task_cost=config.max_task_cost if max_task_cost is None else max_task_cost,
+        budget_source=_limit_source(budget, "--budget", config.budget, config.path),
+        max_task_cost_source=_limit_source(max_task_cost, "--max-task-cost", config.max_task_cost, config.path),
         strict=config.strict if strict is None else bool(strict),
     )
+
+
+def _limit_source(flag: Decimal | None, name: str, filed: Decimal | None, path: str | None) -> str | None:
+    """Where a limit comes from: its flag (which wins), else the configuration file that sets it."""
+    if flag is not None:
+        return name
+    return path if filed is not None else None
 
 
 def _flag_codes(text: object, flag: str) -> tuple[str, ...]:
