@@ -77,9 +77,9 @@ def stream(tally: CostTally) -> Iterator[str]:
 
 
 def _dumps(value: object) -> str:
-    """A closing member: lists of strings on one line (as before); groups and budget indented under it."""
-    if isinstance(value, dict) or (isinstance(value, list) and value and isinstance(value[0], dict)):
-        return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+    """A closing member on one line (as before), except the groups: one a line, as the tasks."""
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return "[\n" + ",\n".join(f"    {json.dumps(v, ensure_ascii=False)}" for v in value) + "\n  ]"
     return json.dumps(value, ensure_ascii=False)
 
 
