@@ -192,3 +192,42 @@ def test_csv_task_cells_that_would_start_a_formula_are_escaped(run_cli, write_fi
     assert [r["taskUUID"] for r in rows] == ["'=HYPERLINK(1)", "'@SUM(A1)"]
     direct = run_cli(["cost", "--format", "csv", "--", "-a.json"], cwd=root)
     assert all(r["file"] == "'-a.json" for r in csv.DictReader(io.StringIO(direct.stdout)))
+
+
+@pytest.mark.parametrize("keys", [(), ("resolution", "duration"), ("file", "numberResults")])
+def test_groups_and_limits_summed_by_worker_processes_match_one_process(tmp_path, monkeypatch, keys) -> None:
+    """A large JSON Lines file priced in blocks on workers: the same groups and the same named limit."""
+    from seedance_lint.core.executor import ProcessPool
+    from seedance_lint.cost import pipeline
+    from seedance_lint.input.sources import Source
+    from seedance_lint.reporters.cost import COST_REPORTERS
+
+    monkeypatch.setattr(pipeline, "BLOCK_BYTES", 700)  # several blocks: groups cross block boundaries
+    lines = [json.dumps({**TASK, "duration": d, "numberResults": n}) for d in (3, 5, 12) for n in (1, 2)] * 7
+    path = tmp_path / "b.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    limits = pipeline.Limits(keys, "cfg.toml")
+
+    def tally(executor: ProcessPool | None) -> pipeline.CostTally:
+        source = Source(str(path), path, "jsonl", True)
+        fmt = COST_REPORTERS["json"]
+        blocks = pipeline.cost_blocks([source], fmt.renderer, "USD", Decimal("0.1"), executor, 2, 0, limits)
+        done = pipeline.CostTally("USD", blocks, None, Decimal("0.00001"), None, keys)
+        for _ in done:
+            pass
+        return done
+
+    class Counting(ProcessPool):
+        submitted = 0
+
+        def submit(self, fn, /, *args, **kwargs):
+            Counting.submitted += 1
+            return super().submit(fn, *args, **kwargs)
+
+    serial = tally(None)
+    with Counting(2) as pool:
+        parallel = tally(pool)
+    assert Counting.submitted > 3  # priced in several blocks, by the workers
+    assert parallel.group_rows() == serial.group_rows() and parallel.problems == serial.problems
+    assert parallel.tasks == len(lines) and parallel.videos == sum(n for _ in range(21) for n in (1, 2))
+    assert serial.problems and all("over max-task-cost 0.1 (set in cfg.toml)" in p for p in serial.problems)
