@@ -157,6 +157,7 @@ def _add_cost(parser: argparse.ArgumentParser) -> None:
         "numberResults, label",
     )
     parser.add_argument("--summary", action="store_true", help="totals and groups only, no row per task")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (stdout then stays empty)")
     _add_config(parser)
 
 

@@ -231,3 +231,24 @@ def test_groups_and_limits_summed_by_worker_processes_match_one_process(tmp_path
     assert parallel.group_rows() == serial.group_rows() and parallel.problems == serial.problems
     assert parallel.tasks == len(lines) and parallel.videos == sum(n for _ in range(21) for n in (1, 2))
     assert serial.problems and all("over max-task-cost 0.1 (set in cfg.toml)" in p for p in serial.problems)
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "csv", "json"])
+def test_output_writes_the_report_to_a_file(run_cli, tmp_path, fmt) -> None:
+    shown = run_cli(["cost", str(EXAMPLES_DIR), "--format", fmt, "--group-by", "resolution"])
+    out = tmp_path / "report.out"
+    written = run_cli(["cost", str(EXAMPLES_DIR), "--format", fmt, "--group-by", "resolution", "--output", str(out)])
+    assert written.exit == shown.exit == 0 and written.stdout == ""
+    assert out.read_text(encoding="utf-8") == shown.stdout
+
+
+def test_output_keeps_csv_problems_on_stderr_and_the_exit_code(run_cli, write_files) -> None:
+    root = write_files({"a.json": json.dumps(TASK)})
+    result = run_cli(["cost", "a.json", "--format", "csv", "--output", "r.csv", "--budget", "0"], cwd=root)
+    assert result.exit == 1 and result.stdout == "" and "over --budget 0" in result.stderr
+    assert (root / "r.csv").read_text().startswith("file,task,taskUUID")
+
+
+def test_output_to_an_unwritable_path_is_a_usage_error(run_cli, tmp_path) -> None:
+    result = run_cli(["cost", str(EXAMPLES_DIR), "--output", str(tmp_path / "no" / "such" / "dir" / "r")])
+    assert result.exit == 2 and result.stderr.count("\n") == 1 and "--output" in result.stderr

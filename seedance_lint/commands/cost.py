@@ -15,6 +15,7 @@ from seedance_lint.commands.output import (
     gather_sources,
     pool_for,
     shut_after,
+    write_report,
 )
 from seedance_lint.config import load_config
 from seedance_lint.core.errors import UsageError
@@ -43,7 +44,20 @@ def run(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, Output
     chunks: Iterator[str] = fmt.stream(tally)
     if args.format == "csv":  # a spreadsheet has no room for them: the problems go to stderr
         chunks = chain(chunks, _problems_on_stderr(tally))
-    return exit_code, shut_after(chunks, pool)
+    chunks = shut_after(chunks, pool)
+    if args.output:  # the report to the file; what belongs on stderr (csv's problems) still goes there
+        aside: list[str] = []
+        write_report(args.output, _set_aside(chunks, aside))
+        return exit_code(), aside
+    return exit_code, chunks
+
+
+def _set_aside(chunks: Iterator[str], aside: list[str]) -> Iterator[str]:
+    for chunk in chunks:
+        if isinstance(chunk, ToStderr):
+            aside.append(chunk)
+        else:
+            yield chunk
 
 
 def group_keys(given: list[str] | None, summary: bool) -> tuple[str, ...] | None:
