@@ -252,3 +252,12 @@ def test_output_keeps_csv_problems_on_stderr_and_the_exit_code(run_cli, write_fi
 def test_output_to_an_unwritable_path_is_a_usage_error(run_cli, tmp_path) -> None:
     result = run_cli(["cost", str(EXAMPLES_DIR), "--output", str(tmp_path / "no" / "such" / "dir" / "r")])
     assert result.exit == 2 and result.stderr.count("\n") == 1 and "--output" in result.stderr
+
+
+def test_the_readme_shows_what_the_grouped_summary_prints(run_cli) -> None:
+    from conftest import REPO_ROOT
+
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    command = "seedance-lint cost examples/ --group-by resolution --summary --budget 2"
+    shown = readme.split(command + "\n```\n\n```\n", 1)[1].split("```", 1)[0]
+    assert run_cli(command.split()[1:], cwd=REPO_ROOT).stdout == shown
