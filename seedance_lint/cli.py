@@ -49,9 +49,9 @@ def _add_inputs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "paths",
         nargs="*",
-        default=["."],
         metavar="PATH",
-        help="files or directories (walked for .json .jsonl .ndjson .yaml .yml); - for stdin",
+        help="files or directories (walked for .json .jsonl .ndjson .yaml .yml); - for stdin "
+        "(none: the configuration's paths, else the current directory)",
     )
     parser.add_argument(
         "--stdin-filename", default="-", metavar="NAME", help="name (and so format) for what is read from stdin"

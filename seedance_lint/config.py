@@ -91,6 +91,9 @@ class Config:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    #: What `check` and `cost` read when no path is given (the budget hook: the whole request set), as
+    #: written in the file, relative to its directory (root).
+    paths: tuple[str, ...] = ()
     budget: Decimal | None = None
     max_task_cost: Decimal | None = None
     #: Where each limit was set: "--budget" / "--max-task-cost", or the configuration file's path (messages name it).
@@ -130,6 +133,13 @@ class Config:
                 value = list(value)
             shown[item.name.replace("_", "-")] = value
         return shown
+
+    def default_paths(self) -> list[str]:
+        """What to read when the command line names no path: the file's ``paths`` (relative to its
+        directory, shown relative to the current one), else the current directory."""
+        if not self.paths:
+            return ["."]
+        return [os.path.relpath(os.path.join(self.root, path)) if self.root else path for path in self.paths]
 
     def to_json(self) -> str:
         return json.dumps(self.as_dict(), indent=2) + "\n"
@@ -226,6 +236,7 @@ def _validate(raw: dict[str, Any], path: Path) -> Config:
         ),
         include=tuple(model.include),
         exclude=tuple(model.exclude),
+        paths=tuple(model.paths),
         budget=model.budget,
         max_task_cost=model.max_task_cost,
         strict=model.strict,
@@ -382,6 +393,7 @@ def file_model() -> Any:
         per_file_ignores: dict[str, Codes] = Field(default_factory=dict, alias="per-file-ignores")
         include: list[StrictStr] = Field(default_factory=list)
         exclude: list[StrictStr] = Field(default_factory=list)
+        paths: list[StrictStr] = Field(default_factory=list)
         budget: Money | None = None
         max_task_cost: Money | None = Field(default=None, alias="max-task-cost")
         strict: StrictBool = False

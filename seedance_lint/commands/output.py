@@ -33,7 +33,7 @@ def gather_sources(args: argparse.Namespace, stdin: bytes | None, config: Config
     try:
         sources = list(
             discover(
-                args.paths,
+                args.paths or config.default_paths(),
                 stdin=stdin,
                 stdin_name=args.stdin_filename,
                 include=config.include,
