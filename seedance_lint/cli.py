@@ -10,7 +10,7 @@ from importlib import import_module
 from typing import NoReturn
 
 from seedance_lint.commands import COMMANDS
-from seedance_lint.commands.output import ToStderr
+from seedance_lint.commands.output import PRICES_FORMATS, ToStderr
 from seedance_lint.config import parse_jobs
 from seedance_lint.core.errors import UsageError
 from seedance_lint.core.version import __version__
@@ -38,7 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     _add_check(commands.add_parser("check", help="lint request files"))
     _add_cost(commands.add_parser("cost", help="estimate what request files cost"))
-    commands.add_parser("prices", help="print the price matrix")
+    prices = commands.add_parser("prices", help="print the price matrix")
+    prices.add_argument("--format", choices=PRICES_FORMATS, default="table")
     commands.add_parser("rules", help="list every rule")
     rule = commands.add_parser("rule", help="explain one rule")
     rule.add_argument("code", help="a rule code (SDL204) or name (unsupported-dimensions)")
