@@ -261,3 +261,25 @@ def test_the_readme_shows_what_the_grouped_summary_prints(run_cli) -> None:
     command = "seedance-lint cost examples/ --group-by resolution --summary --budget 2"
     shown = readme.split(command + "\n```\n\n```\n", 1)[1].split("```", 1)[0]
     assert run_cli(command.split()[1:], cwd=REPO_ROOT).stdout == shown
+
+
+@given(st.text())
+def test_markdown_text_leaves_no_syntax_unescaped(text: str) -> None:
+    import re
+
+    from seedance_lint.core.text import printable
+    from seedance_lint.reporters.cost.base import markdown_text
+
+    escaped = markdown_text(text)
+    bare = re.sub(r"\\.", "", escaped)  # every escaped character removed
+    assert not set(bare) & set("|`<>[]!\\") and "\n" not in escaped
+    unescaped = re.sub(r"\\(.)", r"\1", escaped).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    assert unescaped == printable(text)
+
+
+def test_markdown_escapes_hostile_names_and_reasons(run_cli, write_files) -> None:
+    name = "![x](http:|evil)`<b>.json"
+    root = write_files({name: json.dumps({**TASK, "width": None, "height": None, "resolution": "<4k>|"})})
+    text = run_cli(["cost", name, "--format", "markdown", "--group-by", "file"], cwd=root).stdout
+    assert "![x]" not in text and "<b>" not in text and "<4k>" not in text and "`<" not in text
+    assert "\\!\\[x\\](http:\\|evil)\\`&lt;b&gt;.json" in text

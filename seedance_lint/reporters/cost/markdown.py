@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from seedance_lint.core.text import printable
 from seedance_lint.cost.pipeline import CostTally, Render
-from seedance_lint.reporters.cost.base import PerEstimate, estimate_cells, group_table
+from seedance_lint.reporters.cost.base import PerEstimate, estimate_cells, group_table, markdown_text
 from seedance_lint.reporters.cost.table import TABLE_COLUMNS
 
 #: GitHub's limit for one step summary ($GITHUB_STEP_SUMMARY): the whole output stays within it.
@@ -21,8 +20,8 @@ CUT_NOTE_BYTES = 256
 
 
 def rows() -> Render:
-    rest = PerEstimate(lambda e: " | " + " | ".join(c.replace("|", "\\|") for c in estimate_cells(e)) + " |\n")
-    return lambda run: (f"| {printable(run.file).replace('|', chr(92) + '|')} | ", rest.each(run.estimates))
+    rest = PerEstimate(lambda e: " | " + " | ".join(map(markdown_text, estimate_cells(e))) + " |\n")
+    return lambda run: (f"| {markdown_text(run.file)} | ", rest.each(run.estimates))
 
 
 def stream(tally: CostTally) -> Iterator[str]:
@@ -82,4 +81,4 @@ def _row(cells: tuple[str, ...]) -> str:
 
 
 def _cell(text: str) -> str:
-    return printable(text).replace("|", "\\|")
+    return markdown_text(text)
