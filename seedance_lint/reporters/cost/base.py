@@ -10,9 +10,10 @@ from seedance_lint.core.text import printable
 from seedance_lint.cost.model import Estimate
 from seedance_lint.cost.pipeline import CostTally
 
-
 #: What markdown would read as syntax in a table cell: a column break, code, HTML, a link or an image.
-_MARKDOWN_SPECIAL = str.maketrans({"|": "\\|", "`": "\\`", "<": "&lt;", ">": "&gt;", "[": "\\[", "]": "\\]", "!": "\\!"})
+_MARKDOWN_SPECIAL = str.maketrans(
+    {"|": "\\|", "`": "\\`", "<": "&lt;", ">": "&gt;", "[": "\\[", "]": "\\]", "!": "\\!"}
+)
 _MARKDOWN_CHARS = frozenset("|`<>[]!&\\")
 
 
