@@ -9,7 +9,6 @@ are in reporters/cost.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal, localcontext
@@ -112,37 +111,60 @@ def render_block(
 
 
 def group_sums(file: str, estimates: list[Estimate], group_by: tuple[str, ...]) -> dict[GroupKey, list]:
-    """[tasks, videos, total, low, high] per group of a run's tasks: counted per distinct estimate (tasks
-    priced alike share one), so a run of a million like tasks costs one key. Unpriced tasks count as tasks
-    (and their videos) but add no money, as in the totals."""
+    """[tasks, videos, total, low, high] per group of a run's tasks. Unpriced tasks count as tasks (and
+    their videos) but add no money, as in the totals.
+
+    The tasks are sorted into groups by the estimate fields of the key (read in C); the file and the
+    label are the same for the whole run, and a key's text is made once per group, not per task.
+    """
+    fields = tuple(_ESTIMATE_FIELDS[name] for name in group_by if name in _ESTIMATE_FIELDS)
+    if not fields:  # one group for the whole run (--summary, --group-by file)
+        buckets = {(): estimates}
+    else:
+        getter = attrgetter(*fields)
+        buckets = {}
+        for sub, e in zip(map(getter, estimates), estimates, strict=True):
+            bucket = buckets.get(sub)
+            if bucket is None:
+                buckets[sub] = [e]
+            else:
+                bucket.append(e)
     sums: dict[GroupKey, list] = {}
-    shared = {id(e): e for e in estimates}
     with localcontext(EXACT):
-        for key_id, count in Counter(map(id, estimates)).items():
-            e = shared[key_id]
-            key = tuple(_key_value(file, e, name) for name in group_by)
-            entry = sums.setdefault(key, [0, 0, ZERO, ZERO, ZERO])
-            entry[0] += count
-            entry[1] += count * (e.number_results or 0)
-            if e.cost is not None and e.low is not None and e.high is not None:  # priced: all three are known
-                entry[2] += e.cost * count
-                entry[3] += e.low * count
-                entry[4] += e.high * count
+        for sub, members in buckets.items():
+            key = _group_key(file, sub if len(fields) > 1 else (sub,), group_by)
+            videos = sum(filter(None, map(_NUMBER_RESULTS, members)))
+            # None (unpriced) and 0 add nothing: filtered out in C
+            money = [sum(filter(None, map(get, members)), ZERO) for get in _MONEY]
+            sums[key] = [len(members), videos, *money]
     return sums
 
 
-def _key_value(file: str, e: Estimate, name: str) -> str | int | None:
-    if name == "file":
-        return file
-    if name == "resolution":
-        return e.resolution
-    if name == "aspectRatio":
-        return e.aspect_ratio
-    if name == "duration":
-        return None if e.duration is None else f"{e.duration:f}"
-    if name == "numberResults":
-        return e.number_results
-    return None  # label: a request has none
+#: The estimate field of each --group-by key read from the estimate (file and label are the run's own).
+_ESTIMATE_FIELDS = {
+    "resolution": "resolution",
+    "aspectRatio": "aspect_ratio",
+    "duration": "duration",
+    "numberResults": "number_results",
+}
+_NUMBER_RESULTS = attrgetter("number_results")
+_MONEY = (attrgetter("cost"), attrgetter("low"), attrgetter("high"))
+
+
+def _group_key(file: str, values: tuple, group_by: tuple[str, ...]) -> GroupKey:
+    """A group's key in --group-by order: the run's file, no label (a request has none), the estimate's
+    values (a duration as its decimal text)."""
+    found = iter(values)
+    key: list[str | int | None] = []
+    for name in group_by:
+        if name == "file":
+            key.append(file)
+        elif name == "label":
+            key.append(None)
+        else:
+            value = next(found)
+            key.append(f"{value:f}" if isinstance(value, Decimal) else value)
+    return tuple(key)
 
 
 def merge_groups(into: dict[GroupKey, list], groups: dict[GroupKey, list]) -> None:
