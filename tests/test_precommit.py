@@ -226,3 +226,27 @@ def test_cost_hook_fails_with_one_line_per_unpriceable_task(run_cli, write_files
     problems = [line for line in result.stdout.splitlines() if "cannot be priced" in line]
     assert [line.split(": task ")[1].split()[0] for line in problems] == ["0", "1", "2", "3", "4"]
     assert len(result.stdout.splitlines()) == len(problems) + 2  # the header, the TOTAL row, one line a task
+
+
+def test_a_staged_file_reusing_a_committed_taskuuid_is_told_and_the_original_is_not(run_cli, write_files) -> None:
+    task = json.loads(GOOD)
+    clash = json.dumps({**task, "positivePrompt": "another"})  # the same taskUUID as requests/old.json
+    root = write_files(
+        {
+            "requests/old.json": GOOD,
+            "requests/new.json": clash,
+            "requests/fine.json": json.dumps({**task, "taskUUID": "0c0a4a8e-6a8b-4f7e-9d0c-2b9f8c7d6e5a"}),
+            ".seedance-lint.toml": 'paths = ["requests/"]\n',
+        }
+    )
+    staged = run_cli(_entry("seedance-lint", "requests/new.json"), cwd=root)
+    assert staged.exit == 1 and "requests/new.json:" in staged.stdout and "SDL401" in staged.stdout
+    assert "requests/old.json" in staged.stdout  # named as where the taskUUID is used already
+    assert not any(line.startswith("requests/old.json:") for line in staged.stdout.splitlines())  # not reported
+    alone = run_cli(_entry("seedance-lint", "requests/fine.json"), cwd=root)
+    assert alone.exit == 0, alone.stdout
+
+
+def test_without_paths_a_staged_file_is_compared_with_the_staged_files_only(run_cli, write_files) -> None:
+    root = write_files({"requests/old.json": GOOD, "requests/new.json": GOOD})
+    assert run_cli(_entry("seedance-lint", "requests/new.json"), cwd=root).exit == 0

@@ -16,11 +16,12 @@ from seedance_lint.commands.output import (
     use_color,
     write_report,
 )
-from seedance_lint.config import load_config
+from seedance_lint.config import Config, load_config
 from seedance_lint.core.diagnostic import Diagnostic
 from seedance_lint.core.errors import UsageError
-from seedance_lint.input.sources import Source
+from seedance_lint.input.sources import Source, SourceError, discover
 from seedance_lint.linting.blocks import lint_sources
+from seedance_lint.linting.known import remember_uuids
 from seedance_lint.linting.linter import Linter
 from seedance_lint.reporters.check import HUMAN_FORMATS, STREAMING, stream
 from seedance_lint.reporters.check.base import Report, Stream
@@ -32,6 +33,8 @@ def run(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, Output
         return EXIT_OK, config.to_json()
     sources = gather_sources(args, stdin, config)
     linter = Linter(config.selection())
+    if args.paths and config.paths:  # files named (staged): their taskUUIDs against the whole request set
+        remember_uuids(linter.uuids, _rest_of_the_set(sources, config))
     pool, ahead = pool_for(config.jobs)
     diagnostics: Iterable[Diagnostic] = lint_sources(linter, sources, pool, ahead)
     failing = frozenset({"error", "warning"} if config.strict else {"error"})
@@ -52,6 +55,17 @@ def run(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, Output
         write_report(args.output, chunks)
         return exit_code(), ""
     return exit_code, chunks
+
+
+def _rest_of_the_set(named: list[Source], config: Config) -> list[Source]:
+    """The files of the configuration's ``paths`` that the command line does not name."""
+    given = {source.path.resolve() for source in named if source.path is not None}
+    paths = config.default_paths()
+    try:
+        found = list(discover(paths, include=config.include, exclude=config.exclude, root=config.root))
+    except SourceError as error:
+        raise UsageError(f"{config.path}: paths: {error}") from None
+    return [s for s in found if s.path is not None and s.path.resolve() not in given]
 
 
 def _diff(diagnostics: tuple, sources: list[Source], unsafe: bool, failing: frozenset[str]) -> tuple[int, str]:
