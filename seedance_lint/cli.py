@@ -12,7 +12,7 @@ from importlib import import_module
 from typing import Any, NoReturn, TextIO
 
 from seedance_lint.commands import COMMANDS
-from seedance_lint.commands.output import PRE_COMMIT, ToStderr, hook_arguments
+from seedance_lint.commands.output import PRE_COMMIT, PRICES_FORMATS, ToStderr, hook_arguments
 from seedance_lint.config import parse_jobs
 from seedance_lint.core.errors import UsageError
 from seedance_lint.core.version import __version__
@@ -44,7 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     _add_check(commands.add_parser("check", help="lint request files"))
     _add_cost(commands.add_parser("cost", help="estimate what request files cost"))
-    commands.add_parser("prices", help="print the price matrix")
+    prices = commands.add_parser("prices", help="print the price matrix")
+    prices.add_argument("--format", choices=PRICES_FORMATS, default="table")
     commands.add_parser("rules", help="list every rule")
     rule = commands.add_parser("rule", help="explain one rule")
     rule.add_argument("code", help="a rule code (SDL204) or name (unsupported-dimensions)")
@@ -55,9 +56,9 @@ def _add_inputs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "paths",
         nargs="*",
-        default=["."],
         metavar="PATH",
-        help="files or directories (walked for .json .jsonl .ndjson .yaml .yml); - for stdin",
+        help="files or directories (walked for .json .jsonl .ndjson .yaml .yml); - for stdin "
+        "(none: the configuration's paths, else the current directory)",
     )
     parser.add_argument(
         "--stdin-filename", default="-", metavar="NAME", help="name (and so format) for what is read from stdin"
@@ -155,6 +156,15 @@ def _add_cost(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=tuple(COST_REPORTERS), default="table")
     parser.add_argument("--budget", metavar="USD", help="fail when the total (high end) is above this")
     parser.add_argument("--max-task-cost", metavar="USD", help="fail when one task (high end) is above this")
+    parser.add_argument(
+        "--group-by",
+        metavar="KEY",
+        action="append",
+        help="subtotals by KEY (repeatable or comma-separated): file, resolution, aspectRatio, duration, "
+        "numberResults, label",
+    )
+    parser.add_argument("--summary", action="store_true", help="totals and groups only, no row per task")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (stdout then stays empty)")
     _add_config(parser)
 
 

@@ -91,8 +91,14 @@ class Config:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    #: What `check` and `cost` read when no path is given (the budget hook: the whole request set), as
+    #: written in the file, relative to its directory (root).
+    paths: tuple[str, ...] = ()
     budget: Decimal | None = None
     max_task_cost: Decimal | None = None
+    #: Where each limit was set: "--budget" / "--max-task-cost", or the configuration file's path (messages name it).
+    budget_source: str | None = field(default=None, compare=False)
+    max_task_cost_source: str | None = field(default=None, compare=False)
     strict: bool = False
     #: Worker processes for a large JSON Lines file; 0 is "auto" (one per available CPU); 1, none.
     jobs: int = DEFAULT_JOBS
@@ -114,7 +120,7 @@ class Config:
         """The settings as the file spells them (for --show-config)."""
         shown: dict[str, Any] = {"config-file": self.path}
         for item in fields(self):
-            if item.name in ("path", "root"):
+            if item.name in ("path", "root", "budget_source", "max_task_cost_source"):
                 continue
             value = getattr(self, item.name)
             if isinstance(value, Decimal):
@@ -127,6 +133,13 @@ class Config:
                 value = list(value)
             shown[item.name.replace("_", "-")] = value
         return shown
+
+    def default_paths(self) -> list[str]:
+        """What to read when the command line names no path: the file's ``paths`` (relative to its
+        directory, shown relative to the current one), else the current directory."""
+        if not self.paths:
+            return ["."]
+        return [os.path.relpath(os.path.join(self.root, path)) if self.root else path for path in self.paths]
 
     def to_json(self) -> str:
         return json.dumps(self.as_dict(), indent=2) + "\n"
@@ -223,6 +236,7 @@ def _validate(raw: dict[str, Any], path: Path) -> Config:
         ),
         include=tuple(model.include),
         exclude=tuple(model.exclude),
+        paths=tuple(model.paths),
         budget=model.budget,
         max_task_cost=model.max_task_cost,
         strict=model.strict,
@@ -308,8 +322,17 @@ def merge_flags(config: Config, args: argparse.Namespace) -> Config:
         ignore=tuple(dict.fromkeys(config.ignore + ignore)),
         budget=config.budget if budget is None else budget,
         max_task_cost=config.max_task_cost if max_task_cost is None else max_task_cost,
+        budget_source=_limit_source(budget, "--budget", config.budget, config.path),
+        max_task_cost_source=_limit_source(max_task_cost, "--max-task-cost", config.max_task_cost, config.path),
         strict=config.strict if strict is None else bool(strict),
     )
+
+
+def _limit_source(flag: Decimal | None, name: str, filed: Decimal | None, path: str | None) -> str | None:
+    """Where a limit comes from: its flag (which wins), else the configuration file that sets it."""
+    if flag is not None:
+        return name
+    return path if filed is not None else None
 
 
 def _flag_codes(text: object, flag: str) -> tuple[str, ...]:
@@ -370,6 +393,7 @@ def file_model() -> Any:
         per_file_ignores: dict[str, Codes] = Field(default_factory=dict, alias="per-file-ignores")
         include: list[StrictStr] = Field(default_factory=list)
         exclude: list[StrictStr] = Field(default_factory=list)
+        paths: list[StrictStr] = Field(default_factory=list)
         budget: Money | None = None
         max_task_cost: Money | None = Field(default=None, alias="max-task-cost")
         strict: StrictBool = False

@@ -43,9 +43,12 @@ def hooks() -> dict[str, dict]:
 
 def test_hooks_are_declared() -> None:
     found = hooks()
-    assert set(found) == {"seedance-lint", "seedance-lint-cost"}
+    assert set(found) == {"seedance-lint", "seedance-lint-cost", "seedance-lint-budget"}
     assert found["seedance-lint"]["entry"].startswith("seedance-lint --pre-commit check")
     assert found["seedance-lint-cost"]["entry"].startswith("seedance-lint --pre-commit cost")
+    budget = found["seedance-lint-budget"]
+    assert budget["entry"].startswith("seedance-lint cost") and budget["pass_filenames"] is False
+    assert budget["always_run"] is True and "files" not in budget
     for hook in found.values():
         assert hook["language"] == "python"
         assert hook["require_serial"] is True  # taskUUIDs are unique across files; budgets are totals
@@ -242,3 +245,68 @@ def test_pre_commit_cannot_be_steered_by_a_file_name(hook_repo: Path, tmp_path_f
         )
         assert done.returncode == 0, done.stdout + done.stderr
         assert (root / "package.json").read_text(encoding="utf-8") == package
+
+
+def _entry(hook: str, *files: str) -> list[str]:
+    """The command line pre-commit runs for a hook (its entry, then the files it passes), without the program."""
+    return [*hooks()[hook]["entry"].split()[1:], *files]
+
+
+def test_budget_hook_prices_the_whole_request_set_not_the_staged_files(run_cli, write_files) -> None:
+    task = json.loads(GOOD)
+    requests = {f"requests/r{i}.json": json.dumps({**task, "taskUUID": f"u-{i}", "numberResults": 4}) for i in range(3)}
+    root = write_files(
+        {**requests, "notes/other.json": json.dumps(task), ".seedance-lint.toml": 'paths = ["requests/"]\n'}
+    )
+    each = run_cli(["cost", "requests/r0.json", "--format", "json"], cwd=root).json()["high"]
+    (root / ".seedance-lint.toml").write_text(f'paths = ["requests/"]\nbudget = "{each}"\n')
+    staged = run_cli(_entry("seedance-lint-cost", "requests/r0.json"), cwd=root)
+    assert staged.exit == 0, staged.stdout  # one file alone is within the budget...
+    whole = run_cli(_entry("seedance-lint-budget"), cwd=root)
+    assert whole.exit == 1  # ...the three together are not
+    assert "over budget" in whole.stdout and "(set in .seedance-lint.toml)" in whole.stdout
+    report = run_cli(["cost", "--format", "json", "--summary"], cwd=root).json()
+    assert report["groups"][0]["tasks"] == 3  # requests/ only: notes/ is not named in paths
+
+
+def test_budget_hook_without_paths_prices_the_repository(run_cli, write_files) -> None:
+    root = write_files({"a/r.json": GOOD, "b/deep/r.json": json.dumps({**json.loads(GOOD), "taskUUID": "u-2"})})
+    result = run_cli([*_entry("seedance-lint-budget"), "--format", "json"], cwd=root)
+    assert result.exit == 0 and result.json()["groups"][0]["tasks"] == 2
+
+
+def test_cost_hook_fails_with_one_line_per_unpriceable_task(run_cli, write_files) -> None:
+    task = {k: v for k, v in json.loads(GOOD).items() if k not in ("width", "height", "resolution")}
+    batch = (
+        "".join(json.dumps({**task, "taskUUID": f"u-{i}"}) + "\n" for i in range(5)) + GOOD.replace("\n", " ") + "\n"
+    )
+    root = write_files({"batch.jsonl": batch})
+    result = run_cli(_entry("seedance-lint-cost", "batch.jsonl"), cwd=root)
+    assert result.exit == 1
+    problems = [line for line in result.stdout.splitlines() if "cannot be priced" in line]
+    assert [line.split(": task ")[1].split()[0] for line in problems] == ["0", "1", "2", "3", "4"]
+    assert len(result.stdout.splitlines()) == len(problems) + 2  # the header, the TOTAL row, one line a task
+
+
+def test_a_staged_file_reusing_a_committed_taskuuid_is_told_and_the_original_is_not(run_cli, write_files) -> None:
+    task = json.loads(GOOD)
+    clash = json.dumps({**task, "positivePrompt": "another"})  # the same taskUUID as requests/old.json
+    root = write_files(
+        {
+            "requests/old.json": GOOD,
+            "requests/new.json": clash,
+            "requests/fine.json": json.dumps({**task, "taskUUID": "0c0a4a8e-6a8b-4f7e-9d0c-2b9f8c7d6e5a"}),
+            ".seedance-lint.toml": 'paths = ["requests/"]\n',
+        }
+    )
+    staged = run_cli(_entry("seedance-lint", "requests/new.json"), cwd=root)
+    assert staged.exit == 1 and "requests/new.json:" in staged.stdout and "SDL401" in staged.stdout
+    assert "requests/old.json" in staged.stdout  # named as where the taskUUID is used already
+    assert not any(line.startswith("requests/old.json:") for line in staged.stdout.splitlines())  # not reported
+    alone = run_cli(_entry("seedance-lint", "requests/fine.json"), cwd=root)
+    assert alone.exit == 0, alone.stdout
+
+
+def test_without_paths_a_staged_file_is_compared_with_the_staged_files_only(run_cli, write_files) -> None:
+    root = write_files({"requests/old.json": GOOD, "requests/new.json": GOOD})
+    assert run_cli(_entry("seedance-lint", "requests/new.json"), cwd=root).exit == 0

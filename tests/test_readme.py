@@ -7,6 +7,7 @@ import re
 import shlex
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -61,7 +62,7 @@ def test_installed_script_finds_its_data_from_any_directory(tmp_path: Path) -> N
 
 
 def test_readme_config_example_is_accepted(tmp_path: Path, run_cli) -> None:
-    (example,) = re.findall(r"```toml\n(.*?)```", README, re.S)
+    (example,) = [b for b in re.findall(r"```toml\n(.*?)```", README, re.S) if "[tool.seedance-lint]" in b]
     (tmp_path / "pyproject.toml").write_text(example, encoding="utf-8")
     result = run_cli(["check", "--show-config"], cwd=tmp_path)
     assert result.exit == 0, result.stderr
@@ -76,3 +77,16 @@ def test_readme_pre_commit_snippet_names_our_hooks() -> None:
     hooks = {h["id"] for repo in yaml.safe_load(snippet)["repos"] for h in repo["hooks"]}
     ours = {h["id"] for h in yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text())}
     assert hooks == ours
+
+
+def test_readme_budget_hook_config_prices_its_paths(tmp_path: Path, run_cli) -> None:
+    import shutil
+
+    (example,) = [b for b in re.findall(r"```toml\n(.*?)```", README, re.S) if ".seedance-lint.toml" in b]
+    (tmp_path / ".seedance-lint.toml").write_text(textwrap.dedent(example), encoding="utf-8")
+    shutil.copytree(REPO_ROOT / "examples", tmp_path / "requests")
+    (tmp_path / "elsewhere.json").write_text((REPO_ROOT / "examples" / "text-to-video.json").read_text())
+    result = run_cli(["cost", "--summary", "--format", "json"], cwd=tmp_path)
+    assert result.exit == 0, result.stdout
+    report = result.json()
+    assert report["budget"]["source"] == ".seedance-lint.toml" and report["groups"][0]["tasks"] == 12

@@ -20,11 +20,12 @@ from seedance_lint.commands.output import (
     use_color,
     write_report,
 )
-from seedance_lint.config import load_config
+from seedance_lint.config import Config, load_config
 from seedance_lint.core.diagnostic import Diagnostic
 from seedance_lint.core.errors import UsageError
-from seedance_lint.input.sources import Source
+from seedance_lint.input.sources import Source, SourceError, discover
 from seedance_lint.linting.blocks import lint_sources
+from seedance_lint.linting.known import remember_uuids
 from seedance_lint.linting.linter import Linter
 from seedance_lint.reporters.check import HUMAN_FORMATS, STREAMING, stream
 from seedance_lint.reporters.check.base import Report, Stream
@@ -39,6 +40,8 @@ def run(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, Output
         return EXIT_OK, config.to_json()
     sources = gather_sources(args, stdin, config)
     linter = Linter(config.selection())
+    if args.paths and config.paths:  # files named (staged): their taskUUIDs against the whole request set
+        remember_uuids(linter.uuids, _rest_of_the_set(sources, config))
     pool, ahead = pool_for(config.jobs)
     failing = frozenset({"error", "warning"} if config.strict else {"error"})
     notes: list[str] = []
@@ -85,6 +88,17 @@ def _fixed_count(before: Iterable[Diagnostic], after: Iterable[Diagnostic], unsa
 def _relinter(linter: Linter) -> Callable[[Source], list[Diagnostic]]:
     """Lint one file's fixed text on its own (a fix pass after the first plans on what is left)."""
     return lambda source: list(Linter(linter.selection).lint_source(source))
+
+
+def _rest_of_the_set(named: list[Source], config: Config) -> list[Source]:
+    """The files of the configuration's ``paths`` that the command line does not name."""
+    given = {source.path.resolve() for source in named if source.path is not None}
+    paths = config.default_paths()
+    try:
+        found = list(discover(paths, include=config.include, exclude=config.exclude, root=config.root))
+    except SourceError as error:
+        raise UsageError(f"{config.path}: paths: {error}") from None
+    return [s for s in found if s.path is not None and s.path.resolve() not in given]
 
 
 def _diff(diagnostics: tuple, changes: list[FileChange], failing: frozenset[str]) -> tuple[int, Output]:

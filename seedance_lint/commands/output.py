@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from seedance_lint.config import Config
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
+#: The formats of `prices` (named here: the command line lists them without loading the price model).
+PRICES_FORMATS = ("table", "csv", "json", "markdown")
 #: What a command prints: all at once, or in pieces as it goes (a stream of a large batch).
 Output = str | Iterable[str]
 #: A stream's exit code is known only once it has been written.
@@ -57,7 +59,7 @@ def gather_sources(args: argparse.Namespace, stdin: bytes | None, config: Config
     try:
         sources = list(
             discover(
-                args.paths,
+                args.paths or config.default_paths(),
                 stdin=stdin,
                 stdin_name=args.stdin_filename,
                 include=config.include,

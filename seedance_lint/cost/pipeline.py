@@ -38,6 +38,13 @@ from seedance_lint.input.tasks import TaskRef, looks_like_request, mentions_mode
 #: Problems listed one by one; past this many a batch reports only how many more there are.
 PROBLEMS_SHOWN = 100
 
+#: What `cost --group-by` groups tasks by. A request has no label (the API takes no metadata member): null.
+GROUP_KEYS = ("file", "resolution", "aspectRatio", "duration", "numberResults", "label")
+#: A group's key: its value of each --group-by key, in the order given (() for the whole batch).
+GroupKey = tuple[str | int | None, ...]
+#: budget.used in JSON: a fraction to four places (0.4215 is 42.15 % of the budget).
+USED_QUANTUM = Decimal("0.0001")
+
 
 class PricedRun(NamedTuple):
     """Consecutive tasks of one file, priced: per task its taskUUID and its estimate without it.
@@ -68,14 +75,24 @@ class RowBlock(NamedTuple):
     low: Decimal
     high: Decimal
     problems: list[tuple[int, str, str]]  # (row, text before its task index, text after)
+    #: Per group (when groups are asked for): [tasks, videos, total, low, high] of the block's tasks.
+    groups: dict[GroupKey, list] | None = None
 
 
 #: Sums of money are exact whatever their size: a block's sum then adds up the same way as row by row.
 EXACT = Context(prec=100, Emax=MAX_EMAX, Emin=MIN_EMIN)
 
 
-def render_block(run: PricedRun, render: Render, currency: str, max_task: Decimal | None) -> RowBlock:
-    """A run of one file rendered by a format's ``render``, with its sums and problems."""
+def render_block(
+    run: PricedRun,
+    render: Render,
+    currency: str,
+    max_task: Decimal | None,
+    group_by: tuple[str, ...] | None = None,
+    max_source: str | None = None,
+) -> RowBlock:
+    """A run of one file rendered by a format's ``render``, with its sums and problems (and, when ``group_by``
+    is given, its sums per group; () groups the whole run as one); ``max_source``, where max_task was set."""
     costs, lows, highs = (list(map(attrgetter(name), run.estimates)) for name in ("cost", "low", "high"))
     unpriced = [offset for offset, cost in enumerate(costs) if cost is None] if None in costs else []
     priced = [offset for offset, cost in enumerate(costs) if cost is not None] if unpriced else None
@@ -86,21 +103,101 @@ def render_block(run: PricedRun, render: Render, currency: str, max_task: Decima
     over = [] if max_task is None or max(highs, default=ZERO) <= max_task else _over(run, max_task)
     file = printable(run.file)
     problems = [
-        (offset, f"{file}: task ", _problem(run.estimates[offset], currency, max_task))
+        (offset, f"{file}: task ", _problem(run.estimates[offset], currency, max_task, max_source))
         for offset in sorted(unpriced + over)
     ]
-    return RowBlock(file, run.first, *render(run), total, low, high, problems)
+    groups = None if group_by is None else group_sums(file, run.estimates, group_by)
+    return RowBlock(file, run.first, *render(run), total, low, high, problems, groups)
+
+
+def group_sums(file: str, estimates: list[Estimate], group_by: tuple[str, ...]) -> dict[GroupKey, list]:
+    """[tasks, videos, total, low, high] per group of a run's tasks. Unpriced tasks count as tasks (and
+    their videos) but add no money, as in the totals.
+
+    The tasks are sorted into groups by the estimate fields of the key (read in C); the file and the
+    label are the same for the whole run, and a key's text is made once per group, not per task.
+    """
+    fields = tuple(_ESTIMATE_FIELDS[name] for name in group_by if name in _ESTIMATE_FIELDS)
+    if not fields:  # one group for the whole run (--summary, --group-by file)
+        buckets = {(): estimates}
+    else:
+        getter = attrgetter(*fields)
+        buckets = {}
+        for sub, e in zip(map(getter, estimates), estimates, strict=True):
+            bucket = buckets.get(sub)
+            if bucket is None:
+                buckets[sub] = [e]
+            else:
+                bucket.append(e)
+    sums: dict[GroupKey, list] = {}
+    with localcontext(EXACT):
+        for sub, members in buckets.items():
+            key = _group_key(file, sub if len(fields) > 1 else (sub,), group_by)
+            videos = sum(filter(None, map(_NUMBER_RESULTS, members)))
+            # None (unpriced) and 0 add nothing: filtered out in C
+            money = [sum(filter(None, map(get, members)), ZERO) for get in _MONEY]
+            sums[key] = [len(members), videos, *money]
+    return sums
+
+
+#: The estimate field of each --group-by key read from the estimate (file and label are the run's own).
+_ESTIMATE_FIELDS = {
+    "resolution": "resolution",
+    "aspectRatio": "aspect_ratio",
+    "duration": "duration",
+    "numberResults": "number_results",
+}
+_NUMBER_RESULTS = attrgetter("number_results")
+_MONEY = (attrgetter("cost"), attrgetter("low"), attrgetter("high"))
+
+
+def _group_key(file: str, values: tuple, group_by: tuple[str, ...]) -> GroupKey:
+    """A group's key in --group-by order: the run's file, no label (a request has none), the estimate's
+    values (a duration as its decimal text)."""
+    found = iter(values)
+    key: list[str | int | None] = []
+    for name in group_by:
+        if name == "file":
+            key.append(file)
+        elif name == "label":
+            key.append(None)
+        else:
+            value = next(found)
+            key.append(f"{value:f}" if isinstance(value, Decimal) else value)
+    return tuple(key)
+
+
+def merge_groups(into: dict[GroupKey, list], groups: dict[GroupKey, list]) -> None:
+    """Add a block's group sums to running ones (exactly: see EXACT)."""
+    with localcontext(EXACT):
+        for key, (tasks, videos, total, low, high) in groups.items():
+            entry = into.get(key)
+            if entry is None:
+                into[key] = [tasks, videos, total, low, high]
+            else:
+                entry[0] += tasks
+                entry[1] += videos
+                entry[2] += total
+                entry[3] += low
+                entry[4] += high
 
 
 def _over(run: PricedRun, max_task: Decimal) -> list[int]:
     return [offset for offset, e in enumerate(run.estimates) if e.high is not None and e.high > max_task]
 
 
-def _problem(e: Estimate, currency: str, max_task: Decimal | None) -> str:
+def _problem(e: Estimate, currency: str, max_task: Decimal | None, max_source: str | None = None) -> str:
     """What a problem says of a task after its index: it has no price, or may cost more than allowed."""
     if e.cost is None:
         return f" cannot be priced: {e.reason}"
-    return f" may cost {e.high:f} {currency}, over --max-task-cost {max_task:f}"
+    return f" may cost {e.high:f} {currency}, over {limit_named('max-task-cost', max_task, max_source)}"
+
+
+def limit_named(setting: str, limit: Decimal | None, source: str | None) -> str:
+    """A limit as a message names it, with where it was set: "--budget 2.00" or "budget 2.00 (set in FILE)"."""
+    if source is None or source.startswith("--"):
+        return f"--{setting} {limit:f}"
+    return f"{setting} {limit:f} (set in {source})"
 
 
 class CostTally:
@@ -111,12 +208,25 @@ class CostTally:
     """
 
     def __init__(
-        self, currency: str, items: Iterable[RowBlock | str], budget: Decimal | None = None, quantum: Decimal = ZERO
+        self,
+        currency: str,
+        items: Iterable[RowBlock | str],
+        budget: Decimal | None = None,
+        quantum: Decimal = ZERO,
+        budget_source: str | None = None,
+        group_by: tuple[str, ...] | None = None,
+        summary: bool = False,
     ) -> None:
         self.currency = currency
         self._items = items
         self.budget = budget
-        self.total = self.low = self.high = ZERO.quantize(quantum) if quantum else ZERO  # "0.00000", not "0"
+        self.budget_source = budget_source
+        #: The --group-by keys (None: no groups asked for); with --summary, formats leave out the rows.
+        self.group_by = group_by
+        self.summary = summary
+        self.total = self.low = self.high = self._zero = ZERO.quantize(quantum) if quantum else ZERO  # "0.00000"
+        self.tasks = 0
+        self.groups: dict[GroupKey, list] = {}  # accumulated from the blocks' sums: no row is held for them
         self._problems: list[str] = []
         self._more = 0  # problems past PROBLEMS_SHOWN: counted, not kept
 
@@ -127,9 +237,47 @@ class CostTally:
                 continue
             with localcontext(EXACT):
                 self.total, self.low, self.high = self.total + item.total, self.low + item.low, self.high + item.high
+            self.tasks += len(item.rows)
+            if item.groups is not None:
+                merge_groups(self.groups, item.groups)
             for offset, before, after in item.problems:
                 self._note(f"{before}{item.first + offset}{after}")
             yield item
+
+    def group_rows(self) -> list[tuple[GroupKey, int, int, Decimal, Decimal, Decimal]]:
+        """(key, tasks, videos, total, low, high) per group, in the order first met; money written to the
+        places of the totals ("0.00000" for a group of unpriced tasks, as for the total)."""
+        zero = self._zero
+        return [
+            (key, t, v, total + zero, low + zero, high + zero) for key, (t, v, total, low, high) in self.groups.items()
+        ]
+
+    @property
+    def videos(self) -> int:
+        """Videos of the whole batch (known when groups were summed: --group-by or --summary)."""
+        return sum(entry[1] for entry in self.groups.values())
+
+    @property
+    def over_budget(self) -> bool:
+        return self.budget is not None and self.high > self.budget
+
+    def budget_used(self) -> Decimal | None:
+        """The high end as a fraction of the budget, to four places (None: no budget, or a budget of 0)."""
+        if not self.budget:
+            return None
+        with localcontext(EXACT):
+            return (self.high / self.budget).quantize(USED_QUANTUM)
+
+    def budget_line(self) -> str | None:
+        """One sentence on the budget, when there is one: how much of it the high end uses, and where it was set."""
+        if self.budget is None:
+            return None
+        named = limit_named("budget", self.budget, self.budget_source)
+        if self.over_budget:
+            return f"the total may reach {self.high:f} {self.currency} (high end), over {named}"
+        used = self.budget_used()
+        share = "" if used is None else f" ({(used * 100).normalize():f}% of it)"
+        return f"the total may reach {self.high:f} {self.currency} (high end), within {named}{share}"
 
     def _note(self, problem: str) -> None:
         if len(self._problems) < PROBLEMS_SHOWN:
@@ -139,14 +287,14 @@ class CostTally:
 
     @property
     def problems(self) -> list[str]:
-        over = self.budget is not None and self.high > self.budget
-        budget = (
-            [f"the total may reach {self.high:f} {self.currency} (high end), over --budget {self.budget:f}"]
-            if over
-            else []
-        )
+        budget = [line] if self.over_budget and (line := self.budget_line()) else []
+        return self.task_problems + budget
+
+    @property
+    def task_problems(self) -> list[str]:
+        """The problems of files and tasks (the budget's aside)."""
         more = [f"... and {self._more} more problems like these"] if self._more else []
-        return self._problems + more + budget
+        return self._problems + more
 
 
 #: What a format makes of a run: the text before each row's task index, and per row what follows it.
@@ -164,16 +312,28 @@ def cost_blocks(
     executor: ExecutorLike | None = None,
     ahead: int = 2 * AHEAD_PER_WORKER,
     min_bytes: int = MIN_BYTES,
+    limits: Limits | None = None,
 ) -> Iterator[RowBlock | str]:
     """The priced tasks of every file, rendered a block at a time, or a problem that stops one; a large JSON
-    Lines file in blocks on ``executor``, if given."""
-    render = renderer()
+    Lines file in blocks on ``executor``, if given. ``limits``: the groups to sum and where max_task was set."""
+    render, lim = renderer(), limits or NO_LIMITS
     for source in sources:
         if executor is not None and splits(source, min_bytes):
-            yield from _cost_in_blocks(source, renderer, currency, max_task, executor, ahead)
+            yield from _cost_in_blocks(source, renderer, currency, max_task, executor, ahead, lim)
             continue
         for run in priced_tasks(source, load_values(source)):
-            yield run if isinstance(run, str) else render_block(run, render, currency, max_task)
+            yield run if isinstance(run, str) else render_block(run, render, currency, max_task, *lim)
+
+
+class Limits(NamedTuple):
+    """What a run of `cost` adds to each block beside the format: the groups to sum (None: none), and
+    where --max-task-cost was set (for its message)."""
+
+    group_by: tuple[str, ...] | None = None
+    max_source: str | None = None
+
+
+NO_LIMITS = Limits()
 
 
 def priced_tasks(
@@ -224,6 +384,7 @@ class PriceJob:
     renderer: Renderer
     currency: str
     max_task: Decimal | None
+    limits: Limits = NO_LIMITS
 
 
 def price_block(job: PriceJob) -> tuple[bool, list[RowBlock | str]]:
@@ -232,7 +393,7 @@ def price_block(job: PriceJob) -> tuple[bool, list[RowBlock | str]]:
     source = Source(job.file, None, "jsonl", job.explicit)
     documents = value_items_from(split_lines(job.data), job.first_line, job.data)  # a chunk at a time: in cache
     blocks = [
-        run if isinstance(run, str) else render_block(run, render, job.currency, job.max_task)
+        run if isinstance(run, str) else render_block(run, render, job.currency, job.max_task, *job.limits)
         for run in priced_tasks(source, documents, mentions=job.mentions)
     ]
     return bool(job.data.strip()), blocks
@@ -244,11 +405,18 @@ def _render_with(renderer: Renderer) -> Render:
 
 
 def _cost_in_blocks(
-    source: Source, renderer: Renderer, currency: str, max_task: Decimal | None, executor: ExecutorLike, ahead: int
+    source: Source,
+    renderer: Renderer,
+    currency: str,
+    max_task: Decimal | None,
+    executor: ExecutorLike,
+    ahead: int,
+    limits: Limits,
 ) -> Iterator[RowBlock | str]:
     """cost_blocks of one JSON Lines file, its blocks priced on ``executor``, in file order."""
     assert source.path is not None  # splits() said it is a file
-    yield from price_blocks(source, FileBlocks(source.path, BLOCK_BYTES), renderer, currency, max_task, executor, ahead)
+    blocks = FileBlocks(source.path, BLOCK_BYTES)
+    yield from price_blocks(source, blocks, renderer, currency, max_task, executor, ahead, limits)
 
 
 def price_blocks(
@@ -259,12 +427,13 @@ def price_blocks(
     max_task: Decimal | None,
     executor: ExecutorLike | None,
     ahead: int,
+    limits: Limits | None = None,
 ) -> Iterator[RowBlock | str]:
     """cost_blocks of a JSON Lines source given as blocks of whole lines, priced on ``executor`` (None: here),
     in order."""
     mentions = None if source.explicit else mentions_model(source, model_spec())  # read once, here
     base, found = 0, False  # tasks of the file before the current block
-    jobs = _price_jobs(source, mentions, blocks, renderer, currency, max_task)
+    jobs = _price_jobs(source, mentions, blocks, renderer, currency, max_task, limits or NO_LIMITS)
     for _, (lines_found, items) in in_order(executor, price_block, jobs, ahead):
         found = found or lines_found
         for item in items:  # task indices count from the block: from the file's start here
@@ -291,8 +460,9 @@ def _price_jobs(
     renderer: Renderer,
     currency: str,
     max_task: Decimal | None,
+    limits: Limits,
 ) -> Iterator[PriceJob]:
     line = 1
     for data in blocks:
-        yield PriceJob(source.display, source.explicit, mentions, line, data, renderer, currency, max_task)
+        yield PriceJob(source.display, source.explicit, mentions, line, data, renderer, currency, max_task, limits)
         line += data.count(b"\n")

@@ -6,8 +6,24 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from seedance_lint.core.data import MEMO_LIMIT
+from seedance_lint.core.text import printable
 from seedance_lint.cost.model import Estimate
 from seedance_lint.cost.pipeline import CostTally
+
+#: What markdown would read as syntax in a table cell: a column break, code, HTML, a link or an image.
+_MARKDOWN_SPECIAL = str.maketrans(
+    {"|": "\\|", "`": "\\`", "<": "&lt;", ">": "&gt;", "[": "\\[", "]": "\\]", "!": "\\!"}
+)
+_MARKDOWN_CHARS = frozenset("|`<>[]!&\\")
+
+
+def markdown_text(text: str) -> str:
+    """Text shown as it is in a markdown table cell or quote: one line, its syntax escaped (a file name
+    like `![x](http://…)` stays a name, not an image fetched by the reader's browser)."""
+    text = printable(text)
+    if _MARKDOWN_CHARS.isdisjoint(text):  # the usual cell: nothing to escape
+        return text
+    return text.replace("\\", "\\\\").replace("&", "&amp;").translate(_MARKDOWN_SPECIAL)
 
 
 def money(value: Decimal | None) -> str | None:
@@ -74,3 +90,46 @@ def estimate_cells(e: Estimate) -> tuple[str, ...]:
 def total_cells(tally: CostTally) -> tuple[str, ...]:
     span = f"{tally.low:f}-{tally.high:f}" if tally.low != tally.high else ""
     return ("TOTAL", "", "", "", "", f"{tally.total:f}", span, tally.currency)
+
+
+def key_cell(value: str | int | None) -> str:
+    """A group key's value in a cell: "-" where the tasks have none (a request's label, an unpriced size)."""
+    return "-" if value is None else str(value)
+
+
+def group_table(tally: CostTally) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    """The groups as a table: the header, then a row per group and a TOTAL row (the whole batch).
+
+    One column per --group-by key ("group" when there is none: --summary alone), then tasks, videos, the
+    total and its range.
+    """
+    keys = tally.group_by or ("group",)
+    header = (*keys, "tasks", "videos", f"total ({tally.currency})", "range")
+    rows = [
+        (*map(key_cell, key), str(tasks), str(videos), f"{total:f}", _span(low, high))
+        for key, tasks, videos, total, low, high in tally.group_rows()
+        if key  # () is the whole batch (--summary alone): the TOTAL row says it
+    ]
+    blank = ("",) * (len(keys) - 1)
+    rows.append(
+        ("TOTAL", *blank, str(tally.tasks), str(tally.videos), f"{tally.total:f}", _span(tally.low, tally.high))
+    )
+    return header, rows
+
+
+def _span(low: Decimal, high: Decimal) -> str:
+    return f"{low:f}-{high:f}" if low != high else ""
+
+
+def budget_fields(tally: CostTally) -> dict[str, object] | None:
+    """The budget outcome for JSON (None: no budget): limit, where it was set, high end, share used, ok."""
+    if tally.budget is None:
+        return None
+    used = tally.budget_used()
+    return {
+        "limit": money(tally.budget),
+        "source": tally.budget_source or "--budget",
+        "high": money(tally.high),
+        "used": None if used is None else f"{used:f}",
+        "ok": not tally.over_budget,
+    }

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from seedance_lint.core.text import printable
 from seedance_lint.cost.pipeline import CostTally, PricedRun, Render
-from seedance_lint.reporters.cost.base import PerEstimate, estimate_fields
+from seedance_lint.reporters.cost.base import PerEstimate, estimate_fields, money
 
 CSV_COLUMNS = (
     "file",
@@ -49,9 +49,11 @@ def rows() -> Render:
     def render(run: PricedRun) -> tuple[str, list[str]]:
         tails = tail.each(run.estimates)
         uuids = ["" if u is None else u for u in run.uuids]
-        if not _csv_plain("".join(uuids)):  # else the usual run: each taskUUID as it is
-            uuids = [_csv_quoted(printable(u)) for u in uuids]
-        return _csv_cell(printable(run.file)) + ",", [f",{u},{t}" for u, t in zip(uuids, tails, strict=True)]
+        if not _csv_plain("".join(uuids)) or any(u.startswith(FORMULA_STARTS) for u in uuids):  # else: as they are
+            uuids = [_csv_quoted(formula_safe(printable(u))) for u in uuids]
+        return _csv_cell(formula_safe(printable(run.file))) + ",", [
+            f",{u},{t}" for u, t in zip(uuids, tails, strict=True)
+        ]
 
     return render
 
@@ -62,7 +64,44 @@ def _csv_plain(text: str) -> bool:
 
 
 def stream(tally: CostTally) -> Iterator[str]:
+    if tally.group_by is not None:  # a CSV holds one table: with --group-by or --summary, the groups
+        yield from _groups(tally)
+        return
     yield ",".join(CSV_COLUMNS) + "\n"
     for block in tally:
         first, head = block.first, block.head
         yield "".join([f"{head}{first + i}{a}" for i, a in enumerate(block.rows)])
+
+
+#: What a spreadsheet reads as a formula when a cell starts with it (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(text: str) -> str:
+    """A cell a spreadsheet shows as text: one that would start a formula gets a leading apostrophe."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _groups(tally: CostTally) -> Iterator[str]:
+    """One row per group (row "group") and one for the whole batch (row "total", its key cells empty)."""
+    keys = tally.group_by or ()
+    yield _csv_line(("row", *keys, "tasks", "videos", "total", "low", "high", "currency"))
+    for _ in tally:
+        pass
+    for key, tasks, videos, total, low, high in tally.group_rows():
+        if key:
+            cells = ["" if v is None else formula_safe(printable(str(v))) for v in key]
+            yield _csv_line(("group", *cells, tasks, videos, money(total), money(low), money(high), tally.currency))
+    blank = ("",) * len(keys)
+    yield _csv_line(
+        (
+            "total",
+            *blank,
+            tally.tasks,
+            tally.videos,
+            money(tally.total),
+            money(tally.low),
+            money(tally.high),
+            tally.currency,
+        )
+    )

@@ -9,7 +9,7 @@ from typing import cast
 
 from seedance_lint.core.text import printable
 from seedance_lint.cost.pipeline import CostTally, PricedRun, Render
-from seedance_lint.reporters.cost.base import PerEstimate, estimate_fields, money
+from seedance_lint.reporters.cost.base import PerEstimate, budget_fields, estimate_fields, money
 
 
 def _plain(text: str) -> bool:
@@ -44,18 +44,51 @@ def _json_file(file: str) -> str:
 
 
 def stream(tally: CostTally) -> Iterator[str]:
-    yield '{\n  "currency": ' + json.dumps(tally.currency) + ',\n  "tasks": ['
+    """The object: currency, tasks (left out with --summary), total, low, high, problems; then groups
+    (with --group-by or --summary) and budget (when a limit is set)."""
+    yield '{\n  "currency": ' + json.dumps(tally.currency) + ","
+    if tally.summary:
+        for _ in tally:  # priced and summed, not written
+            pass
+    else:
+        yield from _tasks(tally)
+    closing: dict[str, object] = {
+        "total": money(tally.total),
+        "low": money(tally.low),
+        "high": money(tally.high),
+        "problems": tally.problems,
+    }
+    if tally.group_by is not None:
+        closing["groups"] = [
+            {
+                "key": dict(zip(tally.group_by, key, strict=True)),
+                "tasks": tasks,
+                "videos": videos,
+                "total": money(total),
+                "low": money(low),
+                "high": money(high),
+            }
+            for key, tasks, videos, total, low, high in tally.group_rows()
+        ]
+    budget = budget_fields(tally)
+    if budget is not None:
+        closing["budget"] = budget
+    yield "\n" + ",\n".join(f"  {json.dumps(k)}: {_dumps(v)}" for k, v in closing.items()) + "\n}\n"
+
+
+def _dumps(value: object) -> str:
+    """A closing member on one line (as before), except the groups: one a line, as the tasks."""
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return "[\n" + ",\n".join(f"    {json.dumps(v, ensure_ascii=False)}" for v in value) + "\n  ]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _tasks(tally: CostTally) -> Iterator[str]:
+    yield '\n  "tasks": ['
     separator = "\n"
     for block in tally:
         first = block.first
         head = block.head
         yield separator + ",\n".join([f"    {head}{first + i}{a}" for i, a in enumerate(block.rows)])
         separator = ",\n"
-    closing = {
-        "total": money(tally.total),
-        "low": money(tally.low),
-        "high": money(tally.high),
-        "problems": tally.problems,
-    }
-    yield ("\n  " if separator == ",\n" else "") + "],\n"
-    yield ",\n".join(f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in closing.items()) + "\n}\n"
+    yield ("\n  " if separator == ",\n" else "") + "],"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from seedance_lint.cost.pipeline import CostTally, Render, RowBlock
-from seedance_lint.reporters.cost.base import PerEstimate, estimate_cells, total_cells
+from seedance_lint.reporters.cost.base import PerEstimate, estimate_cells, group_table, total_cells
 
 TABLE_COLUMNS = ("file", "task", "size", "duration", "n", "cost", "range", "basis")
 
@@ -19,6 +19,12 @@ def rows() -> Render:
 def stream(tally: CostTally) -> Iterator[str]:
     """Columns as wide as their widest cell: every row is held until all are seen, as a pointer to its
     cells (equal cells are one tuple), so a million-task batch stays within the memory of the others."""
+    if tally.summary:  # no row is held or written: the groups and the total
+        for _ in tally:
+            pass
+        yield from _aligned(*group_table(tally))
+        yield from _budget_and_problems(tally)
+        return
     blocks: list[RowBlock] = []
     widths = [len(name) for name in TABLE_COLUMNS]
     known: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -37,4 +43,20 @@ def stream(tally: CostTally) -> Iterator[str]:
     yield line(TABLE_COLUMNS)
     for block in blocks:
         yield "".join([line((block.file, str(block.first + i), *cells)) for i, cells in enumerate(block.rows)])
-    yield line(total) + "".join(f"{problem}\n" for problem in tally.problems)
+    yield line(total)
+    if tally.group_by is not None:
+        yield "\n"
+        yield from _aligned(*group_table(tally))
+    yield from _budget_and_problems(tally)
+
+
+def _budget_and_problems(tally: CostTally) -> Iterator[str]:
+    within = tally.budget_line() if tally.budget is not None and not tally.over_budget else None
+    yield "".join(f"{problem}\n" for problem in ([within] if within else []) + tally.problems)
+
+
+def _aligned(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> Iterator[str]:
+    """A small table (the groups) in columns as wide as their widest cell."""
+    widths = [max(map(len, column)) for column in zip(header, *rows, strict=True)]
+    for cells in (header, *rows):
+        yield "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip() + "\n"
