@@ -23,10 +23,9 @@ import yaml
 
 from seedance_lint.core.diagnostic import Diagnostic, Edit
 from seedance_lint.core.pointer import child_pointer, tokens
-from seedance_lint.input.documents import Document, Problem, load_bytes
+from seedance_lint.input.documents import Problem, load_bytes
 from seedance_lint.input.parsers import jsonpos
 from seedance_lint.input.sources import Source
-from seedance_lint.rules.secrets import API_KEY_MEMBERS
 
 #: Removing the earlier of two duplicate keys keeps what every parser reads (the last one).
 DUPLICATE_KEY = "SDL003"
@@ -510,24 +509,3 @@ def _change_for(snapshot: Snapshot, found: list[Diagnostic], unsafe: bool, relin
         again = relint(Source(snapshot.display, None, snapshot.format, True, data))
         found = [d for d in again if fixable(d, unsafe)]
     return FileChange(snapshot.path, snapshot.display, old, new, bom, raw) if new != old else None
-
-
-def api_keys(text: str) -> list[str]:
-    """Credentials held in a file's text (authentication apiKey values), to mask in a diff."""
-    found: list[str] = []
-    for fmt in ("json", "jsonl", "yaml"):
-        for loaded in load_bytes(text.encode("utf-8"), fmt):
-            if isinstance(loaded, Document):
-                found += _members_named(loaded.value, API_KEY_MEMBERS)
-        if found:
-            break
-    return found
-
-
-def _members_named(value: object, names: frozenset[str]) -> list[str]:
-    if isinstance(value, dict):
-        own = [v for k, v in value.items() if isinstance(k, str) and k.lower() in names and isinstance(v, str)]
-        return own + [s for v in value.values() for s in _members_named(v, names)]
-    if isinstance(value, list):
-        return [s for v in value for s in _members_named(v, names)]
-    return []
