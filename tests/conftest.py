@@ -189,3 +189,18 @@ def doc_json_blocks(label: str) -> list[str]:
     text = doc_page_text()
     marker = re.compile(rf"\*\*{re.escape(label)}\*\*:\s*\n\s*```json\n(.*?)\n```", re.DOTALL)
     return [match.group(1) for match in marker.finditer(text)]
+
+
+def png_data_uri(width: int, height: int) -> str:
+    """A data URI of a PNG header of that size (what cost reads of an inline first frame)."""
+    import base64
+    import struct
+
+    header = (
+        b"\x89PNG\r\n\x1a\n"
+        + struct.pack(">I", 13)
+        + b"IHDR"
+        + struct.pack(">II", width, height)
+        + b"\x08\x02\x00\x00\x00"
+    )
+    return "data:image/png;base64," + base64.b64encode(header + b"\x00" * 8).decode()

@@ -12,7 +12,7 @@ import pytest
 from seedance_lint.core.data import model_spec
 from seedance_lint.cost.table import price_table
 
-from conftest import CASES_DIR, EXAMPLES_DIR
+from conftest import CASES_DIR, EXAMPLES_DIR, png_data_uri
 
 SIZE = model_spec().sizes[0]
 TASK = {
@@ -163,20 +163,6 @@ def test_prices_shows_the_720p_sizes_marked_as_from_outside_the_page(run_cli) ->
     assert model_spec().undocumented_sizes_source in note
 
 
-def _png_data_uri(width: int, height: int) -> str:
-    import base64
-    import struct
-
-    header = (
-        b"\x89PNG\r\n\x1a\n"
-        + struct.pack(">I", 13)
-        + b"IHDR"
-        + struct.pack(">II", width, height)
-        + b"\x08\x02\x00\x00\x00"
-    )
-    return "data:image/png;base64," + base64.b64encode(header + b"\x00" * 8).decode()
-
-
 @pytest.mark.parametrize(
     "members, cells",
     [
@@ -184,11 +170,11 @@ def _png_data_uri(width: int, height: int) -> str:
         ({"width": 704, "height": 1248, "duration": 10}, ("720p", "9:16", 704, 1248, "table")),
         ({"width": 640, "height": 1504}, ("720p", "9:21", 640, 1504, "derived")),
         (
-            {"resolution": "720p", "inputs": {"frameImages": [_png_data_uri(1504, 640)]}},
+            {"resolution": "720p", "inputs": {"frameImages": [png_data_uri(1504, 640)]}},
             ("720p", "21:9", 1504, 640, "table"),
         ),
         (
-            {"resolution": "720p", "inputs": {"frameImages": [{"image": _png_data_uri(1080, 1080)}]}},
+            {"resolution": "720p", "inputs": {"frameImages": [{"image": png_data_uri(1080, 1080)}]}},
             ("720p", "1:1", 960, 960, "table"),
         ),
     ],

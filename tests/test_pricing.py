@@ -13,7 +13,7 @@ from seedance_lint.cost.model import estimate_task
 from seedance_lint.cost.table import price_table
 
 import docpage
-from conftest import skip_without_doc_page
+from conftest import png_data_uri, skip_without_doc_page
 
 SPEC = model_spec()
 TABLE = price_table()
@@ -117,23 +117,9 @@ def test_undocumented_resolution_is_a_range_over_its_priced_aspect_ratios() -> N
 def test_frame_image_only_task_is_a_range_unless_the_image_is_readable() -> None:
     url_task = {"inputs": {"frameImages": ["https://example.com/a.jpg"]}}
     assert estimate_task(url_task).basis == "range"
-    png = _png_data_uri(1920, 1080)
+    png = png_data_uri(1920, 1080)
     readable = estimate_task({"inputs": {"frameImages": [png]}})
     assert readable.basis == "range" and readable.aspect_ratio == "16:9"
-
-
-def _png_data_uri(width: int, height: int) -> str:
-    import base64
-    import struct
-
-    header = (
-        b"\x89PNG\r\n\x1a\n"
-        + struct.pack(">I", 13)
-        + b"IHDR"
-        + struct.pack(">II", width, height)
-        + b"\x08\x02\x00\x00\x00"
-    )
-    return "data:image/png;base64," + base64.b64encode(header + b"\x00" * 8).decode()
 
 
 @pytest.mark.parametrize(
