@@ -82,7 +82,11 @@ _DETAILS = [
     "realistic anatomy",
     "atmospheric and mesmerizing",
 ]
-_HOSTS = ["https://assets.example.com/inputs/", "https://cdn.example.org/frames/", "s3://bucket-example/poses/"]
+_HOSTS = [
+    "https://assets.example.com/inputs/",
+    "https://cdn.example.org/frames/",
+    "https://bucket-example.s3.amazonaws.com/poses/",
+]
 
 
 def props() -> dict:

@@ -31,7 +31,7 @@ from seedance_lint.input.documents import Loaded
 from seedance_lint.input.jsonl import Parsed, chunked, dump_keeping_quotes, parse_lines, read_alike, runs, slices
 from seedance_lint.input.sources import Source
 from seedance_lint.rules import DOCUMENT_RULES, TASK_RULES
-from seedance_lint.rules.base import Rule
+from seedance_lint.rules.base import Prefilter, Rule
 
 
 @cache
@@ -152,7 +152,14 @@ def may_be_flagged(dumped: bytes, rules: tuple[Rule, ...] = DOCUMENT_RULES) -> b
     Exact for the dump of a list of documents too: each prefilter looks at
     strings, and a string never spans two documents.
     """
-    return any(rule.prefilter is None or rule.prefilter(dumped) for rule in rules)
+    prefilters = _distinct_prefilters(rules)
+    return None in prefilters or any(prefilter(dumped) for prefilter in prefilters if prefilter is not None)
+
+
+@cache
+def _distinct_prefilters(rules: tuple[Rule, ...]) -> tuple[Prefilter | None, ...]:
+    """Each rule's prefilter, once: the secret rules share one, which a chunk would otherwise run three times."""
+    return tuple(dict.fromkeys(rule.prefilter for rule in rules))
 
 
 # -- JSON Lines: the accept path over a chunk of lines at a time --------------------------------
