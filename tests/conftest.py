@@ -25,6 +25,7 @@ import io
 import json
 import os
 import re
+import subprocess
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -204,3 +205,28 @@ def png_data_uri(width: int, height: int) -> str:
         + b"\x08\x02\x00\x00\x00"
     )
     return "data:image/png;base64," + base64.b64encode(header + b"\x00" * 8).decode()
+
+
+def run_in_child(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``python -m seedance_lint ARGS`` in a child process with a timeout: a read that blocks (a FIFO) fails the
+    test instead of hanging it."""
+    return subprocess.run(
+        [sys.executable, "-m", "seedance_lint", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+    )
+
+
+def refuse_listing(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Make listing any directory called ``name`` fail with EACCES (root could list it otherwise)."""
+    real_scandir = os.scandir
+
+    def scandir(path: object = ".") -> object:
+        if os.path.basename(os.fspath(path)) == name:  # type: ignore[arg-type]
+            raise PermissionError(13, "Permission denied", os.fspath(path))  # type: ignore[arg-type]
+        return real_scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", scandir)

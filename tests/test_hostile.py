@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import CASES_DIR, REPO_ROOT
+from conftest import CASES_DIR, REPO_ROOT, refuse_listing, run_in_child
 
 HOSTILE_DIR = CASES_DIR / "hostile"
 VALID_TASK = (
@@ -182,14 +182,7 @@ def test_unreadable_directory_in_a_walk(run_cli, tmp_path: Path, monkeypatch: py
     (tmp_path / "ok").mkdir()
     (tmp_path / "ok" / "t.json").write_text(VALID_TASK)
     (tmp_path / "locked").mkdir()
-    real_scandir = os.scandir
-
-    def scandir(path: object = ".") -> object:
-        if os.path.basename(os.fspath(path)) == "locked":
-            raise PermissionError(13, "Permission denied", os.fspath(path))
-        return real_scandir(path)
-
-    monkeypatch.setattr(os, "scandir", scandir)
+    refuse_listing(monkeypatch, "locked")
     result = run_cli(["check", "--format", "json", "."], cwd=tmp_path)
     assert result.exit == 1
     assert _codes(result) == [("locked", "SDL001", "error")]
@@ -241,14 +234,7 @@ def test_fifo_in_a_walk_is_skipped_not_waited_on(tmp_path: Path) -> None:
     (tmp_path / "t.json").write_text(VALID_TASK)
     os.mkfifo(tmp_path / "pipe.json")
     os.symlink(tmp_path / "pipe.json", tmp_path / "to-pipe.yaml")
-    run = subprocess.run(
-        [sys.executable, "-m", "seedance_lint", "check", "."],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
-    )
+    run = run_in_child(["check", "."], tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "./pipe.json:1:1: SDL006 [info] skipped: a FIFO is not a regular file" in run.stdout
     assert "./to-pipe.yaml:1:1: SDL006" in run.stdout

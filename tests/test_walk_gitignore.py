@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from seedance_lint.input.sources import discover
 
-from conftest import REPO_ROOT
+from conftest import REPO_ROOT, refuse_listing, run_in_child
 
 BAD_TASK = (
     '{"taskType": "videoInference", "taskUUID": "6513270e-269e-4d37-b2a7-4de452e6b438", "model": "bytedance:2@2", '
@@ -71,14 +71,7 @@ def test_ignored_files_and_directories_are_not_read(run_cli, tmp_path: Path) -> 
 def test_an_ignored_directory_is_not_descended_into(run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Listing the ignored directory would fail (SDL001): it is not listed at all."""
     _tree(tmp_path, {".gitignore": "locked/\n", "ok.json": None, "locked/x.json": None})
-    real_scandir = os.scandir
-
-    def scandir(path: object = ".") -> object:
-        if os.path.basename(os.fspath(path)) == "locked":
-            raise PermissionError(13, "Permission denied", os.fspath(path))
-        return real_scandir(path)
-
-    monkeypatch.setattr(os, "scandir", scandir)
+    refuse_listing(monkeypatch, "locked")
     assert _read(run_cli, tmp_path, ".") == ["./ok.json"]
 
 
@@ -296,14 +289,7 @@ def test_a_fifo_named_gitignore_is_not_waited_on(tmp_path: Path) -> None:
     """In a child process: if opening the FIFO ever blocked, the timeout would fail the test instead of hanging."""
     _tree(tmp_path, {"a.json": None})
     os.mkfifo(tmp_path / ".gitignore")
-    run = subprocess.run(
-        [sys.executable, "-m", "seedance_lint", "check", "."],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
-    )
+    run = run_in_child(["check", "."], tmp_path)
     assert run.returncode == 1 and "./a.json:1:153: SDL204" in run.stdout, run.stdout + run.stderr
 
 
