@@ -170,7 +170,10 @@ def _render(path: Path) -> Callable[[], float]:
     from seedance_lint.reporters.cost import COST_REPORTERS
 
     spec, table = model_spec(), price_table()
-    priced = [PricedRun("f", 0, *price_many(jsonl.parse_lines(lines), spec, table)) for _, lines in _chunks(path)]
+    priced = [
+        PricedRun("f", 0, *price_many(jsonl.parse_lines(lines), spec, table), range(1, len(lines) + 1))
+        for _, lines in _chunks(path)
+    ]
 
     def timed() -> float:
         render = COST_REPORTERS["json"].renderer()

@@ -38,7 +38,7 @@ max_costs = st.none() | st.sampled_from([Decimal(0), Decimal("0.03"), Decimal("0
 
 
 def _run(values: list, file: str = 'd,i"r|/b\n.jsonl', first: int = 7) -> PricedRun:
-    return PricedRun(file, first, *price_many(values, SPEC, TABLE))
+    return PricedRun(file, first, *price_many(values, SPEC, TABLE), range(3, 3 + len(values)))
 
 
 def _rows(block: RowBlock) -> list[str]:
@@ -67,19 +67,26 @@ def test_sums_and_problems_are_those_of_each_row(values, max_task) -> None:
     assert block.problems == expected
 
 
-def _json_row(file: str, index: int, uuid: str | None, e) -> str:  # an Estimate
+def _json_row(file: str, index: int, line: int, uuid: str | None, e) -> str:  # an Estimate
     fields = {
         "file": printable(file),
         "task": index,
+        "line": line,
         "taskUUID": None if uuid is None else printable(uuid),
         **estimate_fields(e),
     }
     return json.dumps(fields, ensure_ascii=False)
 
 
-def _csv_row(file: str, index: int, uuid: str | None, e) -> str:  # an Estimate
+def _as_text(cell: str) -> str:
+    """A cell as a spreadsheet must show it: one that would start a formula gets a leading apostrophe."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") and cell else cell
+
+
+def _csv_row(file: str, index: int, line: int, uuid: str | None, e) -> str:  # an Estimate
     out = io.StringIO()
-    cells = [printable(file), index, "" if uuid is None else printable(uuid), *estimate_fields(e).values()]
+    cells = [_as_text(printable(file)), index, line, "" if uuid is None else _as_text(printable(uuid))]
+    cells += estimate_fields(e).values()
     csv.writer(out, lineterminator="\n").writerow(cells)
     return out.getvalue()
 
@@ -91,8 +98,8 @@ def test_rows_are_what_json_dumps_and_the_csv_module_write(values, format_and_re
     run = _run(values)
     rows = _rows(render_block(run, COST_REPORTERS[fmt].renderer(), "USD", None))
     assert rows == [
-        reference(run.file, run.first + i, uuid, e)
-        for i, (uuid, e) in enumerate(zip(run.uuids, run.estimates, strict=True))
+        reference(run.file, run.first + i, line, uuid, e)
+        for i, (line, uuid, e) in enumerate(zip(run.lines, run.uuids, run.estimates, strict=True))
     ]
 
 

@@ -224,3 +224,20 @@ def test_sdk_built_720p_bodies_warn_and_are_priced_from_the_720p_rows(run_cli) -
         (1248, 704, "table", rows[Decimal(5)]),
         (1248, 704, "table", rows[Decimal(10)]),
     ]
+
+
+def test_each_task_carries_the_line_it_starts_on_in_csv_and_json(run_cli, write_files) -> None:
+    """JSON Lines (blank lines, a line holding an array of tasks), a JSON request body and YAML: `line` is the
+    1-based line where the task starts, so a spreadsheet row or a JSON task leads back to the file."""
+    other = {"taskType": "authentication", "apiKey": "${RUNWARE_API_KEY}"}
+    jsonl = "\n".join([json.dumps(TASK), "", json.dumps([TASK, TASK]), json.dumps(other), json.dumps(TASK)]) + "\n"
+    body = json.dumps([other, TASK, TASK], indent=2)  # tasks open on lines 6 and 14
+    yaml_text = "# a comment\n\n" + "".join(f"{key}: {json.dumps(value)}\n" for key, value in TASK.items())
+    root = write_files({"a.jsonl": jsonl, "b.json": body, "c.yaml": yaml_text})
+    expected = [("a.jsonl", 1), ("a.jsonl", 3), ("a.jsonl", 3), ("a.jsonl", 5), ("b.json", 6), ("b.json", 14)]
+    expected.append(("c.yaml", 3))
+    csv_out = run_cli(["cost", ".", "--format", "csv"], cwd=root)
+    rows = list(csv.DictReader(io.StringIO(csv_out.stdout)))
+    assert [(row["file"].removeprefix("./"), int(row["line"])) for row in rows] == expected
+    json_out = json.loads(run_cli(["cost", ".", "--format", "json"], cwd=root).stdout)
+    assert [(task["file"].removeprefix("./"), task["line"]) for task in json_out["tasks"]] == expected

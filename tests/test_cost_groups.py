@@ -246,7 +246,7 @@ def test_output_keeps_csv_problems_on_stderr_and_the_exit_code(run_cli, write_fi
     root = write_files({"a.json": json.dumps(TASK)})
     result = run_cli(["cost", "a.json", "--format", "csv", "--output", "r.csv", "--budget", "0"], cwd=root)
     assert result.exit == 1 and result.stdout == "" and "over --budget 0" in result.stderr
-    assert (root / "r.csv").read_text().startswith("file,task,taskUUID")
+    assert (root / "r.csv").read_text().startswith("file,task,line,taskUUID")
 
 
 def test_output_to_an_unwritable_path_is_a_usage_error(run_cli, tmp_path) -> None:

@@ -668,7 +668,7 @@ def test_a_failing_worker_is_an_internal_error_not_a_hang(
     result = run_cli([command, "--jobs", "2", "b.jsonl"], cwd=tmp_path)
     assert result.exit == 2 and result.stdout in (
         "",
-        "file,task,taskUUID,width,height,resolution,aspectRatio,duration,numberResults,cost,low,high,basis,reason\n",
+        "file,task,line,taskUUID,width,height,resolution,aspectRatio,duration,numberResults,cost,low,high,basis,reason\n",
     )
     # An OSError is said as the environment's (one line with its reason); anything else is an internal error.
     prefix = "seedance-lint: " if failure is _raise_os_error else "seedance-lint: internal error: "

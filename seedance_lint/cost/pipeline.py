@@ -9,19 +9,19 @@ are in reporters/cost.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal, localcontext
 from functools import cache
 from operator import attrgetter
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 from seedance_lint.core.data import ModelSpec, model_spec
 from seedance_lint.core.executor import AHEAD_PER_WORKER, ExecutorLike, in_order
 from seedance_lint.core.text import printable
 from seedance_lint.cost.model import ZERO, Estimate, price_many
 from seedance_lint.cost.table import price_table
-from seedance_lint.input.documents import EMPTY_JSONL, Loaded, Problem
+from seedance_lint.input.documents import EMPTY_JSONL, Document, Loaded, Problem
 from seedance_lint.input.jsonl import (
     BLOCK_BYTES,
     MIN_BYTES,
@@ -57,6 +57,8 @@ class PricedRun(NamedTuple):
     first: int  # the task index of the first task, in its file
     uuids: list[str | None]
     estimates: list[Estimate]
+    #: Per task, the 1-based line where it starts in its file (read only by the formats that show it).
+    lines: Sequence[int]
 
 
 class RowBlock(NamedTuple):
@@ -354,13 +356,62 @@ def priced_tasks(
             if loaded.code != "SDL006":  # a skipped file (a FIFO found in a walk) has nothing to price
                 yield f"{file}:{loaded.position[0]}:{loaded.position[1]}: cannot price: {loaded.message}"
             continue
-        values = loaded.values if isinstance(loaded, ValueRun) else [loaded.value]
-        model = spec.model
-        if not all(type(v) is dict and v.get("model") == model for v in values):  # one task a line: the usual
-            values = [task for value in values for task in _tasks_in(source, value, spec)]
+        if isinstance(loaded, ValueRun):
+            values, lines = _value_run_tasks(source, loaded, spec)
+        else:
+            values, lines = _document_tasks(source, loaded, spec)
         if values:
-            yield PricedRun(file, index, *price_many(values, spec, table))
+            yield PricedRun(file, index, *price_many(values, spec, table), lines)
             index += len(values)
+
+
+def _value_run_tasks(source: Source, run: ValueRun, spec: ModelSpec) -> tuple[list, Sequence[int]]:
+    """The tasks of ours in a run of JSON Lines, and the line of each."""
+    values, model = run.values, spec.model
+    if all(type(v) is dict and v.get("model") == model for v in values):  # one task a line: the usual
+        return values, range(run.first_line, run.first_line + len(values))
+    tasks, lines = [], []
+    for number, value in enumerate(values, run.first_line):
+        found = _tasks_in(source, value, spec)
+        tasks += found
+        lines += [number] * len(found)  # a line holding an array of tasks: each task on it
+    return tasks, lines
+
+
+def _document_tasks(source: Source, document: Document, spec: ModelSpec) -> tuple[list, Sequence[int]]:
+    """The tasks of ours in one document, and the line of each (found when a format first asks)."""
+    value = document.value
+    if type(value) is dict and value.get("model") == spec.model:
+        return [value], TaskLines(document, [""])
+    if not source.explicit and not looks_like_request(value, spec):
+        return [], ()
+    refs = [item for item in select(value, spec) if isinstance(item, TaskRef)]
+    return [ref.value for ref in refs], TaskLines(document, [ref.pointer for ref in refs])
+
+
+class TaskLines(Sequence[int]):
+    """The line of each task of a document, located on first use: most formats never ask, and locating
+    a task in a JSON file orjson read means scanning its text."""
+
+    def __init__(self, document: Document, pointers: list[str]) -> None:
+        self._document, self._pointers = document, pointers
+        self._lines: list[int] | None = None
+
+    def _located(self) -> list[int]:
+        if self._lines is None:
+            positions = self._document.positions()
+            self._lines = [positions.nearest(pointer)[0] for pointer in self._pointers]
+        return self._lines
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[int]: ...
+    def __getitem__(self, index: int | slice) -> int | Sequence[int]:
+        return self._located()[index]
+
+    def __len__(self) -> int:
+        return len(self._pointers)
 
 
 def _tasks_in(source: Source, value: object, spec: ModelSpec) -> list[dict]:

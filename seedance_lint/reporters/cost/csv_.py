@@ -14,6 +14,7 @@ from seedance_lint.reporters.cost.base import PerEstimate, estimate_fields, mone
 CSV_COLUMNS = (
     "file",
     "task",
+    "line",
     "taskUUID",
     "width",
     "height",
@@ -52,7 +53,7 @@ def rows() -> Render:
         if not _csv_plain("".join(uuids)) or any(u.startswith(FORMULA_STARTS) for u in uuids):  # else: as they are
             uuids = [_csv_quoted(formula_safe(printable(u))) for u in uuids]
         return _csv_cell(formula_safe(printable(run.file))) + ",", [
-            f",{u},{t}" for u, t in zip(uuids, tails, strict=True)
+            f",{n},{u},{t}" for n, u, t in zip(run.lines, uuids, tails, strict=True)
         ]
 
     return render

@@ -26,8 +26,12 @@ def rows() -> Render:
         head = f'{{"file": {_json_file(run.file)}, "task": '
         # cast: mypy cannot narrow a list by `None not in` it
         if None not in uuids and _plain("".join(cast("list[str]", uuids))):  # the usual run: each taskUUID as it is
-            return head, [f', "taskUUID": "{u}", {t}' for u, t in zip(uuids, tails, strict=True)]
-        return head, [f', "taskUUID": {_json_uuid(u)}, {t}' for u, t in zip(uuids, tails, strict=True)]
+            return head, [
+                f', "line": {n}, "taskUUID": "{u}", {t}' for n, u, t in zip(run.lines, uuids, tails, strict=True)
+            ]
+        return head, [
+            f', "line": {n}, "taskUUID": {_json_uuid(u)}, {t}' for n, u, t in zip(run.lines, uuids, tails, strict=True)
+        ]
 
     return render
 
