@@ -310,3 +310,16 @@ def test_a_staged_file_reusing_a_committed_taskuuid_is_told_and_the_original_is_
 def test_without_paths_a_staged_file_is_compared_with_the_staged_files_only(run_cli, write_files) -> None:
     root = write_files({"requests/old.json": GOOD, "requests/new.json": GOOD})
     assert run_cli(_entry("seedance-lint", "requests/new.json"), cwd=root).exit == 0
+
+
+def test_fix_on_a_staged_file_still_compares_its_taskuuids_with_the_whole_request_set(run_cli, write_files) -> None:
+    """After --fix writes, what remains is linted again: with the rest of the request set's taskUUIDs, so a
+    clash with a committed file is still told (the relint once started from an empty set)."""
+    task = json.loads(GOOD)
+    fixable = json.dumps({**task, "outputFormat": None})  # a null with a default: removed by a safe fix (SDL103)
+    root = write_files(
+        {"requests/old.json": GOOD, "requests/new.json": fixable, ".seedance-lint.toml": 'paths = ["requests/"]\n'}
+    )
+    fixed = run_cli([*_entry("seedance-lint", "requests/new.json"), "--fix"], cwd=root)
+    assert "null" not in (root / "requests/new.json").read_text()  # the fix was written...
+    assert fixed.exit == 1 and "requests/new.json:" in fixed.stdout and "SDL401" in fixed.stdout, fixed.stdout

@@ -39,9 +39,15 @@ def run(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, Output
     if args.show_config:
         return EXIT_OK, config.to_json()
     sources = gather_sources(args, stdin, config)
-    linter = Linter(config.selection())
-    if args.paths and config.paths:  # files named (staged): their taskUUIDs against the whole request set
-        remember_uuids(linter.uuids, _rest_of_the_set(sources, config))
+    # Files named (staged): their taskUUIDs against the whole request set the configuration names.
+    rest = _rest_of_the_set(sources, config) if args.paths and config.paths else []
+
+    def fresh_linter() -> Linter:  # a linter that has seen the rest of the set's taskUUIDs (again after --fix)
+        linter = Linter(config.selection())
+        remember_uuids(linter.uuids, rest)
+        return linter
+
+    linter = fresh_linter()
     pool, ahead = pool_for(config.jobs)
     failing = frozenset({"error", "warning"} if config.strict else {"error"})
     notes: list[str] = []
@@ -55,7 +61,7 @@ def run(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, Output
         changes = fixer.plan(list(whole), taken, args.unsafe_fixes, _relinter(linter))
         if args.diff:
             return _diff(whole, changes, failing)
-        linter, diagnostics, notes = _fix(linter, whole, changes, sources)
+        linter, diagnostics, notes = _fix(linter, whole, changes, sources, fresh_linter)
         fixed = _fixed_count(whole, diagnostics, args.unsafe_fixes) if args.fix else None
     else:
         diagnostics = lint_sources(linter, sources, pool, ahead)
@@ -127,9 +133,14 @@ def _diff(diagnostics: tuple, changes: list[FileChange], failing: frozenset[str]
 
 
 def _fix(
-    linter: Linter, diagnostics: tuple, changes: list[FileChange], sources: list[Source]
+    linter: Linter,
+    diagnostics: tuple,
+    changes: list[FileChange],
+    sources: list[Source],
+    fresh_linter: Callable[[], Linter],
 ) -> tuple[Linter, tuple, list[str]]:
-    """Write the fixes, then lint again: what is reported (and the exit code) is what remains.
+    """Write the fixes, then lint again with ``fresh_linter()``: what is reported (and the exit code) is what
+    remains.
 
     Every file is checked before any is written: one the user could not write with an editor
     stops the run (exit 2) with nothing written. A file whose bytes changed since they were read
@@ -151,5 +162,5 @@ def _fix(
             notes.append(f"seedance-lint: {change.display}: changed while it was checked: not fixed, run again\n")
     if not changes:
         return linter, diagnostics, notes
-    again = Linter(linter.selection)
+    again = fresh_linter()
     return again, tuple(again.lint_sources(sources)), notes
