@@ -163,12 +163,21 @@ def _resolution(pointer: str, line: dict, spec: ModelSpec) -> Iterator[Finding]:
     ratio = line.get("aspectRatio")
     if "aspectRatio" in line and (not isinstance(ratio, str) or size_for(resolution, ratio, spec) is None):
         ratios = tuple(s.aspect_ratio for s in spec.sizes_for(resolution))
-        near = closest(ratio, ratios, 0.5) if isinstance(ratio, str) else None
+        near = _nearest_ratio(ratio, resolution, spec) if isinstance(ratio, str) else None
         hint = f" Nearest valid value: {show(near)}." if near else ""
         yield Finding(
             f"{pointer}/aspectRatio",
             f"`aspectRatio` {show(ratio)} is not one of the {resolution} sizes' ({', '.join(ratios)}).{hint}",
         )
+
+
+def _nearest_ratio(ratio: str, resolution: str, spec: ModelSpec) -> str | None:
+    """The resolution's aspect ratio nearest one written as "W:H" (by ModelSpec.nearest, as sizes are), else
+    the closest spelling."""
+    across, _, down = ratio.partition(":")
+    if across.isdigit() and down.isdigit() and int(across) > 0 and int(down) > 0 and len(ratio) < 20:
+        return next(s.aspect_ratio for s in spec.nearest(int(across), int(down)) if s.resolution == resolution)
+    return closest(ratio, tuple(s.aspect_ratio for s in spec.sizes_for(resolution)), 0.5)
 
 
 def _dimensions(pointer: str, line: dict, spec: ModelSpec) -> Iterator[Finding]:

@@ -27,6 +27,8 @@ CSV_COLUMNS = (
     "high",
     "basis",
     "reason",
+    "count",
+    "label",
 )
 
 

@@ -42,7 +42,7 @@ def stream(tally: CostTally) -> Iterator[str]:
     yield top
     if not tally.summary:
         room = STEP_SUMMARY_BYTES - len(top.encode()) - len(bottom.encode()) - CUT_NOTE_BYTES
-        yield from _folded(held, tally.tasks, room)
+        yield from _folded(held, tally.rows, room)
     yield bottom
 
 
@@ -61,7 +61,8 @@ def _top(tally: CostTally) -> str:
 
 
 def _folded(held: list[str], tasks: int, room: int) -> Iterator[str]:
-    """The rows in <details>, as many whole lines as fit ``room`` bytes, then how many were left out."""
+    """The rows in <details>, as many whole lines as fit ``room`` bytes, then how many were left out
+    (``tasks``: the rows, one a task of a request file or a line of a plan)."""
     header = "| " + " | ".join(TABLE_COLUMNS) + " |\n|" + "---|" * len(TABLE_COLUMNS) + "\n"
     opening = f"\n<details><summary>{tasks} {'task' if tasks == 1 else 'tasks'}, one row each</summary>\n\n"
     used, shown = len(opening) + len(header), 0
