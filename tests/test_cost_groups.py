@@ -258,7 +258,7 @@ def test_the_readme_shows_what_the_grouped_summary_prints(run_cli) -> None:
     from conftest import REPO_ROOT
 
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
-    command = "seedance-lint cost examples/ --group-by resolution --summary --budget 2"
+    command = "seedance-lint cost examples/ --group-by resolution --summary --budget 10"
     shown = readme.split(command + "\n```\n\n```\n", 1)[1].split("```", 1)[0]
     assert run_cli(command.split()[1:], cwd=REPO_ROOT).stdout == shown
 
