@@ -105,7 +105,8 @@ def test_max_task_cost_is_for_each_task_of_a_line(run_cli, write_files) -> None:
     over = run_cli(["cost", "p.plan.yaml", "--max-task-cost", "0.03"], cwd=root)
     assert over.exit == 1
     assert (
-        "p.plan.yaml: plan line 0: each of its 1000 tasks may cost 0.03180 USD, over --max-task-cost 0.03" in over.stdout
+        "p.plan.yaml: plan line 0: each of its 1000 tasks may cost 0.03180 USD, over --max-task-cost 0.03"
+        in over.stdout
     )
 
 

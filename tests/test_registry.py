@@ -162,7 +162,9 @@ EXAMPLE_RULES = [
 
 def test_rules_with_prose_examples_are_few() -> None:
     """Loader and pipeline rules may describe their examples in prose; rules that read a task may not."""
-    prose = {rule.code for rule in RULES if rule.scope in ("task", "document", "plan")} - {r.code for r in EXAMPLE_RULES}
+    prose = {rule.code for rule in RULES if rule.scope in ("task", "document", "plan")} - {
+        r.code for r in EXAMPLE_RULES
+    }
     assert prose <= set(EXEMPT_FROM_FAILING_CASE), prose
 
 

@@ -119,7 +119,7 @@ def render_block(
         for offset in sorted(unpriced + over)
     ]
     groups = None if group_by is None else group_sums(file, run.estimates, group_by, run.plan)
-    tasks = sum(map(_COUNT, run.estimates)) if run.plan else None
+    tasks = sum(map(_TASKS, run.estimates)) if run.plan else None
     return RowBlock(file, run.first, *render(run), total, low, high, problems, groups, tasks)
 
 
@@ -152,8 +152,8 @@ def group_sums(
             # None (unpriced) and 0 add nothing: filtered out in C
             money = [sum(filter(None, map(get, members)), ZERO) for get in _MONEY]
             if counted:
-                tasks = sum(map(_COUNT, members))
-                videos = sum(e.count * e.number_results for e in members if e.number_results)
+                tasks = sum(map(_TASKS, members))
+                videos = sum(e.tasks * e.number_results for e in members if e.number_results)
             else:
                 tasks, videos = len(members), sum(filter(None, map(_NUMBER_RESULTS, members)))
             sums[key] = [tasks, videos, *money]
@@ -169,7 +169,7 @@ _ESTIMATE_FIELDS = {
     "label": "label",
 }
 _NUMBER_RESULTS = attrgetter("number_results")
-_COUNT = attrgetter("count")
+_TASKS = attrgetter("tasks")
 _MONEY = (attrgetter("cost"), attrgetter("low"), attrgetter("high"))
 
 
@@ -205,7 +205,7 @@ def merge_groups(into: dict[GroupKey, list], groups: dict[GroupKey, list]) -> No
 def _over(run: PricedRun, max_task: Decimal) -> list[int]:
     """The rows over --max-task-cost: a task's high end above it (for a plan line, one of its tasks')."""
     with localcontext(EXACT):
-        return [offset for offset, e in enumerate(run.estimates) if e.high is not None and e.high > max_task * e.count]
+        return [offset for offset, e in enumerate(run.estimates) if e.high is not None and e.high > max_task * e.tasks]
 
 
 def _problem(e: Estimate, currency: str, max_task: Decimal | None, max_source: str | None = None) -> str:
@@ -214,9 +214,9 @@ def _problem(e: Estimate, currency: str, max_task: Decimal | None, max_source: s
     if e.cost is None:
         return f" cannot be priced: {e.reason}"
     limit = limit_named("max-task-cost", max_task, max_source)
-    if e.count != 1:
+    if e.tasks != 1 and e.high is not None:
         with localcontext(EXACT):
-            return f": each of its {e.count} tasks may cost {e.high / e.count:f} {currency}, over {limit}"
+            return f": each of its {e.tasks} tasks may cost {e.high / e.tasks:f} {currency}, over {limit}"
     return f" may cost {e.high:f} {currency}, over {limit}"
 
 

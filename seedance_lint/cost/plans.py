@@ -62,12 +62,12 @@ def _times(unit: Estimate, line: dict) -> Estimate:
     """One task's estimate as the line's: its money times count, with the count and the label."""
     count, label = int(line["count"]), _masked(line.get("label"))
     if unit.cost is None:
-        return unit._replace(count=count, label=label)
+        return unit._replace(tasks=count, label=label)
     return unit._replace(
         cost=unit.cost * count,
         low=None if unit.low is None else unit.low * count,
         high=None if unit.high is None else unit.high * count,
-        count=count,
+        tasks=count,
         label=label,
     )
 

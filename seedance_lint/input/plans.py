@@ -12,7 +12,6 @@ that explain a wrong plan are in rules/plans.py.
 from __future__ import annotations
 
 import json
-from typing import NamedTuple
 
 from seedance_lint.core.data import ModelSpec, Size, model_spec, request_schema
 
@@ -22,16 +21,6 @@ LINE_MEMBERS = ("label", "count", "resolution", "aspectRatio", "width", "height"
 #: The members a line shares with a request (same meaning, same bounds: the request schema's).
 TASK_MEMBERS = ("resolution", "width", "height", "duration", "numberResults")
 PLAN_SCHEMA_FILE = "bytedance-2-2.plan.schema.json"
-
-
-class PlanLine(NamedTuple):
-    """One line of a plan: its index and pointer, how many tasks it stands for, its label, and one such task."""
-
-    index: int
-    pointer: str
-    count: int
-    label: str | None
-    task: dict
 
 
 def line_values(value: object) -> list[tuple[str, object]]:

@@ -75,7 +75,7 @@ def estimate_fields(e: Estimate) -> dict[str, object]:
         "high": money(e.high),
         "basis": e.basis,
         "reason": e.reason,
-        "count": e.count,
+        "count": e.tasks,
         "label": e.label,
     }
 
@@ -87,9 +87,9 @@ def estimate_cells(e: Estimate) -> tuple[str, ...]:
     cost = f"{e.cost:f}" if e.priced else "unpriced"
     basis = e.basis if e.priced else f"{e.basis}: {e.reason}"
     results = str(e.number_results or "?")
-    if e.count != 1 or e.label is not None:  # a plan line: its label, and count x numberResults videos
+    if e.tasks != 1 or e.label is not None:  # a plan line: its label, and count x numberResults videos
         size = f"{e.label}: {size}" if e.label is not None else size
-        results = f"{e.count}x{results}"
+        results = f"{e.tasks}x{results}"
     return (size, duration, results, cost, span, basis)
 
 
