@@ -63,6 +63,13 @@ def _add_inputs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--stdin-filename", default="-", metavar="NAME", help="name (and so format) for what is read from stdin"
     )
+    parser.add_argument(
+        "--respect-gitignore",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="skip what git ignores when walking a directory: .gitignore files, .git/info/exclude and "
+        "core.excludesFile (default: the config's `respect-gitignore`, else on)",
+    )
     # Also accepted after the subcommand, where people add it when rerunning a failed command.
     parser.add_argument("--traceback", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 

@@ -91,6 +91,8 @@ class Config:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    #: Whether a walk skips what git ignores (.gitignore, info/exclude, core.excludesFile).
+    respect_gitignore: bool = True
     #: What `check` and `cost` read when no path is given (the budget hook: the whole request set), as
     #: written in the file, relative to its directory (root).
     paths: tuple[str, ...] = ()
@@ -236,6 +238,7 @@ def _validate(raw: dict[str, Any], path: Path) -> Config:
         ),
         include=tuple(model.include),
         exclude=tuple(model.exclude),
+        respect_gitignore=model.respect_gitignore,
         paths=tuple(model.paths),
         budget=model.budget,
         max_task_cost=model.max_task_cost,
@@ -315,8 +318,10 @@ def merge_flags(config: Config, args: argparse.Namespace) -> Config:
     budget = _money_flag(getattr(args, "budget", None), "--budget")
     max_task_cost = _money_flag(getattr(args, "max_task_cost", None), "--max-task-cost")
     flag_jobs = getattr(args, "jobs", None)
+    respect = getattr(args, "respect_gitignore", None)
     return replace(
         config,
+        respect_gitignore=config.respect_gitignore if respect is None else respect,
         jobs=config.jobs if flag_jobs is None else flag_jobs,
         select=select or config.select,
         ignore=tuple(dict.fromkeys(config.ignore + ignore)),
@@ -393,6 +398,7 @@ def file_model() -> Any:
         per_file_ignores: dict[str, Codes] = Field(default_factory=dict, alias="per-file-ignores")
         include: list[StrictStr] = Field(default_factory=list)
         exclude: list[StrictStr] = Field(default_factory=list)
+        respect_gitignore: StrictBool = Field(default=True, alias="respect-gitignore")
         paths: list[StrictStr] = Field(default_factory=list)
         budget: Money | None = None
         max_task_cost: Money | None = Field(default=None, alias="max-task-cost")

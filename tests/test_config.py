@@ -186,6 +186,7 @@ def test_show_config_prints_the_merged_settings(run_cli, write_files) -> None:
         "per-file-ignores": {"old/*": ["SDL204"]},
         "include": ["requests/*"],
         "exclude": ["*.draft.json"],
+        "respect-gitignore": True,
         "paths": [],
         "budget": "12.50",  # a decimal string, exactly as written
         "max-task-cost": "0.1",  # a TOML float, read through its shortest repr, not as binary 0.1000000000000000055...

@@ -286,3 +286,57 @@ def test_markdown_escapes_hostile_names_and_reasons(run_cli, write_files) -> Non
     text = run_cli(["cost", name, "--format", "markdown", "--group-by", "file"], cwd=root).stdout
     assert "![x]" not in text and "<b>" not in text and "<4k>" not in text and "`<" not in text
     assert "\\!\\[x\\](http:\\|evil)\\`&lt;b&gt;.json" in text
+
+
+_GROUPED_TASKS = st.lists(
+    st.fixed_dictionaries(
+        {
+            "size": st.sampled_from([*SPEC.sizes[:4], None]),  # None: no size at all (unpriceable)
+            "duration": st.sampled_from([3, 5, 6.5, 10]),
+            "numberResults": st.sampled_from([1, 2, 4]),
+            "file": st.sampled_from(["a.jsonl", "b.jsonl"]),
+        }
+    ),
+    min_size=1,
+    max_size=40,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    tasks=_GROUPED_TASKS,
+    keys=st.lists(st.sampled_from(GROUP_KEYS), max_size=3, unique=True),
+    limit=st.sampled_from([1, 2, 5, 10_000]),
+    chunk=st.integers(1, 7),
+)
+def test_group_counts_sum_each_task_into_its_group_in_the_order_first_met(tasks, keys, limit, chunk) -> None:
+    """GroupCounts counts tasks by shared estimate object and sums each group once; whatever the runs, and
+    wherever it folds early (a batch of ever new prices), its sums are those of a task-by-task grouping."""
+    from unittest import mock
+
+    from seedance_lint.cost import pipeline
+    from seedance_lint.cost.model import price_many
+    from seedance_lint.cost.table import price_table
+
+    requests = [{**({"width": t["size"].width, "height": t["size"].height} if t["size"] else {}), **t} for t in tasks]
+    requests.sort(key=lambda t: t["file"])  # files come one after the other
+    priced = [(t["file"], price_many([t], SPEC, price_table())[1][0]) for t in requests]
+    expected: dict[tuple, list] = {}
+    for file, e in priced:
+        by_name = {"file": file, "label": None, "resolution": e.resolution, "aspectRatio": e.aspect_ratio}
+        by_name |= {"duration": f"{e.duration:f}", "numberResults": e.number_results}
+        entry = expected.setdefault(tuple(by_name[k] for k in keys), [0, 0, Decimal(0), Decimal(0), Decimal(0)])
+        entry[0] += 1
+        entry[1] += e.number_results or 0
+        entry[2:] = [a + (b or 0) for a, b in zip(entry[2:], (e.cost, e.low, e.high), strict=True)]
+    counts, found = pipeline.GroupCounts(tuple(keys)), {}
+    with mock.patch.object(pipeline, "MEMO_LIMIT", limit):
+        for start in range(0, len(priced), chunk):  # runs of one file, as priced_tasks gives them
+            run = priced[start : start + chunk]
+            for file in dict.fromkeys(f for f, _ in run):
+                counts.add(file, [e for f, e in run if f == file])
+            if start % 3 == 0:  # read now and then, as a unit of work ends
+                pipeline.merge_groups(found, counts.sums().sums)
+        pipeline.merge_groups(found, counts.sums().sums)
+    assert list(found) == list(expected)  # the order first met
+    assert found == expected

@@ -73,19 +73,38 @@ def unescape(text: str) -> str:
     return text
 
 
+def fix_lines_of(diagnostics: list[dict]) -> list[str]:
+    """The text format's fix line for diagnostics as JSON gives them (none when nothing is fixable)."""
+    safe = sum(1 for d in diagnostics if d.get("fix") and d["fix"]["applicability"] == "safe")
+    unsafe = sum(1 for d in diagnostics if d.get("fix") and d["fix"]["applicability"] == "unsafe")
+    if not safe + unsafe:
+        return []
+    return [f"{safe} fixable with --fix" + (f" ({unsafe} more with --unsafe-fixes)" if unsafe else "") + "."]
+
+
 def test_github_annotations_say_what_json_says(run_cli, project: Path, expected: list[dict]) -> None:
     result = check(run_cli, project, "--format", "github")
     assert result.exit == 1
-    *annotations, summary = result.stdout.splitlines()
+    lines = result.stdout.splitlines()
+    annotations = [line for line in lines if line.startswith("::")]
     parsed = [ANNOTATION.match(line) for line in annotations]
     assert all(parsed), annotations
     got = [(m[1], unescape(m[2]), int(m[3]), int(m[4]), unescape(m[5]), unescape(m[6])) for m in parsed]
+    marked = " [*] fixable with --fix"  # as the text format's [*]: what --fix would fix
     want = [
-        (COMMAND_OF[d["severity"]], d["file"], d["line"], d["column"], f"{d['code']} {d['name']}", d["message"])
+        (
+            COMMAND_OF[d["severity"]],
+            d["file"],
+            d["line"],
+            d["column"],
+            f"{d['code']} {d['name']}",
+            d["message"] + (marked if d.get("fix") and d["fix"]["applicability"] == "safe" else ""),
+        )
         for d in expected
     ]
     assert got == want
-    assert summary.startswith("Found 1 error(s), 1 warning(s), 1 info in 4 files")
+    assert lines[len(annotations)].startswith("Found 1 error(s), 1 warning(s), 1 info in 4 files")
+    assert lines[len(annotations) + 1 :] == fix_lines_of(expected)
 
 
 @pytest.mark.parametrize(
@@ -113,7 +132,9 @@ def test_github_escapes_what_a_file_puts_in_messages_and_names(run_cli, write_fi
     assert line.startswith("::error file=a%2Cb%3Ac%25.json,line=")
     # The engine writes control characters as escapes (seedance_lint.linting.linter.printable); % is the reporter's.
     assert "`odd%25key\\r\\nline`" in line
-    assert "\r" not in result.stdout and result.stdout.count("\n") == 2  # one annotation, one summary
+    # one annotation, the summary, and the fix counts (the unknown parameter's removal is an unsafe fix)
+    assert "\r" not in result.stdout and result.stdout.count("\n") == 3
+    assert result.stdout.endswith("\n0 fixable with --fix (1 more with --unsafe-fixes).\n")
 
 
 def test_github_summary_says_when_annotations_are_hidden(run_cli, write_files) -> None:
@@ -121,7 +142,7 @@ def test_github_summary_says_when_annotations_are_hidden(run_cli, write_files) -
     root = write_files(files)
     result = run_cli(["check", "--format", "github", *files], cwd=root)
     assert result.stdout.count("::error ") == 11
-    assert "at most 10 annotations" in result.stdout.splitlines()[-1]
+    assert "at most 10 annotations" in result.stdout.splitlines()[11]  # the summary, after the annotations
     few = run_cli(["check", "--format", "github", "t00.json"], cwd=root)
     assert "at most 10" not in few.stdout
 
@@ -285,3 +306,19 @@ def test_an_unknown_format_is_a_usage_error_naming_the_choices(run_cli) -> None:
     assert result.stderr.count("\n") == 1
     for fmt in ["text", "json", *FORMATS]:
         assert fmt in result.stderr
+
+
+def test_github_and_sarif_say_which_problems_fix_would_fix(run_cli, write_files) -> None:
+    """The text format's [*] and fix counts, in the formats CI reads: a null with a default (a safe fix) and an
+    unknown parameter (an unsafe one, fixable only with --unsafe-fixes)."""
+    root = write_files({"t.json": json.dumps({**GOOD, "outputFormat": None, "colour": 1})})
+    github = run_cli(["check", "--format", "github", "t.json"], cwd=root).stdout.splitlines()
+    null, unknown = (next(line for line in github if f"title={code}" in line) for code in ("SDL103", "SDL102"))
+    assert null.endswith(" [*] fixable with --fix") and "[*]" not in unknown
+    assert github[-1] == "1 fixable with --fix (1 more with --unsafe-fixes)."
+    unsafe = run_cli(["check", "--format", "github", "--unsafe-fixes", "t.json"], cwd=root).stdout.splitlines()
+    assert next(line for line in unsafe if "title=SDL102" in line).endswith(" [*] fixable with --fix")
+    run = run_cli(["check", "--format", "sarif", "t.json"], cwd=root).json()["runs"][0]
+    fixable = {r["ruleId"]: r["properties"]["fixable"] for r in run["results"]}
+    assert fixable == {"SDL103": True, "SDL102": False}
+    assert run["properties"] == {"fixable": 1, "unsafeFixable": 1}

@@ -397,3 +397,88 @@ def test_a_walk_reads_what_git_does_not_ignore(folders: list[str], gitignores, e
         assert walked() == kept
         for folder in sorted({p.rsplit("/", 1)[0] for p in kept if "/" in p}):
             assert walked(folder) == git(folder), folder
+
+
+# --- the global excludes file (core.excludesFile) and --no-respect-gitignore ---------------------------------
+
+
+def _home(monkeypatch: pytest.MonkeyPatch, home: Path, gitconfig: str | None = None) -> None:
+    """A home of the test's own: git's global configuration and default excludes file live under it."""
+    home.mkdir(parents=True, exist_ok=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    monkeypatch.delenv("GIT_CONFIG_GLOBAL", raising=False)
+    if gitconfig is not None:
+        (home / ".gitconfig").write_text(gitconfig)
+
+
+def test_the_default_global_excludes_file_applies_below_info_exclude(run_cli, tmp_path, monkeypatch) -> None:
+    _home(monkeypatch, tmp_path / "home")
+    _tree(
+        tmp_path,
+        {
+            "home/.config/git/ignore": "*.local.json\nscratch/\n",
+            "repo/.git/info/exclude": "!keep.local.json\n",  # info/exclude comes above the global file
+            "repo/a.local.json": None,
+            "repo/keep.local.json": None,
+            "repo/scratch/x.json": None,
+            "repo/ok.json": None,
+        },
+    )
+    assert _read(run_cli, tmp_path / "repo", ".") == ["./keep.local.json", "./ok.json"]
+
+
+def test_core_excludes_file_set_in_the_global_gitconfig_is_read(run_cli, tmp_path, monkeypatch) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    _home(monkeypatch, tmp_path / "home", "[core]\n\texcludesFile = ~/my-ignores\n")
+    _tree(tmp_path, {"home/my-ignores": "draft*.json\n", "repo/.git/": None, "repo/draft1.json": None})
+    _tree(tmp_path, {"repo/ok.json": None, "home/.config/git/ignore": "ok.json\n"})  # the default: not read
+    assert _read(run_cli, tmp_path / "repo", ".") == ["./ok.json"]
+
+
+def test_no_respect_gitignore_reads_what_git_ignores(run_cli, tmp_path, monkeypatch) -> None:
+    _home(monkeypatch, tmp_path / "home")
+    files: dict[str, str | None] = {
+        ".git/info/exclude": "excluded.json\n",
+        ".gitignore": "ignored.json\nbuild/\n",
+        "ignored.json": None,
+        "excluded.json": None,
+        "build/x.json": None,
+        "ok.json": None,
+        "node_modules/y.json": None,  # never a request folder, gitignore or not
+    }
+    repo = _tree(tmp_path / "repo", files)
+    everything = ["./build/x.json", "./excluded.json", "./ignored.json", "./ok.json"]
+    assert _read(run_cli, repo, ".") == ["./ok.json"]
+    assert _read(run_cli, repo, ".", "--no-respect-gitignore") == everything
+    (repo / ".seedance-lint.toml").write_text("respect-gitignore = false\n")
+    assert _read(run_cli, repo, ".") == everything
+    assert _read(run_cli, repo, ".", "--respect-gitignore") == ["./ok.json"]  # the flag wins over the file
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@pytest.mark.parametrize("where", ["default", "gitconfig", "repository config"])
+def test_a_walk_honours_the_excludes_file_as_git_does(tmp_path, monkeypatch, where: str) -> None:
+    home = tmp_path / "home"
+    _home(monkeypatch, home)
+    repo = tmp_path / "repo"
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    rules = "*.tmp.json\n!keep.tmp.json\nout/\n"
+    if where == "default":
+        _tree(home, {".config/git/ignore": rules})
+    else:
+        _tree(home, {"elsewhere/ignore": rules})
+        config = home / ".gitconfig" if where == "gitconfig" else repo / ".git" / "config"
+        with open(config, "a") as file:
+            file.write(f"[core]\n\texcludesFile = {home / 'elsewhere' / 'ignore'}\n")
+    _tree(repo, {"a.tmp.json": "{}", "keep.tmp.json": "{}", "out/b.json": "{}", "c.json": "{}"})
+    listed = subprocess.run(
+        ["git", "-C", str(repo), "ls-files", "-o", "--exclude-standard", "-z"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    git = sorted(p for p in listed.split("\0") if p.endswith(".json"))
+    assert git == ["c.json", "keep.tmp.json"]
+    assert sorted(Path(s.path).relative_to(repo).as_posix() for s in discover([str(repo)])) == git

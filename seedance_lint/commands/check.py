@@ -101,7 +101,15 @@ def _rest_of_the_set(named: list[Source], config: Config) -> list[Source]:
     given = {source.path.resolve() for source in named if source.path is not None}
     paths = config.default_paths()
     try:
-        found = list(discover(paths, include=config.include, exclude=config.exclude, root=config.root))
+        found = list(
+            discover(
+                paths,
+                include=config.include,
+                exclude=config.exclude,
+                root=config.root,
+                respect_gitignore=config.respect_gitignore,
+            )
+        )
     except SourceError as error:
         raise UsageError(f"{config.path}: paths: {error}") from None
     return [s for s in found if s.path is not None and s.path.resolve() not in given]

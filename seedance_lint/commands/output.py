@@ -65,6 +65,7 @@ def gather_sources(args: argparse.Namespace, stdin: bytes | None, config: Config
                 include=config.include,
                 exclude=config.exclude,
                 root=config.root,
+                respect_gitignore=config.respect_gitignore,
             )
         )
     except SourceError as error:

@@ -9,6 +9,7 @@ are in reporters/cost.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal, localcontext
@@ -16,7 +17,7 @@ from functools import cache
 from operator import attrgetter
 from typing import NamedTuple, overload
 
-from seedance_lint.core.data import ModelSpec, model_spec
+from seedance_lint.core.data import MEMO_LIMIT, ModelSpec, model_spec
 from seedance_lint.core.executor import AHEAD_PER_WORKER, ExecutorLike, in_order
 from seedance_lint.core.text import printable
 from seedance_lint.cost.model import ZERO, Estimate, price_many
@@ -61,7 +62,7 @@ class PricedRun(NamedTuple):
     estimates: list[Estimate]
     #: Per task, the 1-based line where it starts in its file (read only by the formats that show it).
     lines: Sequence[int]
-    #: A plan's lines (input/plans.py): each estimate stands for its count of tasks.
+    #: A plan's lines (input/plans.py): each estimate stands for its count of tasks (Estimate.tasks).
     plan: bool = False
 
 
@@ -81,10 +82,15 @@ class RowBlock(NamedTuple):
     low: Decimal
     high: Decimal
     problems: list[tuple[int, str, str]]  # (row, text before its task index, text after)
-    #: Per group (when groups are asked for): [tasks, videos, total, low, high] of the block's tasks.
-    groups: dict[GroupKey, list] | None = None
     #: The tasks the rows stand for, when not one a row (a plan's lines: the sum of their counts).
     tasks: int | None = None
+
+
+class GroupSums(NamedTuple):
+    """[tasks, videos, total, low, high] per group of the tasks priced since the last GroupSums (when groups
+    are asked for): a unit of work (the serial files, a worker's block) ends with one."""
+
+    sums: dict[GroupKey, list]
 
 
 #: Sums of money are exact whatever their size: a block's sum then adds up the same way as row by row.
@@ -92,15 +98,10 @@ EXACT = Context(prec=100, Emax=MAX_EMAX, Emin=MIN_EMIN)
 
 
 def render_block(
-    run: PricedRun,
-    render: Render,
-    currency: str,
-    max_task: Decimal | None,
-    group_by: tuple[str, ...] | None = None,
-    max_source: str | None = None,
+    run: PricedRun, render: Render, currency: str, max_task: Decimal | None, max_source: str | None = None
 ) -> RowBlock:
-    """A run of one file rendered by a format's ``render``, with its sums and problems (and, when ``group_by``
-    is given, its sums per group; () groups the whole run as one); ``max_source``, where max_task was set."""
+    """A run of one file rendered by a format's ``render``, with its sums and problems; ``max_source``, where
+    max_task was set."""
     costs, lows, highs = (list(map(attrgetter(name), run.estimates)) for name in ("cost", "low", "high"))
     unpriced = [offset for offset, cost in enumerate(costs) if cost is None] if None in costs else []
     priced = [offset for offset, cost in enumerate(costs) if cost is not None] if unpriced else None
@@ -108,7 +109,7 @@ def render_block(
         costs, lows, highs = ([column[i] for i in priced] for column in (costs, lows, highs))
     with localcontext(EXACT):  # sums in C: most rows are priced
         total, low, high = sum(costs, ZERO), sum(lows, ZERO), sum(highs, ZERO)
-    if run.plan:
+    if run.plan:  # a line's high end is for all its tasks: _over compares one task's
         over = [] if max_task is None else _over(run, max_task)
     else:
         over = [] if max_task is None or max(highs, default=ZERO) <= max_task else _over(run, max_task)
@@ -118,46 +119,72 @@ def render_block(
         (offset, row, _problem(run.estimates[offset], currency, max_task, max_source))
         for offset in sorted(unpriced + over)
     ]
-    groups = None if group_by is None else group_sums(file, run.estimates, group_by, run.plan)
     tasks = sum(map(_TASKS, run.estimates)) if run.plan else None
-    return RowBlock(file, run.first, *render(run), total, low, high, problems, groups, tasks)
+    return RowBlock(file, run.first, *render(run), total, low, high, problems, tasks)
 
 
-def group_sums(
-    file: str, estimates: list[Estimate], group_by: tuple[str, ...], counted: bool = False
-) -> dict[GroupKey, list]:
-    """[tasks, videos, total, low, high] per group of a run's tasks. Unpriced tasks count as tasks (and
-    their videos) but add no money, as in the totals. ``counted``: each estimate stands for its count of
-    tasks (a plan's lines), else for one.
+class GroupCounts:
+    """Priced tasks counted into groups: [tasks, videos, total, low, high] per group, in the order first met.
+    Unpriced tasks count as tasks (and their videos) but add no money, as in the totals.
 
-    The tasks are sorted into groups by the estimate fields of the key (read in C); the file and the
-    label are the same for the whole run, and a key's text is made once per group, not per task.
+    Tasks priced alike share one estimate object (model.price_many), and a batch of 100,000 tasks holds about
+    12,000 distinct ones. So tasks are counted by estimate object (in C: ``Counter.update``), and each
+    distinct estimate is put in its group once, when the sums are read. Summing a run's tasks into groups
+    as it came cost 16-24% of `cost` with `--group-by resolution,duration` (a run of ~180 tasks spans ~150
+    groups, and each group's Python overhead was paid per run); counted, it costs under 2% (docs/performance.md).
     """
-    fields = tuple(_ESTIMATE_FIELDS[name] for name in group_by if name in _ESTIMATE_FIELDS)
-    if not fields:  # one group for the whole run (--summary, --group-by file)
-        buckets = {(): estimates}
-    else:
-        getter = attrgetter(*fields)
-        buckets = {}
-        for sub, e in zip(map(getter, estimates), estimates, strict=True):
-            bucket = buckets.get(sub)
-            if bucket is None:
-                buckets[sub] = [e]
-            else:
-                bucket.append(e)
-    sums: dict[GroupKey, list] = {}
-    with localcontext(EXACT):
-        for sub, members in buckets.items():
-            key = _group_key(file, sub if len(fields) > 1 else (sub,), group_by)
-            # None (unpriced) and 0 add nothing: filtered out in C
-            money = [sum(filter(None, map(get, members)), ZERO) for get in _MONEY]
-            if counted:
-                tasks = sum(map(_TASKS, members))
-                videos = sum(e.tasks * e.number_results for e in members if e.number_results)
-            else:
-                tasks, videos = len(members), sum(filter(None, map(_NUMBER_RESULTS, members)))
-            sums[key] = [tasks, videos, *money]
-    return sums
+
+    def __init__(self, group_by: tuple[str, ...]) -> None:
+        self._group_by = group_by
+        self._by_file = "file" in group_by
+        #: Per file (one entry "" unless grouped by file): how many tasks each estimate object priced.
+        self._counts: dict[str, Counter[int]] = {}
+        #: The estimates counted, by id: held so that no id is reused while counted.
+        self._held: dict[int, Estimate] = {}
+        self._sums: dict[GroupKey, list] = {}
+
+    def add(self, file: str, estimates: list[Estimate]) -> None:
+        ids = list(map(id, estimates))
+        counts = self._counts.setdefault(file if self._by_file else "", Counter())
+        counts.update(ids)
+        self._held.update(zip(ids, estimates, strict=True))
+        if len(self._held) >= MEMO_LIMIT:  # a batch of ever new prices: memory stays bounded
+            self._fold()
+
+    def sums(self) -> GroupSums:
+        """The sums of the tasks added since the last call (and forgets them)."""
+        self._fold()
+        sums, self._sums = self._sums, {}
+        return GroupSums(sums)
+
+    def _fold(self) -> None:
+        """The counted estimates summed into their groups (exactly: see EXACT)."""
+        fields = tuple(_ESTIMATE_FIELDS[name] for name in self._group_by if name in _ESTIMATE_FIELDS)
+        getter = attrgetter(*fields) if fields else None
+        held, sums = self._held, self._sums
+        with localcontext(EXACT):
+            for file, counts in self._counts.items():
+                shown = printable(file)
+                keys: dict[tuple, GroupKey] = {}  # the key of each estimate value met: made once
+                for ident, count in counts.items():
+                    e = held[ident]
+                    sub = () if getter is None else getter(e) if len(fields) > 1 else (getter(e),)
+                    key = keys.get(sub)
+                    if key is None:
+                        key = keys[sub] = _group_key(shown, sub, self._group_by)
+                    entry = sums.get(key)
+                    if entry is None:
+                        entry = sums[key] = [0, 0, ZERO, ZERO, ZERO]
+                    entry[0] += count * e.tasks  # a plan line's estimate stands for its count of tasks
+                    if e.number_results:
+                        entry[1] += count * e.tasks * e.number_results
+                    if e.cost:  # None (unpriced) and 0 add nothing
+                        entry[2] += count * e.cost
+                    if e.low:
+                        entry[3] += count * e.low
+                    if e.high:
+                        entry[4] += count * e.high
+        self._counts, self._held = {}, {}
 
 
 #: The estimate field of each --group-by key read from the estimate (file and label are the run's own).
@@ -168,9 +195,7 @@ _ESTIMATE_FIELDS = {
     "numberResults": "number_results",
     "label": "label",
 }
-_NUMBER_RESULTS = attrgetter("number_results")
 _TASKS = attrgetter("tasks")
-_MONEY = (attrgetter("cost"), attrgetter("low"), attrgetter("high"))
 
 
 def _group_key(file: str, values: tuple, group_by: tuple[str, ...]) -> GroupKey:
@@ -188,7 +213,7 @@ def _group_key(file: str, values: tuple, group_by: tuple[str, ...]) -> GroupKey:
 
 
 def merge_groups(into: dict[GroupKey, list], groups: dict[GroupKey, list]) -> None:
-    """Add a block's group sums to running ones (exactly: see EXACT)."""
+    """Add a unit of work's group sums to running ones (exactly: see EXACT)."""
     with localcontext(EXACT):
         for key, (tasks, videos, total, low, high) in groups.items():
             entry = into.get(key)
@@ -230,14 +255,14 @@ def limit_named(setting: str, limit: Decimal | None, source: str | None) -> str:
 class CostTally:
     """Blocks of priced tasks as they come, with the totals and the budget problems accumulated on the way.
 
-    ``items`` holds RowBlocks and, as strings, files that could not be read.
-    Totals and problems are final once the tally has been iterated.
+    ``items`` holds RowBlocks, the GroupSums of units of work and, as strings, files that could not be
+    read. Totals, groups and problems are final once the tally has been iterated.
     """
 
     def __init__(
         self,
         currency: str,
-        items: Iterable[RowBlock | str],
+        items: Iterable[RowBlock | GroupSums | str],
         budget: Decimal | None = None,
         quantum: Decimal = ZERO,
         budget_source: str | None = None,
@@ -263,12 +288,13 @@ class CostTally:
             if isinstance(item, str):
                 self._note(item)
                 continue
+            if isinstance(item, GroupSums):
+                merge_groups(self.groups, item.sums)
+                continue
             with localcontext(EXACT):
                 self.total, self.low, self.high = self.total + item.total, self.low + item.low, self.high + item.high
             self.tasks += len(item.rows) if item.tasks is None else item.tasks
             self.rows += len(item.rows)
-            if item.groups is not None:
-                merge_groups(self.groups, item.groups)
             for offset, before, after in item.problems:
                 self._note(f"{before}{item.first + offset}{after}")
             yield item
@@ -342,16 +368,39 @@ def cost_blocks(
     ahead: int = 2 * AHEAD_PER_WORKER,
     min_bytes: int = MIN_BYTES,
     limits: Limits | None = None,
-) -> Iterator[RowBlock | str]:
+) -> Iterator[RowBlock | GroupSums | str]:
     """The priced tasks of every file, rendered a block at a time, or a problem that stops one; a large JSON
-    Lines file in blocks on ``executor``, if given. ``limits``: the groups to sum and where max_task was set."""
+    Lines file in blocks on ``executor``, if given. ``limits``: the groups to sum (then GroupSums follow the
+    blocks they sum) and where max_task was set."""
     render, lim = renderer(), limits or NO_LIMITS
+    counts = None if lim.group_by is None else GroupCounts(lim.group_by)
     for source in sources:
         if executor is not None and splits(source, min_bytes):
+            if counts is not None:  # the groups met so far come first: groups are listed in the order first met
+                yield counts.sums()
             yield from _cost_in_blocks(source, renderer, currency, max_task, executor, ahead, lim)
             continue
-        for run in priced_tasks(source, load_values(source)):
-            yield run if isinstance(run, str) else render_block(run, render, currency, max_task, *lim)
+        yield from _rendered(priced_tasks(source, load_values(source)), render, currency, max_task, lim, counts)
+    if counts is not None:
+        yield counts.sums()
+
+
+def _rendered(
+    priced: Iterable[PricedRun | str],
+    render: Render,
+    currency: str,
+    max_task: Decimal | None,
+    limits: Limits,
+    counts: GroupCounts | None,
+) -> Iterator[RowBlock | str]:
+    """Each priced run rendered (its tasks counted into ``counts``, if given); a problem as it is."""
+    for run in priced:
+        if isinstance(run, str):
+            yield run
+            continue
+        if counts is not None:
+            counts.add(run.file, run.estimates)
+        yield render_block(run, render, currency, max_task, limits.max_source)
 
 
 class Limits(NamedTuple):
@@ -480,16 +529,21 @@ class PriceJob:
     limits: Limits = NO_LIMITS
 
 
-def price_block(job: PriceJob) -> tuple[bool, list[RowBlock | str]]:
-    """(whether a line was not blank, the block's RowBlocks with task indices from 0, and problems)."""
+def price_block(job: PriceJob) -> tuple[bool, list[RowBlock | GroupSums | str]]:
+    """(whether a line was not blank, the block's RowBlocks with task indices from 0, and problems; then its
+    GroupSums when groups are asked for)."""
     render = _render_with(job.renderer)
     source = Source(job.file, None, "jsonl", job.explicit)
     documents = value_items_from(split_lines(job.data), job.first_line, job.data)  # a chunk at a time: in cache
-    blocks = [
-        run if isinstance(run, str) else render_block(run, render, job.currency, job.max_task, *job.limits)
-        for run in priced_tasks(source, documents, mentions=job.mentions)
+    group_by = job.limits.group_by
+    counts = None if group_by is None else GroupCounts(group_by)
+    priced = priced_tasks(source, documents, mentions=job.mentions)
+    items: list[RowBlock | GroupSums | str] = [
+        *_rendered(priced, render, job.currency, job.max_task, job.limits, counts)
     ]
-    return bool(job.data.strip()), blocks
+    if counts is not None:
+        items.append(counts.sums())
+    return bool(job.data.strip()), items
 
 
 @cache  # one renderer (and its cache) per process and format
@@ -505,7 +559,7 @@ def _cost_in_blocks(
     executor: ExecutorLike,
     ahead: int,
     limits: Limits,
-) -> Iterator[RowBlock | str]:
+) -> Iterator[RowBlock | GroupSums | str]:
     """cost_blocks of one JSON Lines file, its blocks priced on ``executor``, in file order."""
     assert source.path is not None  # splits() said it is a file
     blocks = FileBlocks(source.path, BLOCK_BYTES)
@@ -521,7 +575,7 @@ def price_blocks(
     executor: ExecutorLike | None,
     ahead: int,
     limits: Limits | None = None,
-) -> Iterator[RowBlock | str]:
+) -> Iterator[RowBlock | GroupSums | str]:
     """cost_blocks of a JSON Lines source given as blocks of whole lines, priced on ``executor`` (None: here),
     in order."""
     mentions = None if source.explicit else mentions_model(source, model_spec())  # read once, here
@@ -530,8 +584,8 @@ def price_blocks(
     for _, (lines_found, items) in in_order(executor, price_block, jobs, ahead):
         found = found or lines_found
         for item in items:  # task indices count from the block: from the file's start here
-            yield item if isinstance(item, str) else item._replace(first=item.first + base)
-        base += sum(len(item.rows) for item in items if not isinstance(item, str))
+            yield item._replace(first=item.first + base) if isinstance(item, RowBlock) else item
+        base += sum(len(item.rows) for item in items if isinstance(item, RowBlock))
     if isinstance(blocks, FileBlocks) and blocks.problem is not None:  # the file stopped being readable
         found = True
         yield from _file_problem(source, blocks.problem)

@@ -1,9 +1,10 @@
 """Which files a run reads: the paths given, directories walked, or standard input.
 
 A walk skips what git ignores (the .gitignore files of the walked directory, of the
-directories below it and of those above it up to the repository's root, and
-.git/info/exclude), as ruff and ripgrep do; a file named on the command line is read
-all the same.
+directories below it and of those above it up to the repository's root,
+.git/info/exclude and the user's global excludes file, core.excludesFile), as ruff and
+ripgrep do, unless told not to (--no-respect-gitignore); a file named on the command
+line is read all the same.
 """
 
 from __future__ import annotations
@@ -80,8 +81,10 @@ def discover(
     include: tuple[str, ...] = (),
     exclude: tuple[str, ...] = (),
     root: str = "",
+    respect_gitignore: bool = True,
 ) -> Iterator[Source]:
-    """Sources for the paths given; include/exclude globs are relative to ``root`` (default: here)."""
+    """Sources for the paths given; include/exclude globs are relative to ``root`` (default: here). A walk
+    skips what git ignores unless ``respect_gitignore`` is false."""
     root = root or os.getcwd()
     for given in paths:
         if given == "-":
@@ -91,7 +94,7 @@ def discover(
             raise SourceError(f"{given!r}: an empty path names no file")
         path = Path(given)
         if path.is_dir():
-            yield from _walk(path, given, include, exclude, root)
+            yield from _walk(path, given, include, exclude, root, respect_gitignore)
         elif path.exists() or path.is_symlink():
             kind = _special_kind(path)
             # A FIFO named on the command line is read (process substitution: <(...)); a device is not.
@@ -103,11 +106,11 @@ def discover(
 
 
 def _walk(
-    root: Path, given: str, include: tuple[str, ...], exclude: tuple[str, ...], globs_root: str
+    root: Path, given: str, include: tuple[str, ...], exclude: tuple[str, ...], globs_root: str, respect: bool
 ) -> Iterator[Source]:
     # os.walk does not follow directory symlinks, so symlink loops cannot trap it.
     unreadable: list[OSError] = []
-    lead, above = _rules_above(root)
+    lead, above = _rules_above(root) if respect else ("", None)
     # Each directory still to be walked: the ignore rules in force there (None: none), and its path in the walk.
     pending: dict[str, tuple[_Rules | None, str]] = {}
     for directory, subdirectories, files in os.walk(root, onerror=unreadable.append):
@@ -115,7 +118,8 @@ def _walk(
         unreadable.clear()
         rules, inside = pending.pop(directory, (above, ""))  # the root: the rules from above it
         here = lead + inside  # the rules match paths from their top folder (the repository's root)
-        rules = _rules_here(directory, here, bool(inside), subdirectories, files, rules)
+        if respect:
+            rules = _rules_here(directory, here, bool(inside), subdirectories, files, rules)
         subdirectories[:] = sorted(
             d
             for d in subdirectories
@@ -134,10 +138,11 @@ def _walk(
 
 # -- what git ignores ----------------------------------------------------------
 #
-# The rules in force in a directory are those of .git/info/exclude, then of each .gitignore from the repository's
-# root down to the directory, each line rewritten to be relative to the repository's root (the top folder), in
-# one list: "the last matching rule wins" is then git's precedence (a deeper .gitignore overrides a shallower
-# one; info/exclude comes below both), and pathspec's GitIgnoreSpec weighs a rule that matches a path itself
+# The rules in force in a directory are those of the global excludes file (core.excludesFile), then of
+# .git/info/exclude, then of each .gitignore from the repository's root down to the directory, each line
+# rewritten to be relative to the repository's root (the top folder), in one list: "the last matching rule
+# wins" is then git's precedence (a deeper .gitignore overrides a shallower one; info/exclude comes below
+# both, and the global file below it), and pathspec's GitIgnoreSpec weighs a rule that matches a path itself
 # above one that matches a directory holding it, across files as within one.
 #
 # GitIgnoreSpec is made to match files. A directory is matched as a file of the same name, with each rule that
@@ -158,7 +163,7 @@ def _rules_here(
 ) -> _Rules | None:
     """The rules in force in ``directory`` (``folder`` from the top): those above it, then its .gitignore's."""
     if below_root and (".git" in subdirectories or ".git" in files):  # a repository of its own: rules above stop
-        rules = _with(None, _read_lines(os.path.join(_git_directory(directory), "info", "exclude")), folder)
+        rules = _repository_rules(directory, folder)
     if ".gitignore" in files:  # not followed if a symlink, as git does not
         rules = _with(rules, _read_lines(os.path.join(directory, ".gitignore"), follow=False), folder)
     return rules
@@ -179,11 +184,66 @@ def _rules_above(root: Path) -> tuple[str, _Rules | None]:
             return "", None
         folders.append(parent)
     top = folders[-1]
-    rules = _with(None, _read_lines(os.path.join(_git_directory(top), "info", "exclude")), "")
+    rules = _repository_rules(top, "")
     for folder in reversed(folders[1:]):
         rules = _with(rules, _read_lines(os.path.join(folder, ".gitignore"), follow=False), _from_top(folder, top))
     lead = _from_top(here, top)
     return lead, _sparing(rules, lead) if rules else None
+
+
+def _repository_rules(repository: str, folder: str) -> _Rules | None:
+    """The rules a repository's .gitignore files come on top of: the global excludes file's, then
+    info/exclude's (``folder``: the repository's path from the walk's top folder)."""
+    git = _git_directory(repository)
+    rules = _with(None, _read_lines(global_excludes_file(repository, git)), folder)
+    return _with(rules, _read_lines(os.path.join(git, "info", "exclude")), folder)
+
+
+def global_excludes_file(repository: str, git: str) -> str:
+    """The path of git's core.excludesFile for ``repository`` (default: $XDG_CONFIG_HOME/git/ignore, or
+    ~/.config/git/ignore).
+
+    Asking git costs a process (2-5 ms) that a walk should not pay when no configuration file sets the
+    option: git is asked only when one of them names it, or includes another file.
+    """
+    home = os.environ.get("HOME") or os.path.expanduser("~")
+    xdg = os.environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
+    configs = [os.path.join(home, ".gitconfig"), os.path.join(xdg, "git", "config"), os.path.join(git, "config")]
+    configs += [os.environ.get("GIT_CONFIG_GLOBAL", ""), "/etc/gitconfig"]
+    if any(_may_set_excludes_file(path) for path in configs if path):
+        asked = _ask_git(repository)
+        if asked:  # else unset, or git could not say: the default
+            return asked
+    return os.path.join(xdg, "git", "ignore")
+
+
+def _may_set_excludes_file(path: str) -> bool:
+    try:
+        with open(path, "rb") as file:
+            text = file.read().lower()
+    except OSError:
+        return False
+    return b"excludesfile" in text or b"[include" in text
+
+
+def _ask_git(repository: str) -> str | None:
+    """`git config --path core.excludesFile` in ``repository``: its value ("" when unset), None if git cannot
+    say (not installed, a broken configuration)."""
+    import subprocess  # only when a configuration file may set the option
+
+    try:
+        done = subprocess.run(
+            ["git", "-C", repository, "config", "--path", "--get", "core.excludesFile"],
+            capture_output=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if done.returncode not in (0, 1):  # 1: unset
+        return None
+    value = os.fsdecode(done.stdout.strip())
+    return os.path.join(repository, value) if value else ""
 
 
 def _from_top(folder: str, top: str) -> str:

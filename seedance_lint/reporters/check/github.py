@@ -3,7 +3,7 @@
 ``::error file=F,line=L,col=C,title=CODE name::message``, escaped exactly as
 the Actions toolkit escapes them (@actions/core, command.ts). GitHub shows at
 most 10 annotations of each kind per step, so the plain summary line at the
-end tells the whole count.
+end tells the whole count; the text format's fix lines follow it.
 """
 
 from __future__ import annotations
@@ -14,13 +14,15 @@ from collections.abc import Iterator
 from seedance_lint.core.diagnostic import Diagnostic
 from seedance_lint.core.text import printable
 from seedance_lint.reporters.check.base import Report
-from seedance_lint.reporters.check.text import summary_line
+from seedance_lint.reporters.check.text import fix_lines, summary_line
 
 LINE = "::{command} file={file},line={line},col={column},title={title}::{message}"
 #: Workflow commands have no "info": a notice is the closest.
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 #: How many annotations of one kind GitHub shows per step.
 SHOWN_PER_STEP = 10
+#: After the message of a problem --fix would fix (the text format's [*]).
+FIXABLE = " [*] fixable with --fix"
 
 _DATA = str.maketrans({"%": "%25", "\r": "%0D", "\n": "%0A"})
 _PROPERTY = str.maketrans({"%": "%25", "\r": "%0D", "\n": "%0A", ":": "%3A", ",": "%2C"})
@@ -41,18 +43,19 @@ def render(report: Report) -> str:
 
 def stream(report: Report) -> Iterator[str]:
     for d in report.diagnostics:
-        yield annotation(d, report.root) + "\n"
+        yield annotation(d, report.root, report.marked(d)) + "\n"
     yield summary_line(report) + _hidden_note(report) + "\n"
+    yield from (line + "\n" for line in fix_lines(report))
 
 
-def annotation(d: Diagnostic, root: str | None = None) -> str:
+def annotation(d: Diagnostic, root: str | None = None, fixable: bool = False) -> str:
     return LINE.format(
         command=COMMANDS[d.severity],
         file=escape_property(relative_to(d.file, root)),
         line=d.line,
         column=d.column,
         title=escape_property(f"{d.code} {d.name}"),
-        message=escape_data(d.message),
+        message=escape_data(d.message + (FIXABLE if fixable else "")),
     )
 
 

@@ -39,8 +39,11 @@ def render(report: Report) -> str:
             }
         },
         "columnKind": "unicodeCodePoints",
-        "results": [_result(d, index[d.code]) for d in report.diagnostics],
+        "results": [_result(d, index[d.code], report.marked(d)) for d in report.diagnostics],
     }
+    safe, unsafe = report.fix_counts()
+    # SARIF's own "fixes" are text replacements; ours are planned on the document: a property bag says it.
+    run["properties"] = {"fixable": safe, "unsafeFixable": unsafe}
     document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
@@ -58,7 +61,7 @@ def _rule(rule: Rule) -> dict:
     }
 
 
-def _result(d: Diagnostic, rule_index: int) -> dict:
+def _result(d: Diagnostic, rule_index: int, fixable: bool) -> dict:
     return {
         "ruleId": d.code,
         "ruleIndex": rule_index,
@@ -72,7 +75,7 @@ def _result(d: Diagnostic, rule_index: int) -> dict:
                 }
             }
         ],
-        "properties": {"pointer": d.pointer, "task": d.task},
+        "properties": {"pointer": d.pointer, "task": d.task, "fixable": fixable},
     }
 
 
