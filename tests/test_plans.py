@@ -202,3 +202,13 @@ def test_a_plan_costs_what_its_request_batch_costs(drawn: list[dict], run_cli, w
     assert [plan[k] for k in ("total", "low", "high", "groups")] == [
         requests[k] for k in ("total", "low", "high", "groups")
     ]
+
+
+def test_labels_are_printed_safely(run_cli, write_files) -> None:
+    """A label is its author's text: one line in every format, and never a spreadsheet formula."""
+    plan = {"plan": [{"count": 2, "resolution": "480p", "label": "=HYPERLINK(1)\n\x1b[31mred"}]}
+    root = write_files({"p.plan.json": json.dumps(plan)})
+    rows = list(csv.DictReader(io.StringIO(run_cli(["cost", "p.plan.json", "--format", "csv"], cwd=root).stdout)))
+    assert rows[0]["label"] == "'=HYPERLINK(1)\\n\\x1b[31mred"
+    table = run_cli(["cost", "p.plan.json"], cwd=root).stdout
+    assert "\x1b" not in table and "=HYPERLINK(1)\\n\\x1b[31mred: 480p" in table

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from seedance_lint.core.data import ModelSpec
+from seedance_lint.core.text import printable
 from seedance_lint.cost.model import Estimate, price_many
 from seedance_lint.cost.table import PriceTable
 from seedance_lint.input.plans import as_task, line_values
@@ -95,9 +96,13 @@ def _unpriced(line: object, reason: str) -> Estimate:
 
 
 def _masked(label: str | None) -> str | None:
-    """A label as every format prints it: a URL with a token put there is masked as `check` masks it (the
-    test of model._masked_uuids: a plain label has neither "=" nor "@")."""
-    if label is None or ("=" not in label and "@" not in label):
+    """A label as every format prints it: on one line (control characters escaped, as file names are), and a
+    URL with a token put there masked as `check` masks it (the test of model._masked_uuids: a plain label has
+    neither "=" nor "@")."""
+    if label is None:
+        return None
+    label = printable(label)
+    if "=" not in label and "@" not in label:
         return label
     from seedance_lint.rules.secrets import redact  # as model.py: only a label that may hold one loads the rules
 
