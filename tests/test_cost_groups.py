@@ -169,7 +169,7 @@ def test_markdown_of_a_large_batch_fits_a_step_summary(run_cli, write_files) -> 
     size = len(result.stdout.encode())
     assert result.exit == 0 and STEP_SUMMARY_BYTES - 4096 < size <= STEP_SUMMARY_BYTES
     shown = result.stdout.count("\n| big.jsonl | ") - 1  # minus the group row
-    assert f"_... and {count - shown} more tasks not shown" in result.stdout
+    assert f"_... and {count - shown} more rows not shown" in result.stdout
     assert f"| big.jsonl | {count} | {count} |" in result.stdout
 
 
