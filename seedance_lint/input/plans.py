@@ -71,7 +71,12 @@ def plan_schema() -> dict:
         "additionalProperties": False,
         "properties": {
             "label": {"type": "string", "minLength": 1, "description": "groups lines (`cost --group-by label`)"},
-            "count": {"type": "integer", "minimum": 1, "description": "how many tasks this line stands for"},
+            "count": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": spec.js_safe_integer_max,
+                "description": "how many tasks this line stands for",
+            },
             "resolution": member("resolution") | {"enum": resolutions},
             "aspectRatio": {"type": "string", "enum": list(aspect_ratios(spec))},
             "width": member("width"),

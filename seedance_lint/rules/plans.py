@@ -81,7 +81,7 @@ def plan_structure(ctx: TaskContext) -> Iterator[Finding]:
 
 @rule("SDL702", "plan-count", "error", scope="plan")
 def plan_count(ctx: TaskContext) -> Iterator[Finding]:
-    """A plan line's `count` is missing or not an integer of at least 1.
+    """A plan line's `count` is missing or not an integer of at least 1 (and at most 2^53 - 1).
 
     `count` is how many tasks the line stands for (each of numberResults videos).
 
@@ -92,8 +92,14 @@ def plan_count(ctx: TaskContext) -> Iterator[Finding]:
         if "count" not in line:
             yield Finding(f"{pointer}/count", "the line has no `count`: add how many tasks it stands for.", "parent")
             continue
-        count = line["count"]
-        if is_int(count) and count >= 1:
+        count, most = line["count"], ctx.spec.js_safe_integer_max
+        if is_int(count) and 1 <= count <= most:
+            continue
+        if is_int(count) and count > most:  # a line's money is one task's times count: exact up to this
+            yield Finding(
+                f"{pointer}/count",
+                f"`count` is {show(count)}, more than a JSON number holds exactly. Nearest valid value: {most}.",
+            )
             continue
         if isinstance(count, bool) or not isinstance(count, (int, float)):
             yield Finding(f"{pointer}/count", f"`count` is {show(count)}: write a whole number of tasks (1 or more).")
