@@ -212,3 +212,11 @@ def test_labels_are_printed_safely(run_cli, write_files) -> None:
     assert rows[0]["label"] == "'=HYPERLINK(1)\\n\\x1b[31mred"
     table = run_cli(["cost", "p.plan.json"], cwd=root).stdout
     assert "\x1b" not in table and "=HYPERLINK(1)\\n\\x1b[31mred: 480p" in table
+
+
+def test_a_plan_on_standard_input_is_named_by_stdin_filename(run_cli) -> None:
+    text = (EXAMPLES_DIR / "plans" / "campaign.plan.yaml").read_text(encoding="utf-8")
+    named = run_cli(["cost", "-", "--stdin-filename", "c.plan.yaml", "--format", "json"], stdin=text).json()
+    assert named["total"] == "4.43700" and [t["label"] for t in named["tasks"]] == ["drafts", "finals"]
+    unnamed = run_cli(["check", "-", "--stdin-filename", "c.yaml"], stdin=text)
+    assert unnamed.exit == 1 and "SDL004" in unnamed.stdout  # read as a request file: not a task
