@@ -220,3 +220,9 @@ def test_a_plan_on_standard_input_is_named_by_stdin_filename(run_cli) -> None:
     assert named["total"] == "4.43700" and [t["label"] for t in named["tasks"]] == ["drafts", "finals"]
     unnamed = run_cli(["check", "-", "--stdin-filename", "c.yaml"], stdin=text)
     assert unnamed.exit == 1 and "SDL004" in unnamed.stdout  # read as a request file: not a task
+
+
+def test_a_broken_plan_found_in_a_walk_cannot_be_priced(run_cli, write_files) -> None:
+    root = write_files({"broken.plan.json": '{"plan": [\n', "ok.plan.yaml": "plan: [{count: 1, resolution: 480p}]\n"})
+    result = run_cli(["cost", "."], cwd=root)
+    assert result.exit == 1 and "./broken.plan.json:2:1: cannot price: invalid JSON" in result.stdout

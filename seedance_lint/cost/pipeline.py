@@ -425,7 +425,7 @@ def priced_tasks(
     spec, table, file = model_spec(), price_table(), source.display
     for loaded in documents:
         if isinstance(loaded, Problem):
-            if loaded.code == "SDL001" and not source.explicit:
+            if loaded.code == "SDL001" and not source.explicit and not source.plan:  # a plan is ours by its name
                 mentions = mentions_model(source, spec) if mentions is None else mentions  # once per file
                 if not mentions:
                     continue  # a tsconfig.json with comments among the staged files: nothing to price

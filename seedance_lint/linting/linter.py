@@ -159,9 +159,10 @@ class FileLint:
 
     def _document(self, loaded: Document | Problem, found: list[tuple[Rule, Finding]]) -> Iterator[Diagnostic]:
         if isinstance(loaded, Problem):
-            if loaded.code == "SDL001" and not self.source.explicit and not self._mentions_model():
+            ours = self.source.explicit or self.source.plan  # a plan is ours by its name, wherever found
+            if loaded.code == "SDL001" and not ours and not self._mentions_model():
                 return  # a tsconfig.json with comments, found in a walk or staged by pre-commit: not ours
-            if loaded.code == "SDL002" and not self.source.explicit:
+            if loaded.code == "SDL002" and not ours:
                 return  # empty or only comments, found in a walk or by --skip-non-requests: it holds no request
             self.recognized = True  # a broken request file is reported, never skipped
             yield from self._problem(loaded)
