@@ -29,6 +29,12 @@ def line_values(value: object) -> list[tuple[str, object]]:
     return [(f"/plan/{i}", line) for i, line in enumerate(lines)] if isinstance(lines, list) else []
 
 
+def resolutions(spec: ModelSpec) -> tuple[str, ...]:
+    """The resolutions a plan line may name: the model's sizes' (the page's, then 720p, which the price table
+    prices; a plan sends nothing to the API, so SDL205's warning has no reader here)."""
+    return tuple(dict.fromkeys(size.resolution for size in spec.known_sizes))
+
+
 def aspect_ratios(spec: ModelSpec) -> tuple[str, ...]:
     """Every aspect ratio of the model's sizes, in the schema's order."""
     return tuple(dict.fromkeys(size.aspect_ratio for size in spec.known_sizes))
@@ -57,11 +63,8 @@ def plan_schema() -> dict:
     properties = request["properties"]
 
     def member(name: str) -> dict:
-        return {k: v for k, v in properties[name].items() if k != "description"} | {
-            "description": properties[name].get("description", "")
-        }
+        return dict(properties[name])
 
-    resolutions = list(dict.fromkeys(s.resolution for s in spec.known_sizes))
     line = {
         "type": "object",
         "description": "`count` tasks of one size, duration and numberResults. The size is a `resolution` "
@@ -77,7 +80,7 @@ def plan_schema() -> dict:
                 "maximum": spec.js_safe_integer_max,
                 "description": "how many tasks this line stands for",
             },
-            "resolution": member("resolution") | {"enum": resolutions},
+            "resolution": member("resolution") | {"enum": list(resolutions(spec))},
             "aspectRatio": {"type": "string", "enum": list(aspect_ratios(spec))},
             "width": member("width"),
             "height": member("height"),

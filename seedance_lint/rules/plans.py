@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from seedance_lint.core.data import ModelSpec, request_schema
 from seedance_lint.core.diagnostic import Finding
-from seedance_lint.input.plans import LINE_MEMBERS, PLAN_MEMBERS, line_values, size_for
+from seedance_lint.input.plans import LINE_MEMBERS, PLAN_MEMBERS, line_values, resolutions, size_for
 from seedance_lint.rules.base import TaskContext, is_int, rule, show
 from seedance_lint.rules.schema import closest
 
@@ -146,7 +146,7 @@ def _line_size(pointer: str, line: dict, spec: ModelSpec) -> Iterator[Finding]:
     else:
         yield Finding(
             pointer,
-            f"the line has no size: add a `resolution` ({', '.join(_resolutions(spec))}) or `width` and `height` "
+            f"the line has no size: add a `resolution` ({', '.join(resolutions(spec))}) or `width` and `height` "
             f"(for example {spec.sizes[0].width}x{spec.sizes[0].height}).",
         )
     if "aspectRatio" in line and not has_resolution:
@@ -158,7 +158,7 @@ def _line_size(pointer: str, line: dict, spec: ModelSpec) -> Iterator[Finding]:
 
 
 def _resolution(pointer: str, line: dict, spec: ModelSpec) -> Iterator[Finding]:
-    resolution, known = line["resolution"], _resolutions(spec)
+    resolution, known = line["resolution"], resolutions(spec)
     if resolution not in known:
         near = closest(resolution, known, 0.5) if isinstance(resolution, str) else None
         hint = f" Nearest valid value: {show(near)}." if near else ""
@@ -208,11 +208,6 @@ def _dimensions(pointer: str, line: dict, spec: ModelSpec) -> Iterator[Finding]:
         f"next: {', '.join(s.label for s in nearest[1:3])}.",
         "key",
     )
-
-
-def _resolutions(spec: ModelSpec) -> tuple[str, ...]:
-    """The resolutions a plan line may name: the model's sizes' (the page's, then 720p)."""
-    return tuple(dict.fromkeys(s.resolution for s in spec.known_sizes))
 
 
 @rule("SDL704", "plan-duration", "error", scope="plan")
