@@ -226,3 +226,14 @@ def test_a_broken_plan_found_in_a_walk_cannot_be_priced(run_cli, write_files) ->
     root = write_files({"broken.plan.json": '{"plan": [\n', "ok.plan.yaml": "plan: [{count: 1, resolution: 480p}]\n"})
     result = run_cli(["cost", "."], cwd=root)
     assert result.exit == 1 and "./broken.plan.json:2:1: cannot price: invalid JSON" in result.stdout
+
+
+def test_the_python_api_prices_a_plan_as_the_cli_does(run_cli, write_files) -> None:
+    import seedance_lint
+
+    plan = {"plan": [{"count": 900, "resolution": "480p", "label": "drafts"}, {"count": 0, "resolution": "480p"}]}
+    drafts, zero = seedance_lint.estimate_plan(plan)
+    root = write_files({"p.plan.json": json.dumps(plan)})
+    rows = run_cli(["cost", "p.plan.json", "--format", "json"], cwd=root).json()["tasks"]
+    assert (f"{drafts.cost:f}", drafts.tasks, drafts.label, drafts.basis) == (rows[0]["cost"], 900, "drafts", "range")
+    assert zero.cost is None and zero.reason == rows[1]["reason"] and "SDL702" in zero.reason
