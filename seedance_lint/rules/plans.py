@@ -46,7 +46,8 @@ def plan_structure(ctx: TaskContext) -> Iterator[Finding]:
     """
     value = ctx.task
     if not isinstance(value, dict):
-        yield Finding("", f"a plan is an object with a `plan` list, found {_kind(value)}.")
+        hint = ": write `plan:` above the lines" if isinstance(value, list) else ""
+        yield Finding("", f"a plan is an object with a `plan` list, found {_kind(value)}{hint}.")
         return
     if "taskType" in value or "model" in value:
         yield Finding(
