@@ -8,6 +8,7 @@ go through the one pricing pipeline (cost.pipeline.cost_blocks); the head carrie
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -43,11 +44,15 @@ from seedance_lint.reporters.diff import DIFF_REPORTERS, LINES
 _PEEK_BYTES = 64
 
 
+@dataclass(frozen=True)
 class _Reading:
     """What both sides are read with: the configuration, the price table, the renderer and the pool."""
 
-    def __init__(self, config: Config, table: PriceTable, renderer: Renderer, pool: ExecutorLike | None, ahead: int):
-        self.config, self.table, self.renderer, self.pool, self.ahead = config, table, renderer, pool, ahead
+    config: Config
+    table: PriceTable
+    renderer: Renderer
+    pool: ExecutorLike | None
+    ahead: int
 
     def side(self, given: str, budget: Decimal | None = None) -> Side:
         config, table = self.config, self.table
@@ -86,7 +91,7 @@ def _is_saved_report(given: str) -> bool:
         return looks_like_report(stream.read(_PEEK_BYTES))
 
 
-def run(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, Output]:  # noqa: ARG001  # no stdin side
+def run(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, Output]:  # no stdin side
     config = load_config(args)
     if args.show_config:
         return EXIT_OK, config.to_json()

@@ -41,7 +41,7 @@ class TaskRecord(NamedTuple):
     """One priced task of a side: its file (as shown, "./" left out), index in the file, taskUUID, estimate."""
 
     file: str
-    index: int
+    task: int  # its index in the file, from 0
     uuid: str | None
     estimate: Estimate
     line: int = 0  # 1-based, when the format asked for lines (github); else 0
@@ -218,14 +218,16 @@ def _saved_record(task: dict[str, Any]) -> TaskRecord:
         task["reason"],
     )
     uuid = task["taskUUID"]
-    return TaskRecord(shown_file(task["file"]), task["task"], None if uuid is None else redact(uuid), estimate, task["line"])
+    return TaskRecord(
+        shown_file(task["file"]), task["task"], None if uuid is None else redact(uuid), estimate, task["line"]
+    )
 
 
 def _saved_blocks(saved: list[TaskRecord]) -> Iterator[RowBlock]:
     """The saved tasks as blocks of consecutive tasks of one file, with their sums, as a priced side's."""
     start = 0
     for end in range(1, len(saved) + 1):
-        if end == len(saved) or saved[end].file != saved[end - 1].file or saved[end].index != saved[end - 1].index + 1:
+        if end == len(saved) or saved[end].file != saved[end - 1].file or saved[end].task != saved[end - 1].task + 1:
             yield _saved_block(saved[start:end])
             start = end
 
@@ -234,7 +236,8 @@ def _saved_block(run: list[TaskRecord]) -> RowBlock:
     with localcontext(EXACT):
         sums = [sum((getattr(r.estimate, name) or ZERO for r in run), ZERO) for name in PRICE_FIELDS]
     rows = [(r.uuid, r.estimate, r.line) for r in run]
-    return RowBlock(run[0].file, run[0].index, run[0].file, rows, *sums, [])
+    total, low, high = sums
+    return RowBlock(run[0].file, run[0].task, run[0].file, rows, total, low, high, [])
 
 
 # -- matching ----------------------------------------------------------------------------------------------
@@ -279,17 +282,16 @@ def percent_of(part: Decimal, whole: Decimal) -> Decimal | None:
 
 def _file_order(change: TaskChange) -> tuple[str, int, int]:
     record = change.record
-    return record.file, record.index, change.head is None
+    return record.file, record.task, change.head is None
 
 
 def _identifying(base: list[TaskRecord], head: list[TaskRecord]) -> set[str]:
     """The taskUUIDs found at most once on each side: each names one task."""
     seen_base = Counter(r.uuid for r in base)
     seen_head = Counter(r.uuid for r in head)
-    found = {u for u, n in seen_base.items() if n == 1 and seen_head.get(u, 0) <= 1}
-    found |= {u for u, n in seen_head.items() if n == 1 and seen_base.get(u, 0) <= 1}
-    found.discard(None)  # type: ignore[arg-type]  # a task without a taskUUID names nothing
-    return found  # type: ignore[return-value]
+    once = {u for u, n in seen_base.items() if n == 1 and seen_head.get(u, 0) <= 1}
+    once |= {u for u, n in seen_head.items() if n == 1 and seen_base.get(u, 0) <= 1}
+    return {u for u in once if u is not None}  # a task without a taskUUID names nothing
 
 
 def _by_position(records: Iterable[TaskRecord], identifying: set[str]) -> Iterator[tuple[tuple[str, int], TaskRecord]]:
@@ -309,7 +311,7 @@ def _changes(base: list[TaskRecord], head: list[TaskRecord], keep_unchanged: boo
     positions = _by_position(head, identifying)
     for record in head:
         if record.uuid in identifying:
-            matched = by_uuid.pop(record.uuid, None)  # type: ignore[arg-type]  # identifying: a str
+            matched = by_uuid.pop(record.uuid, None)
         else:
             key, _ = next(positions)
             matched = by_position.pop(key, None)
@@ -386,7 +388,9 @@ def _guardrails(
     if max_percent is not None:
         percent = percent_of(delta_high, base_high)
         if percent is None:  # from nothing: any rise is an infinite percentage
-            found.append(Guardrail("max-increase-percent", max_percent, None if delta_high > 0 else ZERO, delta_high > 0))
+            found.append(
+                Guardrail("max-increase-percent", max_percent, None if delta_high > 0 else ZERO, delta_high > 0)
+            )
         else:
             found.append(Guardrail("max-increase-percent", max_percent, percent, percent > max_percent))
     return found

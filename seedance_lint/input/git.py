@@ -37,12 +37,17 @@ def revision_sources(
     if not revision:
         raise UsageError(f"{spec}: no revision named (git:REV or git:REV:PATH)")
     top = _run(spec, here, ["rev-parse", "--show-toplevel"], "not inside a git repository").decode().rstrip("\n")
-    commit = _run(spec, top, ["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], f"unknown revision {revision}")
+    commit = _run(
+        spec, top, ["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], f"unknown revision {revision}"
+    )
     inside = _inside(spec, given, here, os.path.realpath(top))
     target = f"{commit.decode().strip()}:{inside}"
     kind = _run(spec, top, ["cat-file", "-t", target], f"no such path in {revision}").strip()
     if kind == b"blob":
-        entries, explicit = [_Entry(inside, _run(spec, top, ["rev-parse", target], "unreadable").decode().strip())], True
+        entries, explicit = (
+            [_Entry(inside, _run(spec, top, ["rev-parse", target], "unreadable").decode().strip())],
+            True,
+        )
     else:
         listing = _run(spec, top, ["ls-tree", "-r", "-z", target], f"cannot list {revision}")
         entries, explicit = _files(listing, inside), False
@@ -51,7 +56,9 @@ def revision_sources(
         kept = [i for i, name in enumerate(shown) if wanted(name, name.rsplit("/", 1)[-1], include, exclude, root)]
         entries, shown = [entries[i] for i in kept], [shown[i] for i in kept]
     blobs = _blobs(spec, top, [entry.object_id for entry in entries])
-    return [Source(name, None, format_for(name, "auto"), explicit, data) for name, data in zip(shown, blobs, strict=True)]
+    return [
+        Source(name, None, format_for(name, "auto"), explicit, data) for name, data in zip(shown, blobs, strict=True)
+    ]
 
 
 def _inside(spec: str, given: str, here: str, top: str) -> str:

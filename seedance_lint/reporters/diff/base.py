@@ -26,7 +26,7 @@ def side_fields(record: TaskRecord | None) -> dict[str, object] | None:
     """A task's side in JSON: where it is, then its estimate as `cost --format json` writes it."""
     if record is None:
         return None
-    where: dict[str, object] = {"file": printable(record.file), "task": record.index}
+    where: dict[str, object] = {"file": printable(record.file), "task": record.task}
     if record.line:
         where["line"] = record.line
     return where | estimate_fields(record.estimate)
@@ -36,7 +36,7 @@ def price_cell(record: TaskRecord | None) -> str:
     """A side's price in a cell: cost (and range), or "-" when the task is not on that side."""
     if record is None:
         return "-"
-    size, duration, count, cost, span, _ = estimate_cells(record.estimate)
+    _, _, _, cost, span, _ = estimate_cells(record.estimate)
     return f"{cost} ({span})" if span else cost
 
 
@@ -95,5 +95,3 @@ def problems(diff: CostDiff) -> list[str]:
 def biggest_first(diff: CostDiff) -> list[TaskChange]:
     """The listed tasks, the largest change of the total first (then of the high end), ties in file order."""
     return sorted(diff.tasks, key=lambda c: (-abs(c.delta.total), -abs(c.delta.high)))
-
-

@@ -34,7 +34,7 @@ def _annotation(change: TaskChange, currency: str, root: str | None) -> str:
     head = change.head
     assert head is not None  # an added or changed task
     command = "warning" if change.delta.high > 0 else "notice"
-    task = f"task {head.index}" + (f" ({head.uuid})" if head.uuid else "")
+    task = f"task {head.task}" + (f" ({head.uuid})" if head.uuid else "")
     message = (
         f"{task} {what_cell(change)}: {price_cell(change.base)} -> {price_cell(head)} {currency} "
         f"({delta_cell(change.delta)})"

@@ -11,7 +11,7 @@ from seedance_lint.reporters.cost.base import budget_fields, money
 from seedance_lint.reporters.diff.base import money_fields, side_fields
 
 
-def stream(diff: CostDiff, root: str | None = None) -> Iterator[str]:  # noqa: ARG001  # one signature for all
+def stream(diff: CostDiff, root: str | None = None) -> Iterator[str]:  # one signature for all formats
     yield "{\n"
     opening: dict[str, object] = {
         "currency": diff.currency,

@@ -37,14 +37,18 @@ CELL_CHARS = 80
 PROBLEMS_LISTED = 20
 #: The share of the room left for rows that the files' table may take (the biggest changes take the rest).
 FILES_SHARE = 4
-TASK_HEADER = "| change | file | task | taskUUID | size | base | head | delta |\n|---|---|---:|---|---|---:|---:|---:|\n"
-FILE_HEADER = "| file | added | removed | changed | unchanged | base | head | delta |\n|---|---:|---:|---:|---:|---:|---:|---:|\n"
+TASK_HEADER = (
+    "| change | file | task | taskUUID | size | base | head | delta |\n|---|---|---:|---|---|---:|---:|---:|\n"
+)
+FILE_HEADER = (
+    "| file | added | removed | changed | unchanged | base | head | delta |\n|---|---:|---:|---:|---:|---:|---:|---:|\n"
+)
 #: Room kept for a section's opening, closing and "left out" note (their text is short and fixed).
 SECTION_CHARS = 400
 T = TypeVar("T")
 
 
-def stream(diff: CostDiff, root: str | None = None) -> Iterator[str]:  # noqa: ARG001  # one signature for all
+def stream(diff: CostDiff, root: str | None = None) -> Iterator[str]:  # one signature for all formats
     yield render(diff)
 
 
@@ -105,7 +109,7 @@ def _task_row(change: TaskChange) -> str:
     cells = (
         what_cell(change),
         _cut(r.file),
-        str(r.index),
+        str(r.task),
         _cut(r.uuid or "-"),
         _cut(size_cell(change.head or change.base)),
         price_cell(change.base),

@@ -18,18 +18,18 @@ from seedance_lint.reporters.diff.base import (
     what_cell,
 )
 
-TASK_COLUMNS = ("file", "task", "taskUUID", "change", "base", "head", "size (head)", "delta")
+TASK_COLUMNS = ("file", "task", "taskUUID", "change", "base", "head", "size", "delta")
 FILE_COLUMNS = ("file", "added", "removed", "changed", "unchanged", "base", "head", "delta")
 
 
-def stream(diff: CostDiff, root: str | None = None) -> Iterator[str]:  # noqa: ARG001  # one signature for all
+def stream(diff: CostDiff, root: str | None = None) -> Iterator[str]:  # one signature for all formats
     yield f"{headline(diff)}\n{ranges_line(diff)}\ntasks: {counts_line(diff)}\n"
     if diff.tasks:
         yield "\n"
-        rows = [
+        rows: list[tuple[str, ...]] = [
             (
                 printable(c.record.file),
-                str(c.record.index),
+                str(c.record.task),
                 printable(c.record.uuid or "-"),
                 what_cell(c),
                 price_cell(c.base),
