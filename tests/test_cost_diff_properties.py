@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from seedance_lint.cost.diff import ADDED, CHANGED, REMOVED, UNCHANGED, Side, compare, side_from
+from seedance_lint.cost.diff import ADDED, CHANGED, REMOVED, UNCHANGED, Side, compare, side_from, wire_of
 from seedance_lint.cost.model import ZERO, Estimate
 from seedance_lint.cost.pipeline import CostTally, RowBlock
 from seedance_lint.reporters.diff.markdown import COMMENT_CHARS, render
@@ -43,7 +43,7 @@ def side(tasks: list[tuple[str, str | None, Estimate]]) -> Side:
         index = seen[file]
         seen[file] += 1
         cost, low, high = (value or ZERO for value in (e.cost, e.low, e.high))
-        blocks.append(RowBlock(file, index, file, [(uuid, e, 0)], cost, low, high, []))
+        blocks.append(RowBlock(file, index, file, [(uuid, wire_of(e), 0)], cost, low, high, []))
     return side_from(CostTally("USD", blocks))
 
 

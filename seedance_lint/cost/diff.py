@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from functools import cache
 from typing import Any, NamedTuple
 
-from seedance_lint.core.data import read_data_text
+from seedance_lint.core.data import MEMO_LIMIT, read_data_text
 from seedance_lint.core.errors import UsageError
 from seedance_lint.cost.model import ZERO, Estimate
 from seedance_lint.cost.pipeline import EXACT, CostTally, GroupSums, PricedRun, Render, RowBlock, limit_named
@@ -58,6 +58,8 @@ class Side(NamedTuple):
 
     records: list[TaskRecord]
     tally: CostTally
+    #: Per file: [tasks, total, low, high], summed from the blocks' sums (no pass over the tasks).
+    files: dict[str, list]
 
     @property
     def money(self) -> Money:
@@ -128,31 +130,124 @@ def shown_file(file: str) -> str:
     return file if file in ("-", "<stdin>") else os.path.normpath(file)
 
 
+#: An estimate as a side's renderer sends it: its fields as plain values, money and duration as their exact
+#: text. A worker's rows pickle about ten times faster so than as Estimates (a Decimal pickles through a
+#: function call); the main process turns each distinct one back into one Estimate (side_from).
+Wire = tuple
+
+
+def wire_of(e: Estimate) -> Wire:
+    return (
+        e.width,
+        e.height,
+        e.resolution,
+        e.aspect_ratio,
+        _text(e.duration),
+        e.number_results,
+        _text(e.cost),
+        _text(e.low),
+        _text(e.high),
+        e.basis,
+        e.reason,
+    )
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)  # exact: Decimal(str(d)) == d, with its exponent
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def _estimate_of(wire: Wire) -> Estimate:
+    width, height, resolution, aspect, duration, count, cost, low, high, basis, reason = wire
+    return Estimate(
+        None,
+        width,
+        height,
+        resolution,
+        aspect,
+        _decimal(duration),
+        count,
+        _decimal(cost),
+        _decimal(low),
+        _decimal(high),
+        basis,
+        reason,
+    )
+
+
+class _Wires:
+    """Each estimate object's wire form, made once per object (tasks priced alike share one)."""
+
+    def __init__(self) -> None:
+        self._made: dict[int, tuple[Estimate, Wire]] = {}  # the estimate is held: its id is not reused
+
+    def each(self, estimates: list[Estimate]) -> list[Wire]:
+        made = self._made
+        if len(made) >= MEMO_LIMIT:
+            made.clear()
+        found = []
+        for e in estimates:
+            entry = made.get(id(e))
+            if entry is None:
+                entry = made[id(e)] = (e, wire_of(e))
+            found.append(entry[1])
+        return found
+
+
 def records() -> Render:
-    """The renderer of a side: per task (taskUUID, estimate); the file in the block's head."""
+    """The renderer of a side: per task (taskUUID, wire estimate); the file in the block's head."""
+    wires = _Wires()
 
     def render(run: PricedRun) -> tuple[str, list]:
-        return shown_file(run.file), list(zip(run.uuids, run.estimates, strict=True))
+        return shown_file(run.file), list(zip(run.uuids, wires.each(run.estimates), strict=True))
 
     return render
 
 
 def records_with_lines() -> Render:
     """records(), with each task's line (for the formats that point at it: locating costs a JSON file a scan)."""
+    wires = _Wires()
 
     def render(run: PricedRun) -> tuple[str, list]:
-        return shown_file(run.file), list(zip(run.uuids, run.estimates, run.lines, strict=True))
+        return shown_file(run.file), list(zip(run.uuids, wires.each(run.estimates), run.lines, strict=True))
 
     return render
 
 
 def side_from(tally: CostTally) -> Side:
-    """The records of a tally of blocks rendered by records() or records_with_lines(), read to its end."""
+    """The records of a tally of blocks rendered by records() or records_with_lines(), read to its end; equal
+    wire estimates become one Estimate object (so equal tasks of the two sides compare by identity)."""
     found: list[TaskRecord] = []
+    files: dict[str, list] = {}
+    estimates: dict[Wire, Estimate] = _ESTIMATES
     for block in tally:
-        file, first = block.head, block.first
-        found += [TaskRecord(file, first + i, *row) for i, row in enumerate(block.rows)]
-    return Side(found, tally)
+        file, first, rows = block.head, block.first, block.rows
+        for i, (uuid, wire, *line) in enumerate(rows, first):
+            e = estimates.get(wire)
+            if e is None:
+                if len(estimates) >= MEMO_LIMIT:
+                    estimates.clear()
+                e = estimates[wire] = _estimate_of(wire)
+            found.append(TaskRecord(file, i, uuid, e, *line))
+        entry = files.get(file)
+        if entry is None:
+            files[file] = [len(rows), block.total, block.low, block.high]
+        else:
+            with localcontext(EXACT):
+                entry[0], entry[1], entry[2], entry[3] = (
+                    entry[0] + len(rows),
+                    entry[1] + block.total,
+                    entry[2] + block.low,
+                    entry[3] + block.high,
+                )
+    return Side(found, tally, files)
+
+
+#: The Estimate of each wire form met in this process (both sides share it: equal tasks share one object).
+_ESTIMATES: dict[Wire, Estimate] = {}
 
 
 def looks_like_report(head: bytes) -> bool:
@@ -235,7 +330,7 @@ def _saved_blocks(saved: list[TaskRecord]) -> Iterator[RowBlock]:
 def _saved_block(run: list[TaskRecord]) -> RowBlock:
     with localcontext(EXACT):
         sums = [sum((getattr(r.estimate, name) or ZERO for r in run), ZERO) for name in PRICE_FIELDS]
-    rows = [(r.uuid, r.estimate, r.line) for r in run]
+    rows = [(r.uuid, wire_of(r.estimate), r.line) for r in run]
     total, low, high = sums
     return RowBlock(run[0].file, run[0].task, run[0].file, rows, total, low, high, [])
 
@@ -266,7 +361,7 @@ def compare(
         delta,
         percent_of(delta.total, b.total),
         {kind: counts[kind] for kind in CHANGES},
-        _files(base.records, head.records, changes),
+        _files(base, head, changes),
         changes if show_unchanged else [c for c in changes if c.change != UNCHANGED],
         _guardrails(delta.high, b.high, max_increase, max_increase_percent),
     )
@@ -327,7 +422,7 @@ def _changes(base: list[TaskRecord], head: list[TaskRecord], keep_unchanged: boo
 
 def _change(base: TaskRecord, head: TaskRecord) -> TaskChange:
     b, h = base.estimate, head.estimate
-    if b is h:  # priced alike in this run: one estimate object (model.price_many)
+    if b is h or b == h:  # priced alike: often one estimate object (model.price_many); else compared in C
         return TaskChange(UNCHANGED, (), base, head, Money(ZERO, ZERO, ZERO))
     what = tuple(name for name, fields in WHAT.items() if any(getattr(b, f) != getattr(h, f) for f in fields))
     prices = tuple(getattr(b, f) for f in PRICE_FIELDS), tuple(getattr(h, f) for f in PRICE_FIELDS)
@@ -350,32 +445,22 @@ def _negated(money: Money) -> Money:
     return Money(-money.total, -money.low, -money.high)
 
 
-def _files(base: list[TaskRecord], head: list[TaskRecord], changes: list[TaskChange]) -> list[FileChange]:
+def _files(base: Side, head: Side, changes: list[TaskChange]) -> list[FileChange]:
     """Per file (in order of name): both sides' sums and the counts of each kind of change."""
-    sums: dict[str, list[Decimal]] = {}
-    with localcontext(EXACT):
-        for offset, side in ((0, base), (3, head)):
-            for record in side:
-                entry = sums.get(record.file)
-                if entry is None:
-                    entry = sums[record.file] = [ZERO] * 6
-                e = record.estimate
-                if e.cost is not None:
-                    entry[offset] += e.cost
-                    entry[offset + 1] += _amount(e.low)
-                    entry[offset + 2] += _amount(e.high)
-    counted: dict[str, Counter[str]] = {file: Counter() for file in sums}
+    zero = base.tally.total - base.tally.total  # 0 to the places of the totals ("0.00000")
+    empty = [0, zero, zero, zero]
+    counted: dict[str, Counter[str]] = {file: Counter() for file in (*base.files, *head.files)}
     for change in changes:
         counted[change.record.file][change.change] += 1
-    head_tasks = Counter(r.file for r in head)
     found = []
-    for file in sorted(sums):
+    for file in sorted(counted):
         counts = counted[file]
-        counts[UNCHANGED] = head_tasks[file] - counts[ADDED] - counts[CHANGED]
-        b, h = Money(*sums[file][:3]), Money(*sums[file][3:])
+        (_, *b), (tasks, *h) = base.files.get(file, empty), head.files.get(file, empty)
+        counts[UNCHANGED] = tasks - counts[ADDED] - counts[CHANGED]
         with localcontext(EXACT):
-            delta = Money(h.total - b.total, h.low - b.low, h.high - b.high)
-        found.append(FileChange(file, b, h, delta, {kind: counts[kind] for kind in CHANGES}))
+            before, after = Money(*(v + zero for v in b)), Money(*(v + zero for v in h))
+            delta = Money(after.total - before.total, after.low - before.low, after.high - before.high)
+        found.append(FileChange(file, before, after, delta, {kind: counts[kind] for kind in CHANGES}))
     return found
 
 
