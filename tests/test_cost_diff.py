@@ -322,3 +322,38 @@ def test_output_file(repo: Path, run_cli, tmp_path: Path) -> None:
 
 def test_the_schema_is_valid() -> None:
     jsonschema.Draft202012Validator.check_schema(SCHEMA)
+
+
+def test_the_pool_gives_the_report_of_one_process(repo: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both sides in blocks of a few lines on two worker processes: the same report as --jobs 1."""
+    from functools import partial
+
+    from seedance_lint.commands import cost_diff
+    from seedance_lint.core import executor
+    from seedance_lint.cost import pipeline
+
+    many = jsonl(*(task(uuid(100 + i), duration=5 + i % 3) for i in range(60)), task(None), task("dup"), task("dup"))
+    write(repo, {"req/many.jsonl": many})
+    git(repo, "add", "req/many.jsonl")
+    git(repo, "commit", "-qm", "many")
+    write(repo, {"req/many.jsonl": many.replace('"duration": 6', '"duration": 8')})
+    argv = ["cost", "diff", "git:HEAD", "req", "--format", "json"]
+    alone = run_cli([*argv, "--jobs", "1"], cwd=repo)
+    monkeypatch.setattr(pipeline, "BLOCK_BYTES", 700)
+    monkeypatch.setattr(cost_diff, "cost_blocks", partial(pipeline.cost_blocks, min_bytes=0))
+    monkeypatch.setattr(executor, "cpu_count", lambda: 2)
+    pooled = run_cli([*argv, "--jobs", "2"], cwd=repo)
+    assert pooled.exit == alone.exit == 0, pooled.stderr
+    assert pooled.stdout == alone.stdout
+    assert pooled.json()["counts"]["changed"] == 2 + 20  # uuid 2 and one.json, and the 20 tasks of 6 s
+
+
+def test_the_configured_budget_applies_to_the_head(repo: Path, run_cli) -> None:
+    write(repo, {".seedance-lint.toml": 'budget = "0.01"\n'})
+    result = run_cli(["cost", "diff", "git:HEAD:req", "req", "--format", "json"], cwd=repo)
+    assert result.exit == 1
+    budget = result.json()["budget"]
+    assert budget["source"].endswith(".seedance-lint.toml") and budget["limit"] == "0.01" and not budget["ok"]
+    assert result.json()["problems"]["head"] == []  # the budget is told in its own object
+    table = run_cli(["cost", "diff", "git:HEAD:req", "req"], cwd=repo)
+    assert "over budget 0.01 (set in" in table.stdout
