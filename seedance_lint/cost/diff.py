@@ -98,8 +98,8 @@ class Guardrail(NamedTuple):
     breached: bool
 
     def line(self, currency: str) -> str:
-        unit = currency if self.setting == "max-increase" else "%"
-        shown = "an infinite" if self.value is None else f"{self.value:f} {unit}"
+        unit = f" {currency}" if self.setting == "max-increase" else "%"
+        shown = "an infinite share (from a base of 0)" if self.value is None else f"{self.value:f}{unit}"
         verdict = "over" if self.breached else "within"
         limit = limit_named(self.setting, self.limit, None)
         return f"the cost may rise by {shown} (high end), {verdict} {limit}"

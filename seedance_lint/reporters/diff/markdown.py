@@ -87,8 +87,10 @@ def _top(diff: CostDiff) -> str:
     ]
     used = diff.head.tally.budget_used()
     if used is not None:
-        lines.append(f"Budget used: **{(used * 100).normalize():f}%** (high end of the head's total).")
-    lines += [f"- {_cut(v)}" for v in verdicts(diff)]
+        lines += ["", f"Budget used: **{(used * 100).normalize():f}%** (high end of the head's total)."]
+    said = verdicts(diff)
+    if said:
+        lines += ["", *(f"- {_cut(v, 4 * CELL_CHARS)}" for v in said)]
     found = problems(diff)
     if found:
         lines += ["", "**Problems** (the head's fail the check; the base's are for information):"]
