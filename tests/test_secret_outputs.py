@@ -120,3 +120,18 @@ def test_cost_diff_prints_no_secret(fmt: str, seeded: Path, run_cli, tmp_path: P
     removed = run_cli(["cost", "diff", str(tmp_path / "saved.json"), str(tmp_path / "empty"), "--format", fmt])
     assert removed.exit in (0, 1), removed.stderr
     assert _leaks(removed.stdout + removed.stderr) == []
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "markdown", "github"])
+def test_cost_diff_masks_a_credential_in_a_file_name(fmt: str, run_cli, tmp_path: Path) -> None:
+    import json
+
+    secret = "Zq8dLx3Pk2Vb7NwTy5Rm"
+    task = {"taskType": "videoInference", "taskUUID": "u-1", "model": "bytedance:2@2", "positivePrompt": "a dancer"}
+    (tmp_path / "old").mkdir()
+    (tmp_path / "new").mkdir()
+    (tmp_path / "new" / f"hook?token={secret}.json").write_text(json.dumps([{**task, "width": 864, "height": 480}]))
+    result = run_cli(["cost", "diff", "old", "new", "--format", fmt], cwd=tmp_path)
+    assert result.exit == 0, result.stderr
+    assert "hook?token=" in result.stdout or "hook?token=" in result.stdout.replace("%3F", "?")
+    assert secret[4:9] not in result.stdout + result.stderr

@@ -126,8 +126,14 @@ class CostDiff(NamedTuple):
 
 
 def shown_file(file: str) -> str:
-    """A file as both sides name it: its path as given or walked, "./" and "a/../" left out."""
-    return file if file in ("-", "<stdin>") else os.path.normpath(file)
+    """A file as both sides name it: its path as given or walked, "./" and "a/../" left out, and a credential
+    in it masked (`hook?token=...json`: every format prints file names)."""
+    name = file if file in ("-", "<stdin>") else os.path.normpath(file)
+    if "=" not in name and "@" not in name:  # the usual name: nothing to mask
+        return name
+    from seedance_lint.rules.secrets import redact  # the rule registry: loaded only for such a name
+
+    return redact(name)
 
 
 #: An estimate as a side's renderer sends it: its fields as plain values, money and duration as their exact
