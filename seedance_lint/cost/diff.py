@@ -299,29 +299,30 @@ def saved_side(
 
 
 def _saved_record(task: dict[str, Any]) -> TaskRecord:
-    from seedance_lint.rules.secrets import redact  # the report was printed masked; a hand-made one may not be
-
-    def decimal(value: str | None) -> Decimal | None:
-        return None if value is None else Decimal(value)
-
     estimate = Estimate(
         None,
         task["width"],
         task["height"],
         task["resolution"],
         task["aspectRatio"],
-        decimal(task["duration"]),
+        _decimal(task["duration"]),
         task["numberResults"],
-        decimal(task["cost"]),
-        decimal(task["low"]),
-        decimal(task["high"]),
+        _decimal(task["cost"]),
+        _decimal(task["low"]),
+        _decimal(task["high"]),
         task["basis"],
         task["reason"],
     )
-    uuid = task["taskUUID"]
-    return TaskRecord(
-        shown_file(task["file"]), task["task"], None if uuid is None else redact(uuid), estimate, task["line"]
-    )
+    return TaskRecord(shown_file(task["file"]), task["task"], _masked_uuid(task["taskUUID"]), estimate, task["line"])
+
+
+def _masked_uuid(uuid: str | None) -> str | None:
+    """A saved taskUUID as `cost` prints one: a report was written masked, but a hand-made one may not be."""
+    if uuid is None or ("=" not in uuid and "@" not in uuid):  # the usual UUID: nothing to mask
+        return uuid
+    from seedance_lint.rules.secrets import redact  # the rule registry: loaded only for such a value
+
+    return redact(uuid)
 
 
 def _saved_blocks(saved: list[TaskRecord]) -> Iterator[RowBlock]:
