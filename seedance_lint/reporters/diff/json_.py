@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from seedance_lint.core.text import printable
 from seedance_lint.cost.diff import CostDiff, TaskChange
@@ -19,24 +19,20 @@ def stream(diff: CostDiff, root: str | None = None) -> Iterator[str]:  # one sig
         "head": money_fields(diff.head.money),
         "delta": money_fields(diff.delta) | {"percent": money(diff.percent)},
         "counts": diff.counts,
-        "files": [
-            {
-                "file": printable(f.file),
-                "base": money_fields(f.base),
-                "head": money_fields(f.head),
-                "delta": money_fields(f.delta),
-                "counts": f.counts,
-            }
-            for f in diff.files
-        ],
     }
+    files: list[dict[str, object]] = [
+        {
+            "file": printable(f.file),
+            "base": money_fields(f.base),
+            "head": money_fields(f.head),
+            "delta": money_fields(f.delta),
+            "counts": f.counts,
+        }
+        for f in diff.files
+    ]
     yield "".join(f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)},\n" for k, v in opening.items())
-    yield '  "tasks": ['
-    separator = "\n"
-    for change in diff.tasks:
-        yield separator + "    " + json.dumps(_task(change), ensure_ascii=False)
-        separator = ",\n"
-    yield ("\n  " if diff.tasks else "") + "],\n"
+    yield from _one_a_line("files", files)
+    yield from _one_a_line("tasks", map(_task, diff.tasks))
     closing: dict[str, object] = {
         "problems": {"base": diff.base.tally.task_problems, "head": diff.head.tally.task_problems},
         "guardrails": [
@@ -49,6 +45,16 @@ def stream(diff: CostDiff, root: str | None = None) -> Iterator[str]:  # one sig
         closing["budget"] = budget
     yield ",\n".join(f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in closing.items())
     yield "\n}\n"
+
+
+def _one_a_line(name: str, items: Iterable[dict[str, object]]) -> Iterator[str]:
+    """A member whose value is a list of objects, one a line (a diff may list 100,000 tasks)."""
+    yield f'  "{name}": ['
+    separator = "\n"
+    for item in items:
+        yield separator + "    " + json.dumps(item, ensure_ascii=False)
+        separator = ",\n"
+    yield ("\n  " if separator == ",\n" else "") + "],\n"
 
 
 def _task(change: TaskChange) -> dict[str, object]:
