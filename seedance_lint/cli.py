@@ -11,13 +11,14 @@ from collections.abc import Iterable, Sequence
 from importlib import import_module
 from typing import Any, NoReturn, TextIO
 
-from seedance_lint.commands import COMMANDS
+from seedance_lint.commands import COMMANDS, COST_DIFF
 from seedance_lint.commands.output import PRE_COMMIT, PRICES_FORMATS, ToStderr, hook_arguments
 from seedance_lint.config import parse_jobs
 from seedance_lint.core.errors import UsageError
 from seedance_lint.core.version import __version__
 from seedance_lint.reporters.check import CHECK_REPORTERS
 from seedance_lint.reporters.cost import COST_REPORTERS
+from seedance_lint.reporters.diff import DIFF_REPORTERS
 
 EXIT_USAGE = 2  # exit 0 and 1 are the commands' (seedance_lint.commands.check)
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a command whose reader went away
@@ -43,7 +44,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--traceback", action="store_true", help="show the full trace of an internal error")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     _add_check(commands.add_parser("check", help="lint request files"))
-    _add_cost(commands.add_parser("cost", help="estimate what request files cost"))
+    _add_cost(
+        commands.add_parser(
+            "cost",
+            help="estimate what request files cost",
+            epilog="seedance-lint cost diff BASE HEAD: what a change does to the cost (see cost diff --help); "
+            "to price a file named diff, write ./diff",
+        )
+    )
+    _add_cost_diff(commands.add_parser(COST_DIFF, help="compare the cost of two sides: paths, saved reports, git:REV"))
     prices = commands.add_parser("prices", help="print the price matrix")
     prices.add_argument("--format", choices=PRICES_FORMATS, default="table")
     commands.add_parser("rules", help="list every rule")
@@ -175,13 +184,54 @@ def _add_cost(parser: argparse.ArgumentParser) -> None:
     _add_config(parser)
 
 
+def _add_cost_diff(parser: argparse.ArgumentParser) -> None:
+    for side in ("base", "head"):
+        parser.add_argument(
+            side,
+            metavar=side.upper(),
+            help="a file or directory, a saved `cost --format json` report, or git:REV[:PATH] (the files of a "
+            "git revision; PATH from the repository's root, or from here when it starts with ./)",
+        )
+    parser.add_argument("--format", choices=tuple(DIFF_REPORTERS), default="table")
+    parser.add_argument("--budget", metavar="USD", help="fail when the head's total (high end) is above this")
+    parser.add_argument(
+        "--max-increase", metavar="USD", help="fail when the cost may rise (the delta's high end) by more than this"
+    )
+    parser.add_argument(
+        "--max-increase-percent",
+        metavar="P",
+        help="fail when the delta's high end is more than P percent of the base's high end",
+    )
+    parser.add_argument("--show-unchanged", action="store_true", help="list the unchanged tasks too")
+    parser.add_argument(
+        "--respect-gitignore",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="skip what git ignores when walking a directory (default: the config's `respect-gitignore`, else on)",
+    )
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (stdout then stays empty)")
+    parser.add_argument("--traceback", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    _add_config(parser)
+
+
+def cost_diff_routed(argv: list[str]) -> list[str]:
+    """`cost diff ...` as the one subcommand "cost diff": `cost` takes paths, so `diff` right after it is the
+    sub-action, and a file named diff is priced as `cost ./diff` (or `cost -- diff`)."""
+    for at, arg in enumerate(argv):
+        if not arg.startswith("-"):  # the subcommand (the options before it are the program's)
+            if arg == "cost" and argv[at + 1 : at + 2] == ["diff"]:
+                return [*argv[:at], COST_DIFF, *argv[at + 2 :]]
+            return argv
+    return argv
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (tests call this directly)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == [PRE_COMMIT]:  # the hooks' entry (.pre-commit-hooks.yaml): file names follow the args
         argv = hook_arguments(argv[1:])
     try:
-        return _dispatch(_parsed(argv))
+        return _dispatch(_parsed(cost_diff_routed(argv)))
     except UsageError as error:
         return _fail(str(error))
     except SystemExit as leave:  # --version and --help (their text is written by _parsed)

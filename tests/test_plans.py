@@ -237,3 +237,20 @@ def test_the_python_api_prices_a_plan_as_the_cli_does(run_cli, write_files) -> N
     rows = run_cli(["cost", "p.plan.json", "--format", "json"], cwd=root).json()["tasks"]
     assert (f"{drafts.cost:f}", drafts.tasks, drafts.label, drafts.basis) == (rows[0]["cost"], 900, "drafts", "range")
     assert zero.cost is None and zero.reason == rows[1]["reason"] and "SDL702" in zero.reason
+
+
+def test_cost_diff_compares_a_plan_line_by_line_and_reads_reports_saved_before_plans(run_cli, write_files) -> None:
+    """A saved report of a plan against the plan changed: its line is matched by its index; a report saved
+    before plans (no count, no label in its rows) is read as one whose rows stand for a task each."""
+    root = write_files({"p.plan.yaml": "plan:\n  - {count: 10, width: 864, height: 480, label: drafts}\n"})
+    saved = run_cli(["cost", "p.plan.yaml", "--format", "json"], cwd=root).json()
+    (root / "p.plan.yaml").write_text("plan:\n  - {count: 20, width: 864, height: 480, label: drafts}\n")
+    for task in saved["tasks"]:
+        del task["count"], task["label"]
+    (root / "base.json").write_text(json.dumps(saved))
+    result = run_cli(["cost", "diff", "base.json", "p.plan.yaml", "--format", "json"], cwd=root)
+    diff = result.json()
+    assert result.exit == 0, result.stderr
+    assert diff["counts"]["changed"] == 1 and diff["delta"]["total"] == "0.31500"  # 10 more tasks of 0.03150
+    (change,) = diff["tasks"]
+    assert (change["base"]["count"], change["head"]["count"], change["head"]["label"]) == (1, 20, "drafts")

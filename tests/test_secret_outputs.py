@@ -100,3 +100,38 @@ def test_the_other_commands_print_nothing_secret(run_cli) -> None:
     for argv in (["prices"], ["prices", "--format", "json"], ["rules"], ["--version"]):
         result = run_cli(argv)
         assert _leaks(result.stdout + result.stderr) == []
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "markdown", "github"])
+def test_cost_diff_prints_no_secret(fmt: str, seeded: Path, run_cli, tmp_path: Path) -> None:
+    """Every seeded task is added (so listed, with its taskUUID), in each format; and as the base of a saved
+    report whose taskUUIDs were never masked (a hand-made record), each is removed and listed."""
+    import json
+
+    (tmp_path / "empty").mkdir()
+    added = run_cli(["cost", "diff", str(tmp_path / "empty"), ".", "--format", fmt, "--show-unchanged"], cwd=seeded)
+    assert added.exit in (0, 1), added.stderr
+    assert "added" in added.stdout or "::warning" in added.stdout
+    assert _leaks(added.stdout + added.stderr) == []
+    saved = run_cli(["cost", ".", "--format", "json"], cwd=seeded).json()
+    for row, secret in zip(saved["tasks"], SECRETS * len(saved["tasks"]), strict=False):
+        row["taskUUID"] = f"https://example.com/hook?token={secret}"
+    (tmp_path / "saved.json").write_text(json.dumps(saved))
+    removed = run_cli(["cost", "diff", str(tmp_path / "saved.json"), str(tmp_path / "empty"), "--format", fmt])
+    assert removed.exit in (0, 1), removed.stderr
+    assert _leaks(removed.stdout + removed.stderr) == []
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "markdown", "github"])
+def test_cost_diff_masks_a_credential_in_a_file_name(fmt: str, run_cli, tmp_path: Path) -> None:
+    import json
+
+    secret = "Zq8dLx3Pk2Vb7NwTy5Rm"
+    task = {"taskType": "videoInference", "taskUUID": "u-1", "model": "bytedance:2@2", "positivePrompt": "a dancer"}
+    (tmp_path / "old").mkdir()
+    (tmp_path / "new").mkdir()
+    (tmp_path / "new" / f"hook?token={secret}.json").write_text(json.dumps([{**task, "width": 864, "height": 480}]))
+    result = run_cli(["cost", "diff", "old", "new", "--format", fmt], cwd=tmp_path)
+    assert result.exit == 0, result.stderr
+    assert "hook?token=" in result.stdout or "hook?token=" in result.stdout.replace("%3F", "?")
+    assert secret[4:9] not in result.stdout + result.stderr

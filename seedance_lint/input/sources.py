@@ -131,7 +131,7 @@ def _walk(
                 continue
             path = Path(directory, name)
             shown = os.path.join(given, os.path.relpath(path, root))
-            if _wanted(shown, name, include, exclude, globs_root):
+            if wanted(shown, name, include, exclude, globs_root):
                 yield _found(shown, path, name)
     yield from (_unreadable_directory(error, root, given) for error in unreadable)
 
@@ -401,7 +401,8 @@ def _special_kind(path: Path) -> str | None:
     return None
 
 
-def _wanted(shown: str, name: str, include: tuple[str, ...], exclude: tuple[str, ...], root: str = "") -> bool:
+def wanted(shown: str, name: str, include: tuple[str, ...], exclude: tuple[str, ...], root: str = "") -> bool:
+    """Whether a file found in a walk (or a git tree) is read: a known suffix, not excluded, included."""
     if Path(name).suffix.lower() not in FORMATS:
         return False
     path = relative_path(shown, root)  # globs are relative to the config file's folder (or as walked)
