@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     _add_check(commands.add_parser("check", help="lint request files"))
     _add_cost(commands.add_parser("cost", help="estimate what request files cost"))
+    _add_reconcile(commands.add_parser("reconcile", help="compare billed costs (Runware responses) with estimates"))
     prices = commands.add_parser("prices", help="print the price matrix")
     prices.add_argument("--format", choices=PRICES_FORMATS, default="table")
     commands.add_parser("rules", help="list every rule")
@@ -175,6 +176,27 @@ def _add_cost(parser: argparse.ArgumentParser) -> None:
     _add_config(parser)
 
 
+def _add_reconcile(parser: argparse.ArgumentParser) -> None:
+    _add_inputs(parser)
+    _add_skip_non_requests(parser)
+    parser.add_argument(
+        "--billed",
+        metavar="FILE",
+        action="append",
+        required=True,
+        help="Runware responses (a body, an array of items, or JSON Lines of webhook bodies); repeatable; - for stdin",
+    )
+    parser.add_argument(
+        "--tolerance",
+        metavar="USD",
+        default="0",
+        help="how far a bill may lie outside [low, high] before the run fails (default 0)",
+    )
+    parser.add_argument("--format", choices=("table", "json", "csv", "markdown"), default="table")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (stdout then stays empty)")
+    _add_config(parser)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (tests call this directly)."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -267,7 +289,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _stdin_bytes(args: argparse.Namespace) -> bytes | None:
-    if "-" in getattr(args, "paths", ()):
+    if "-" in getattr(args, "paths", ()) or "-" in (getattr(args, "billed", None) or ()):
         return sys.stdin.buffer.read()
     return None
 

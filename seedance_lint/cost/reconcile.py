@@ -1,0 +1,279 @@
+"""Billed against estimated: requests indexed by taskUUID, billed items matched to them as they stream by.
+
+The request side is held (it must be looked up); the billed side streams. A request keeps only a compact
+key (a UUID's 128-bit int, else its text) and the index of its shared estimate, so a million requests
+fit in tens of megabytes. Money and ratios are Decimal throughout.
+"""
+
+from __future__ import annotations
+
+import uuid as uuids
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import NamedTuple
+
+from seedance_lint.cost.model import Cell, Estimate, billed_view, cell_price
+from seedance_lint.cost.pipeline import PROBLEMS_SHOWN, PricedRun, priced_tasks
+from seedance_lint.cost.table import PriceTable
+from seedance_lint.input.billed import Billed, BilledItem, BilledProblem, FailedTask, Skipped
+from seedance_lint.input.documents import Problem
+from seedance_lint.input.jsonl import load_values
+from seedance_lint.input.sources import Source
+
+ZERO = Decimal(0)
+#: Ratios and margins are shown to this many places (0.006608 is 0.6608 %).
+RATIO_QUANTUM = Decimal("0.000001")
+PERCENT_QUANTUM = Decimal("0.01")
+_MATCHED = -1  # what a request's slot holds once a bill matched it (its estimate index is kept in _matched)
+
+Key = int | str
+
+
+def task_key(task_uuid: str) -> Key:
+    """A compact key: a canonical UUID as its 128-bit int (44 bytes, not 85), any other text as itself."""
+    if len(task_uuid) == 36:
+        try:
+            return uuids.UUID(task_uuid).int
+        except ValueError:
+            pass
+    return task_uuid
+
+
+def shown_uuid(task_uuid: str) -> str:
+    """A taskUUID as every format prints it: a credential put there is masked as `cost` masks it."""
+    if "=" in task_uuid or "@" in task_uuid:
+        from seedance_lint.rules.secrets import redact  # the rule registry is not loaded by a run without one
+
+        return redact(task_uuid)
+    return task_uuid
+
+
+class RequestIndex:
+    """The priced requests, by taskUUID: key -> index of the request's (shared) estimate."""
+
+    def __init__(self, sources: Iterable[Source]) -> None:
+        self.estimates: list[Estimate] = []
+        self.slots: dict[Key, int] = {}
+        self.requests = self.without_uuid = self.repeated_uuid = 0
+        self.problems: list[str] = []
+        distinct: dict[int, int] = {}  # id(estimate) -> its index (estimates of one price key are one object)
+        for source in sources:
+            for run in priced_tasks(source, load_values(source)):
+                if isinstance(run, PricedRun):
+                    self._add(run, distinct)
+                else:
+                    self.problems.append(run)
+
+    def _add(self, run: PricedRun, distinct: dict[int, int]) -> None:
+        for task_uuid, estimate in zip(run.uuids, run.estimates, strict=True):
+            self.requests += 1
+            if task_uuid is None:
+                self.without_uuid += 1
+                continue
+            index = distinct.get(id(estimate))
+            if index is None:
+                index = distinct[id(estimate)] = len(self.estimates)
+                self.estimates.append(estimate)
+            key = task_key(task_uuid)
+            if key in self.slots:
+                self.repeated_uuid += 1
+            self.slots[key] = index
+
+    def take(self, task_uuid: str) -> Estimate | bool | None:
+        """The estimate of the request a bill is for (marked as billed); None without one; False when billed already."""
+        key = task_key(task_uuid)
+        index = self.slots.get(key)
+        if index is None:
+            return None
+        if index < 0:
+            return False
+        self.slots[key] = _MATCHED - index
+        return self.estimates[index]
+
+    def unbilled(self) -> int:
+        return sum(1 for index in self.slots.values() if index >= 0)
+
+
+class Row(NamedTuple):
+    """One billed task matched to its request."""
+
+    task_uuid: str  # as printed (masked if it holds a credential)
+    estimate: Estimate
+    billed: Decimal
+    difference: Decimal | None  # billed - estimate
+    percent: Decimal | None  # of the estimate
+    within: bool | None  # billed in [low - tolerance, high + tolerance]; None when the request has no price
+    file: str
+    line: int
+
+
+@dataclass
+class Drift:
+    """Bills of one (duration, resolution): billed/estimate ratios, and which frame count they fit."""
+
+    count: int = 0
+    low: Decimal | None = None
+    high: Decimal | None = None
+    total: Decimal = ZERO
+    at_table: int = 0  # billed == the point estimate (the table's duration x fps frames)
+    at_billed_frames: int = 0  # billed == the billed view (fps x duration + extraFrames frames)
+
+    def add(self, ratio: Decimal, at_table: bool, at_billed_frames: bool) -> None:
+        self.count += 1
+        self.low = ratio if self.low is None else min(self.low, ratio)
+        self.high = ratio if self.high is None else max(self.high, ratio)
+        self.total += ratio
+        self.at_table += at_table
+        self.at_billed_frames += at_billed_frames
+
+    @property
+    def mean(self) -> Decimal:
+        return (self.total / self.count).quantize(RATIO_QUANTUM)
+
+    @property
+    def verdict(self) -> str:
+        """Which frame count every bill of the group fits: table, billed-frames, both or neither."""
+        table, frames = self.at_table == self.count, self.at_billed_frames == self.count
+        return "both" if table and frames else "table" if table else "billed-frames" if frames else "neither"
+
+
+@dataclass
+class Reconciliation:
+    """Streams the rows of a reconciliation (iterate once); the summary is complete after the last row."""
+
+    index: RequestIndex
+    billed: Iterable[Billed]
+    tolerance: Decimal
+    table: PriceTable
+    matched: int = 0
+    outside: int = 0
+    unpriced: int = 0
+    unrequested: int = 0
+    skipped: int = 0
+    failed: list[FailedTask] = field(default_factory=list)
+    failed_count: int = 0
+    problems: list[BilledProblem] = field(default_factory=list)
+    problem_count: int = 0
+    totals: list[Decimal] = field(default_factory=lambda: [ZERO, ZERO, ZERO, ZERO])  # estimate, low, high, billed
+    drift: dict[tuple[Decimal | None, str | None], Drift] = field(default_factory=dict)
+    ratio_range: list[Decimal] = field(default_factory=list)  # [lowest, highest] billed/estimate
+
+    def __iter__(self) -> Iterator[Row]:
+        for item in self.billed:
+            if isinstance(item, BilledItem):
+                row = self._match(item)
+                if row is not None:
+                    yield row
+            elif isinstance(item, FailedTask):
+                self.failed_count += 1
+                if len(self.failed) < PROBLEMS_SHOWN:
+                    self.failed.append(_masked(item))
+            elif isinstance(item, Skipped):
+                self.skipped += 1
+            else:
+                self._problem(item)
+
+    def _problem(self, item: BilledProblem) -> None:
+        self.problem_count += 1
+        if len(self.problems) < PROBLEMS_SHOWN:
+            self.problems.append(item)
+
+    def _match(self, item: BilledItem) -> Row | None:
+        shown = shown_uuid(item.task_uuid)
+        estimate = self.index.take(shown)  # the request side's taskUUIDs are masked the same way
+        if estimate is None:
+            self.unrequested += 1
+            return None
+        if estimate is False:
+            self._problem(_repeated(item, shown))
+            return None
+        assert isinstance(estimate, Estimate)
+        self.matched += 1
+        return self._row(item, shown, estimate)
+
+    def _row(self, item: BilledItem, shown: str, estimate: Estimate) -> Row:
+        billed = item.cost
+        self.totals[3] += billed
+        if estimate.cost is None or estimate.low is None or estimate.high is None:
+            self.unpriced += 1
+            return Row(shown, estimate, billed, None, None, None, item.file, item.line)
+        self.totals[0] += estimate.cost
+        self.totals[1] += estimate.low
+        self.totals[2] += estimate.high
+        within = estimate.low - self.tolerance <= billed <= estimate.high + self.tolerance
+        self.outside += not within
+        difference = billed - estimate.cost
+        percent = (difference * 100 / estimate.cost).quantize(PERCENT_QUANTUM) if estimate.cost else None
+        if estimate.cost:
+            self._drift(estimate, billed)
+        return Row(shown, estimate, billed, difference, percent, within, item.file, item.line)
+
+    def _drift(self, estimate: Estimate, billed: Decimal) -> None:
+        ratio = billed / estimate.cost if estimate.cost else ZERO
+        self.ratio_range = (
+            [min(self.ratio_range[0], ratio), max(self.ratio_range[1], ratio)] if self.ratio_range else [ratio, ratio]
+        )
+        group = self.drift.setdefault((estimate.duration, estimate.resolution), Drift())
+        group.add(
+            ratio.quantize(RATIO_QUANTUM),
+            fits(billed, estimate.cost),
+            fits(billed, billed_frames_cost(estimate, self.table)),
+        )
+
+    @property
+    def unbilled(self) -> int:
+        return self.index.unbilled()
+
+    @property
+    def failing(self) -> bool:
+        return bool(self.outside or self.problem_count)
+
+    def margins(self) -> tuple[Decimal, Decimal]:
+        """The margins below and above the point estimate that would have covered every bill (0 if none)."""
+        if not self.ratio_range:
+            return ZERO, ZERO
+        low, high = self.ratio_range
+        return max(ZERO, 1 - low).quantize(RATIO_QUANTUM), max(ZERO, high - 1).quantize(RATIO_QUANTUM)
+
+
+def billed_frames_cost(estimate: Estimate, table: PriceTable) -> Decimal | None:
+    """What the billed-frame rule of pricing/ (estimateMargin.billedFrames) says the task is billed, rounded as
+    the table rounds; None for a task of no single documented size."""
+    if None in (estimate.width, estimate.height, estimate.resolution, estimate.aspect_ratio, estimate.duration):
+        return None
+    assert estimate.resolution and estimate.aspect_ratio and estimate.duration and estimate.number_results
+    cell = Cell(estimate.resolution, estimate.aspect_ratio, estimate.width, estimate.height)
+    price = cell_price(cell, estimate.duration, table)
+    if price is None:
+        return None
+    view = billed_view(cell, price.value, estimate.duration, table) * estimate.number_results
+    return view.quantize(table.roundTo)
+
+
+def fits(billed: Decimal, value: Decimal | None) -> bool:
+    """Whether a bill is ``value`` as written: a bill of 0.0367 (four places) fits 0.03671, which rounds to it."""
+    if value is None:
+        return False
+    exponent = billed.as_tuple().exponent
+    half_unit = Decimal((0, (5,), exponent - 1)) if isinstance(exponent, int) else ZERO
+    return abs(billed - value) <= half_unit
+
+
+def _masked(failed: FailedTask) -> FailedTask:
+    """An error entry as printed: its taskUUID, code and message may quote anything, credentials included."""
+    from seedance_lint.rules.secrets import redact  # loaded only when a response reports errors
+
+    return failed._replace(
+        task_uuid=failed.task_uuid and shown_uuid(failed.task_uuid),
+        code=redact(failed.code),
+        message=redact(failed.message),
+    )
+
+
+def _repeated(item: BilledItem, shown: str) -> BilledProblem:
+    message = (
+        f"a second bill for taskUUID {shown}: each task is billed once, so it is not counted again; "
+        "remove the duplicate response (a webhook delivered twice?)"
+    )
+    return BilledProblem(item.file, Problem("RCN005", message, (item.line, 1), item.pointer))
