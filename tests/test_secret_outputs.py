@@ -129,6 +129,9 @@ def test_reconcile_prints_no_secret(fmt: str, seeded: Path, bills: Path, tmp_pat
     assert result.exit == 1, result.stderr  # the repeated bills and the string costs are problems
     assert "RCN005" in result.stdout + result.stderr and _leaks(result.stdout + result.stderr) == []
     report = tmp_path / "report.out"
-    result = run_cli(["reconcile", "--format", fmt, "--billed", "-", "--output", report, *names], cwd=seeded,
-                     stdin=bills.read_bytes())
+    result = run_cli(
+        ["reconcile", "--format", fmt, "--billed", "-", "--output", report, *names],
+        cwd=seeded,
+        stdin=bills.read_bytes(),
+    )
     assert result.exit == 1 and _leaks(report.read_text() + result.stdout + result.stderr) == []

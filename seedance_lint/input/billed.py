@@ -19,6 +19,8 @@ from seedance_lint.input.parsers.jsonpos import valid_positions
 
 TASK_TYPE = "videoInference"
 _LINE_SUFFIXES = (".jsonl", ".ndjson")
+#: No bill is this large; a larger number (1e999) is a typo, and would overflow the sums' Decimal context.
+MAX_BILL = Decimal(10) ** 12
 
 
 class BilledItem(NamedTuple):
@@ -158,7 +160,7 @@ def _item(place: _Place, item: object, pointer: str) -> Billed:
     cost = item.get("cost")
     if isinstance(cost, int) and not isinstance(cost, bool):
         cost = Decimal(cost)
-    if not isinstance(cost, Decimal) or not cost.is_finite() or cost < 0:
+    if not isinstance(cost, Decimal) or not cost.is_finite() or cost < 0 or cost >= MAX_BILL:
         return place.problem(
             "RCN003",
             f"{pointer}/cost" if "cost" in item else pointer,
@@ -191,5 +193,5 @@ def _described(item: dict) -> str:
     if cost is None:
         return "null"
     if isinstance(cost, (int, Decimal)) and not isinstance(cost, bool):
-        return "negative"
+        return "negative" if cost < 0 else "too large"
     return {bool: "a boolean", str: "a string", float: "not finite"}.get(type(cost), "not a number")
