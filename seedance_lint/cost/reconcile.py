@@ -157,7 +157,10 @@ class Reconciliation:
     problem_count: int = 0
     totals: list[Decimal] = field(default_factory=lambda: [ZERO, ZERO, ZERO, ZERO])  # estimate, low, high, billed
     drift: dict[tuple[Decimal | None, str | None], Drift] = field(default_factory=dict)
-    ratio_range: list[Decimal] = field(default_factory=list)  # [lowest, highest] billed/estimate
+    ratio_range: list[Decimal] = field(default_factory=list)
+    frames_memo: dict[int, tuple[Estimate, Decimal | None]] = field(
+        default_factory=dict
+    )  # [lowest, highest] billed/estimate
 
     def __iter__(self) -> Iterator[Row]:
         for item in self.billed:
@@ -218,8 +221,15 @@ class Reconciliation:
         group.add(
             ratio.quantize(RATIO_QUANTUM),
             fits(billed, estimate.cost),
-            fits(billed, billed_frames_cost(estimate, self.table)),
+            fits(billed, self._billed_frames(estimate)),
         )
+
+    def _billed_frames(self, estimate: Estimate) -> Decimal | None:
+        """billed_frames_cost, once per shared estimate object (a batch has a few hundred at most)."""
+        key = id(estimate)
+        if key not in self.frames_memo:
+            self.frames_memo[key] = (estimate, billed_frames_cost(estimate, self.table))  # holds it: the id stays its
+        return self.frames_memo[key][1]
 
     @property
     def unbilled(self) -> int:

@@ -21,6 +21,8 @@ TASK_TYPE = "videoInference"
 _LINE_SUFFIXES = (".jsonl", ".ndjson")
 #: No bill is this large; a larger number (1e999) is a typo, and would overflow the sums' Decimal context.
 MAX_BILL = Decimal(10) ** 12
+#: One decoder for every line (json.loads would build one per call); numbers with a fraction become Decimal.
+_DECODER = json.JSONDecoder(parse_float=Decimal)
 
 
 class BilledItem(NamedTuple):
@@ -72,7 +74,7 @@ def read_billed(display: str, path: Path | None, data: bytes | None = None) -> I
         yield BilledProblem(display, text)
         return
     try:
-        value = json.loads(text, parse_float=Decimal)
+        value = _DECODER.decode(text)
     except json.JSONDecodeError as error:
         if error.msg != "Extra data":  # more than one value: JSON Lines given another name (stdin)
             yield _syntax(display, error, 1)
@@ -86,12 +88,12 @@ def _lines(display: str, lines: BinaryIO | Iterator[bytes]) -> Iterator[Billed]:
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
-        text = decode(line, number)
+        text = decode(line.rstrip(b"\r\n"), number)  # a line's own text: one line, located without a scan
         if isinstance(text, Problem):
             yield BilledProblem(display, text)
             continue
         try:
-            value = json.loads(text, parse_float=Decimal)
+            value = _DECODER.decode(text)
         except json.JSONDecodeError as error:
             yield _syntax(display, error, number)
             continue
@@ -135,7 +137,7 @@ class _Place(NamedTuple):
     first_line: int
 
     def line_of(self, pointer: str) -> int:
-        if not pointer and self.first_line > 1:  # a JSON Lines line: its own line
+        if not pointer or "\n" not in self.text:  # a JSON Lines line: its own line (no scan of the text)
             return self.first_line
         return valid_positions(self.text, self.first_line).nearest(pointer)[0]
 
