@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from seedance_lint.cost.model import estimate_task
-from seedance_lint.cost.reconcile import fits, task_key
+from seedance_lint.cost.reconcile import UuidTable, fits, packed_uuid
 
 from conftest import CASES_DIR
 
@@ -224,7 +224,7 @@ def test_a_bill_is_read_as_written_and_judged_against_its_bounds(cost: Decimal) 
     index = RequestIndex([])
     estimate = estimate_task(json.loads(_task("a")))
     index.estimates.append(estimate)
-    index.slots[task_key("a")] = 0
+    index.table.put("a", 0)
     text = f"{cost:f}"
     (row,) = list(Reconciliation(index, read_billed("b", None, _bill("a", text).encode()), Decimal(0), price_table()))
     assert f"{row.billed:f}" == text
@@ -232,11 +232,22 @@ def test_a_bill_is_read_as_written_and_judged_against_its_bounds(cost: Decimal) 
     assert row.within == (estimate.low <= cost <= estimate.high)
 
 
-@given(st.uuids())
-def test_a_uuid_key_is_its_int_and_other_text_itself(value: object) -> None:
-    assert task_key(str(value)) == value.int  # type: ignore[attr-defined]
-    assert task_key(str(value).upper()) == value.int  # type: ignore[attr-defined]
-    assert task_key(str(value) + "x") == str(value) + "x"
+@given(st.lists(st.one_of(st.uuids().map(str), st.text(max_size=40)), max_size=300))
+def test_the_uuid_table_holds_what_a_dict_holds(uuids: list[str]) -> None:
+    """UuidTable against a dict: the same answers, across growth, for UUIDs and any other text."""
+    table, model = UuidTable(), {}
+    for value, task_uuid in enumerate(uuids):
+        assert table.put(task_uuid, value) == (_canonical(task_uuid) in model)
+        model[_canonical(task_uuid)] = value
+    for task_uuid in uuids:
+        where = table.position(task_uuid)
+        assert where is not None and table.get(where) == model[_canonical(task_uuid)]
+    assert table.position("not there") is None and sorted(table.all_values()) == sorted(model.values())
+
+
+def _canonical(task_uuid: str) -> str:
+    """UUIDs compare case-insensitively (bytes.fromhex reads both cases), anything else exactly."""
+    return task_uuid.lower() if packed_uuid(task_uuid) is not None else task_uuid
 
 
 def test_a_bill_written_with_fewer_digits_fits_what_rounds_to_it() -> None:

@@ -1,13 +1,13 @@
 """Billed against estimated: requests indexed by taskUUID, billed items matched to them as they stream by.
 
-The request side is held (it must be looked up); the billed side streams. A request keeps only a compact
-key (a UUID's 128-bit int, else its text) and the index of its shared estimate, so a million requests
-fit in tens of megabytes. Money and ratios are Decimal throughout.
+The request side is held (it must be looked up); the billed side streams. A request keeps only its UUID's 16
+bytes and the index of its shared estimate (UuidTable), so a million requests fit in about
+36 MB. Money and ratios are Decimal throughout.
 """
 
 from __future__ import annotations
 
-import uuid as uuids
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -18,7 +18,7 @@ from seedance_lint.cost.pipeline import PROBLEMS_SHOWN, PricedRun, priced_tasks
 from seedance_lint.cost.table import PriceTable
 from seedance_lint.input.billed import Billed, BilledItem, BilledProblem, FailedTask, Skipped
 from seedance_lint.input.documents import Problem
-from seedance_lint.input.jsonl import load_values
+from seedance_lint.input.jsonl import expected_tasks, load_values
 from seedance_lint.input.sources import Source
 
 ZERO = Decimal(0)
@@ -27,17 +27,94 @@ RATIO_QUANTUM = Decimal("0.000001")
 PERCENT_QUANTUM = Decimal("0.01")
 _MATCHED = -1  # what a request's slot holds once a bill matched it (its estimate index is kept in _matched)
 
-Key = int | str
+
+def packed_uuid(task_uuid: str) -> bytes | None:
+    """The 16 bytes of a canonical 8-4-4-4-12 UUID (either case), else None (bytes.fromhex would skip spaces)."""
+    if len(task_uuid) != 36 or task_uuid.count("-") != 4 or " " in task_uuid:
+        return None
+    try:
+        key = bytes.fromhex(task_uuid.replace("-", ""))
+    except ValueError:
+        return None
+    return key if len(key) == 16 and task_uuid[8::5] == "----" else None
 
 
-def task_key(task_uuid: str) -> Key:
-    """A compact key: a canonical UUID as its 128-bit int (44 bytes, not 85), any other text as itself."""
-    if len(task_uuid) == 36:
-        try:
-            return uuids.UUID(task_uuid).int
-        except ValueError:
-            pass
-    return task_uuid
+class UuidTable:
+    """taskUUID -> a small int, small enough for a million tasks (a dict of 128-bit ints took 92 MB).
+
+    A canonical UUID is kept as 16 bytes in one bytearray, its value in an array of 32-bit ints at the same
+    position, found through an open-addressing table of 32-bit slots at most half full: 28 to 36 bytes a
+    task. Any other string goes to a plain dict. (linting.uuids.TaskUuids keeps `check`'s registry the same
+    way; the two packages are siblings and do not share it.)
+    """
+
+    def __init__(self) -> None:
+        self.keys = bytearray()
+        self.values = array("i")
+        self.slots = array("i", [-1]) * 1024  # -1: empty; else a position in keys / 16
+        self.others: dict[str, int] = {}
+
+    def reserve(self, more: int) -> None:
+        """Room for ``more`` new UUIDs without a rehash on the way."""
+        while 2 * (len(self.values) + more) > len(self.slots):
+            self._grow()
+
+    def position(self, task_uuid: str) -> int | str | None:
+        """Where a taskUUID's value is: a position in ``values``, the key of ``others``, or None."""
+        key = packed_uuid(task_uuid)
+        if key is None:
+            return task_uuid if task_uuid in self.others else None
+        _, position = self._probe(key)
+        return None if position < 0 else position
+
+    def get(self, where: int | str) -> int:
+        return self.others[where] if isinstance(where, str) else self.values[where]
+
+    def set(self, where: int | str, value: int) -> None:
+        if isinstance(where, str):
+            self.others[where] = value
+        else:
+            self.values[where] = value
+
+    def put(self, task_uuid: str, value: int) -> bool:
+        """Sets the value of a taskUUID; whether it was there already."""
+        key = packed_uuid(task_uuid)
+        if key is None:
+            seen = task_uuid in self.others
+            self.others[task_uuid] = value
+            return seen
+        slot, position = self._probe(key)
+        if position >= 0:
+            self.values[position] = value
+            return True
+        self.slots[slot] = len(self.values)
+        self.keys += key
+        self.values.append(value)
+        if 2 * len(self.values) > len(self.slots):
+            self._grow()
+        return False
+
+    def all_values(self) -> Iterator[int]:
+        yield from self.values
+        yield from self.others.values()
+
+    def _probe(self, key: bytes) -> tuple[int, int]:
+        """(slot, position) of a key: its slot and position, or the empty slot it would take and -1."""
+        slots, keys = self.slots, self.keys
+        mask = len(slots) - 1
+        slot = hash(key) & mask
+        while (position := slots[slot]) >= 0 and keys[16 * position : 16 * position + 16] != key:
+            slot = (slot + 1) & mask
+        return slot, position
+
+    def _grow(self) -> None:
+        slots = self.slots = array("i", [-1]) * (2 * len(self.slots))
+        mask, keys = len(slots) - 1, self.keys
+        for position in range(len(self.values)):
+            slot = hash(bytes(keys[16 * position : 16 * position + 16])) & mask
+            while slots[slot] >= 0:
+                slot = (slot + 1) & mask
+            slots[slot] = position
 
 
 def shown_uuid(task_uuid: str) -> str:
@@ -54,11 +131,12 @@ class RequestIndex:
 
     def __init__(self, sources: Iterable[Source]) -> None:
         self.estimates: list[Estimate] = []
-        self.slots: dict[Key, int] = {}
+        self.table = UuidTable()
         self.requests = self.without_uuid = self.repeated_uuid = 0
         self.problems: list[str] = []
         distinct: dict[int, int] = {}  # id(estimate) -> its index (estimates of one price key are one object)
         for source in sources:
+            self.table.reserve(expected_tasks(source))
             for run in priced_tasks(source, load_values(source)):
                 if isinstance(run, PricedRun):
                     self._add(run, distinct)
@@ -75,24 +153,21 @@ class RequestIndex:
             if index is None:
                 index = distinct[id(estimate)] = len(self.estimates)
                 self.estimates.append(estimate)
-            key = task_key(task_uuid)
-            if key in self.slots:
-                self.repeated_uuid += 1
-            self.slots[key] = index
+            self.repeated_uuid += self.table.put(task_uuid, index)
 
     def take(self, task_uuid: str) -> Estimate | bool | None:
         """The estimate of the request a bill is for (marked as billed); None without one; False when billed already."""
-        key = task_key(task_uuid)
-        index = self.slots.get(key)
-        if index is None:
+        where = self.table.position(task_uuid)
+        if where is None:
             return None
+        index = self.table.get(where)
         if index < 0:
             return False
-        self.slots[key] = _MATCHED - index
+        self.table.set(where, _MATCHED - index)
         return self.estimates[index]
 
     def unbilled(self) -> int:
-        return sum(1 for index in self.slots.values() if index >= 0)
+        return sum(1 for index in self.table.all_values() if index >= 0)
 
 
 class Row(NamedTuple):
