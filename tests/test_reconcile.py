@@ -254,3 +254,18 @@ def test_a_bill_written_with_fewer_digits_fits_what_rounds_to_it() -> None:
     assert fits(Decimal("0.0367"), Decimal("0.03671")) and not fits(Decimal("0.0367"), Decimal("0.03676"))
     assert fits(Decimal("0.03811"), Decimal("0.03811")) and not fits(Decimal("0.03811"), Decimal("0.03812"))
     assert not fits(Decimal("1"), None)
+
+
+def test_requests_from_stdin_and_not_both_sides_from_stdin(run_cli) -> None:
+    result = run_cli(["reconcile", "-", "--billed", RESPONSES, "--format", "json"], stdin=REQUESTS.read_text())
+    assert result.exit == 0 and json.loads(result.stdout)["matched"] == 4
+    both = run_cli(["reconcile", "-", "--billed", "-"], stdin=REQUESTS.read_text())
+    assert both.exit == 2 and "stdin" in both.stderr
+
+
+@given(st.uuids())
+def test_a_canonical_uuid_packs_to_its_16_bytes_in_either_case(value: object) -> None:
+    """Else every UUID would go to the table's dict and a million requests would not fit in memory."""
+    assert packed_uuid(str(value)) == value.bytes  # type: ignore[attr-defined]
+    assert packed_uuid(str(value).upper()) == value.bytes  # type: ignore[attr-defined]
+    assert packed_uuid(str(value).replace("-", "")) is None and packed_uuid(" " + str(value)[1:]) is None

@@ -31,7 +31,7 @@ def run(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, Output
     if args.show_config:
         return EXIT_OK, config.to_json()
     tolerance = parse_tolerance(args.tolerance)
-    bills = [_billed_path(name, stdin) for name in args.billed]
+    bills = [_billed_path(name) for name in args.billed]
     if stdin is not None and "-" in args.billed and "-" in args.paths:
         raise UsageError("- (stdin) can be either the requests or --billed, not both")
     index = RequestIndex(gather_sources(args, stdin if "-" in args.paths else None, config))
@@ -62,12 +62,12 @@ def parse_tolerance(text: str) -> Decimal:
     return value
 
 
-def _billed_path(name: str, stdin: bytes | None) -> tuple[str, Path | None]:
+def _billed_path(name: str) -> tuple[str, Path | None]:
     if name == "-":
         return "-", None
     path = Path(name)
     if not path.is_file():
-        raise UsageError(f"--billed {name}: no such file")
+        raise UsageError(f"--billed {name}: no such file (or not a file)")
     return name, path
 
 

@@ -36,7 +36,7 @@ def packed_uuid(task_uuid: str) -> bytes | None:
         key = bytes.fromhex(task_uuid.replace("-", ""))
     except ValueError:
         return None
-    return key if len(key) == 16 and task_uuid[8::5] == "----" else None
+    return key if len(key) == 16 and task_uuid[8:24:5] == "----" else None
 
 
 class UuidTable:
