@@ -18,6 +18,7 @@ from seedance_lint.core.errors import UsageError
 from seedance_lint.core.version import __version__
 from seedance_lint.reporters.check import CHECK_REPORTERS
 from seedance_lint.reporters.cost import COST_REPORTERS
+from seedance_lint.reporters.reconcile import RECONCILE_REPORTERS
 
 EXIT_USAGE = 2  # exit 0 and 1 are the commands' (seedance_lint.commands.check)
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a command whose reader went away
@@ -192,7 +193,7 @@ def _add_reconcile(parser: argparse.ArgumentParser) -> None:
         default="0",
         help="how far a bill may lie outside [low, high] before the run fails (default 0)",
     )
-    parser.add_argument("--format", choices=("table", "json", "csv", "markdown"), default="table")
+    parser.add_argument("--format", choices=tuple(RECONCILE_REPORTERS), default="table")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (stdout then stays empty)")
     _add_config(parser)
 

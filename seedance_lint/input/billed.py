@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from seedance_lint.input.documents import Problem, decode
-from seedance_lint.input.parsers.jsonpos import valid_positions
+from seedance_lint.input.parsers.jsonpos import LazyPositions, valid_positions
+from seedance_lint.input.parsers.positions import Position
 
 TASK_TYPE = "videoInference"
 _LINE_SUFFIXES = (".jsonl", ".ndjson")
@@ -131,19 +132,25 @@ def _items(display: str, value: object, text: str, first_line: int) -> Iterator[
         )
 
 
-class _Place(NamedTuple):
-    display: str
-    text: str
-    first_line: int
+class _Place:
+    """One parsed value's text, where its items are located (the positions found once, when first asked)."""
+
+    def __init__(self, display: str, text: str, first_line: int) -> None:
+        self.display, self.text, self.first_line = display, text, first_line
+        self._positions: LazyPositions | None = None
+
+    def position(self, pointer: str) -> Position:
+        if self._positions is None:
+            self._positions = valid_positions(self.text, self.first_line)
+        return self._positions.nearest(pointer)
 
     def line_of(self, pointer: str) -> int:
         if not pointer or "\n" not in self.text:  # a JSON Lines line: its own line (no scan of the text)
             return self.first_line
-        return valid_positions(self.text, self.first_line).nearest(pointer)[0]
+        return self.position(pointer)[0]
 
     def problem(self, code: str, pointer: str, what: str, fix: str) -> BilledProblem:
-        position = valid_positions(self.text, self.first_line).nearest(pointer)
-        return BilledProblem(self.display, Problem(code, f"{what}; {fix}", position, pointer))
+        return BilledProblem(self.display, Problem(code, f"{what}; {fix}", self.position(pointer), pointer))
 
 
 def _item(place: _Place, item: object, pointer: str) -> Billed:
