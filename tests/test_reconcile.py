@@ -64,6 +64,7 @@ def test_the_page_examples_lie_within_low_high_and_fit_the_billed_frames(run_cli
     assert (second["billed"], second["estimate"], second["high"]) == ("0.03811", "0.03778", "0.03816")
     assert (first["difference"], first["differencePercent"], second["differencePercent"]) == ("0.00024", "0.66", "0.87")
     assert all(r["within"] is True for r in report["tasks"]) and report["matched"] == 4
+    assert [r["line"] for r in report["tasks"]] == [2, 10, 18, 26]  # each item's line in the response body
     assert report["totals"]["billed"] == "0.15103"
     (drift,) = report["drift"]
     assert (drift["duration"], drift["tasks"], drift["fitTable"], drift["fitBilledFrames"]) == ("6", 4, 0, 4)
