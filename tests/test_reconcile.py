@@ -270,3 +270,10 @@ def test_a_canonical_uuid_packs_to_its_16_bytes_in_either_case(value: object) ->
     assert packed_uuid(str(value)) == value.bytes  # type: ignore[attr-defined]
     assert packed_uuid(str(value).upper()) == value.bytes  # type: ignore[attr-defined]
     assert packed_uuid(str(value).replace("-", "")) is None and packed_uuid(" " + str(value)[1:]) is None
+
+
+def test_csv_cells_from_the_files_are_never_formulas(write_files, run_cli) -> None:
+    root = write_files({"r.jsonl": _task("=1+1") + "\n", "b.jsonl": _bill("=1+1", "0.03778") + "\n"})
+    result = run_cli(["reconcile", "--format", "csv", root / "r.jsonl", "--billed", root / "b.jsonl"])
+    (row,) = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert row["taskUUID"] == "'=1+1" and result.exit == 0
