@@ -277,3 +277,9 @@ def test_csv_cells_from_the_files_are_never_formulas(write_files, run_cli) -> No
     result = run_cli(["reconcile", "--format", "csv", root / "r.jsonl", "--billed", root / "b.jsonl"])
     (row,) = list(csv.DictReader(io.StringIO(result.stdout)))
     assert row["taskUUID"] == "'=1+1" and result.exit == 0
+
+
+def test_a_request_file_that_cannot_be_read_fails_the_run(write_files, run_cli) -> None:
+    root = write_files({"r.json": '{"taskUUID": "a", ', "b.jsonl": _bill("a", "0.03778") + "\n"})
+    result = run_cli(["reconcile", root / "r.json", "--billed", root / "b.jsonl"])
+    assert result.exit == 1 and "r.json:1:" in result.stderr and "1 bills without a request" in result.stdout

@@ -43,7 +43,7 @@ def run(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, Output
     chunks: Iterator[str] = RECONCILE_REPORTERS[args.format](rec)
     if args.format == "csv":  # a spreadsheet has no room for the summary: it goes to stderr
         chunks = chain(chunks, _summary_on_stderr(rec))
-    if index.problems:  # requests that cannot be priced: told beside the report (exit 1 through the rows)
+    if index.problems:  # request files that cannot be read: told beside the report, and the run fails
         chunks = chain((ToStderr(f"seedance-lint: {p}\n") for p in index.problems), chunks)
     if args.output:
         aside: list[str] = []

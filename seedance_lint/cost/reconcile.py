@@ -312,7 +312,7 @@ class Reconciliation:
 
     @property
     def failing(self) -> bool:
-        return bool(self.outside or self.problem_count)
+        return bool(self.outside or self.problem_count or self.index.problems)
 
     def margins(self) -> tuple[Decimal, Decimal]:
         """The margins below and above the point estimate that would have covered every bill (0 if none)."""
