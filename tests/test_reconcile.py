@@ -113,6 +113,7 @@ def test_an_errors_response_is_a_failed_task_not_a_mismatch(write_files, run_cli
     root = write_files({"r.jsonl": _task("a") + "\n", "b.json": json.dumps(errors)})
     code, report = _json(run_cli, root / "r.jsonl", "--billed", root / "b.json")
     assert code == 0 and report["failedTasks"] == 1 and report["matched"] == 0 and report["outside"] == 0
+    assert report["unbilledRequests"] == 0  # the failed task's request is accounted for
     assert report["failed"] == [
         {"taskUUID": "a", "code": "timeout", "message": "took too long", "file": str(root / "b.json"), "line": 1}
     ]

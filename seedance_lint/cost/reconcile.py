@@ -245,6 +245,8 @@ class Reconciliation:
                     yield row
             elif isinstance(item, FailedTask):
                 self.failed_count += 1
+                if item.task_uuid is not None:  # its request is accounted for: failed, not waiting for a bill
+                    self.index.take(shown_uuid(item.task_uuid))
                 if len(self.failed) < PROBLEMS_SHOWN:
                     self.failed.append(_masked(item))
             elif isinstance(item, Skipped):
