@@ -15,6 +15,7 @@ from seedance_lint.commands.output import (
     Output,
     ToStderr,
     gather_sources,
+    set_aside,
     write_report,
 )
 from seedance_lint.config import load_config
@@ -47,7 +48,7 @@ def run(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, Output
         chunks = chain((ToStderr(f"seedance-lint: {p}\n") for p in index.problems), chunks)
     if args.output:
         aside: list[str] = []
-        write_report(args.output, _set_aside(chunks, aside))
+        write_report(args.output, set_aside(chunks, aside))
         return exit_code(), aside
     return exit_code, chunks
 
@@ -78,11 +79,3 @@ def _all_billed(bills: list[tuple[str, Path | None]], stdin: bytes | None) -> It
 
 def _summary_on_stderr(rec: Reconciliation) -> Iterator[str]:
     yield from (ToStderr(f"seedance-lint: {line}\n") for line in summary_lines(rec))
-
-
-def _set_aside(chunks: Iterator[str], aside: list[str]) -> Iterator[str]:
-    for chunk in chunks:
-        if isinstance(chunk, ToStderr):
-            aside.append(chunk)
-        else:
-            yield chunk
