@@ -19,6 +19,7 @@ from seedance_lint.core.version import __version__
 from seedance_lint.reporters.check import CHECK_REPORTERS
 from seedance_lint.reporters.cost import COST_REPORTERS
 from seedance_lint.reporters.diff import DIFF_REPORTERS
+from seedance_lint.reporters.reconcile import RECONCILE_REPORTERS
 
 EXIT_USAGE = 2  # exit 0 and 1 are the commands' (seedance_lint.commands.check)
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a command whose reader went away
@@ -53,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
         )
     )
     _add_cost_diff(commands.add_parser(COST_DIFF, help="compare the cost of two sides: paths, saved reports, git:REV"))
+    _add_reconcile(commands.add_parser("reconcile", help="compare billed costs (Runware responses) with estimates"))
     prices = commands.add_parser("prices", help="print the price matrix")
     prices.add_argument("--format", choices=PRICES_FORMATS, default="table")
     commands.add_parser("rules", help="list every rule")
@@ -225,6 +227,27 @@ def cost_diff_routed(argv: list[str]) -> list[str]:
     return argv
 
 
+def _add_reconcile(parser: argparse.ArgumentParser) -> None:
+    _add_inputs(parser)
+    _add_skip_non_requests(parser)
+    parser.add_argument(
+        "--billed",
+        metavar="FILE",
+        action="append",
+        required=True,
+        help="Runware responses (a body, an array of items, or JSON Lines of webhook bodies); repeatable; - for stdin",
+    )
+    parser.add_argument(
+        "--tolerance",
+        metavar="USD",
+        default="0",
+        help="how far a bill may lie outside [low, high] before the run fails (default 0)",
+    )
+    parser.add_argument("--format", choices=tuple(RECONCILE_REPORTERS), default="table")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (stdout then stays empty)")
+    _add_config(parser)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (tests call this directly)."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -317,7 +340,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _stdin_bytes(args: argparse.Namespace) -> bytes | None:
-    if "-" in getattr(args, "paths", ()):
+    if "-" in getattr(args, "paths", ()) or "-" in (getattr(args, "billed", None) or ()):
         return sys.stdin.buffer.read()
     return None
 

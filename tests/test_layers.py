@@ -34,6 +34,8 @@ LAYERS = {
 SIBLINGS = [
     ("seedance_lint.linting", "seedance_lint.cost"),
     ("seedance_lint.reporters.check", "seedance_lint.reporters.cost"),
+    ("seedance_lint.reporters.check", "seedance_lint.reporters.reconcile"),
+    ("seedance_lint.reporters.cost", "seedance_lint.reporters.reconcile"),
 ]
 
 

@@ -254,3 +254,10 @@ def test_cost_diff_compares_a_plan_line_by_line_and_reads_reports_saved_before_p
     assert diff["counts"]["changed"] == 1 and diff["delta"]["total"] == "0.31500"  # 10 more tasks of 0.03150
     (change,) = diff["tasks"]
     assert (change["base"]["count"], change["head"]["count"], change["head"]["label"]) == (1, 20, "drafts")
+
+
+def test_reconcile_leaves_plans_out(run_cli) -> None:
+    """A plan is a what-if: reconcile, walking a folder that holds plans, counts no plan line as a request."""
+    billed = str(CASES_DIR / "reconcile" / "page-responses.json")
+    result = run_cli(["reconcile", str(EXAMPLES_DIR), "--billed", billed])
+    assert "12 requests without a bill" in result.stdout and "0 requests without a taskUUID" in result.stdout

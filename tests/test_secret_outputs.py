@@ -135,3 +135,38 @@ def test_cost_diff_masks_a_credential_in_a_file_name(fmt: str, run_cli, tmp_path
     assert result.exit == 0, result.stderr
     assert "hook?token=" in result.stdout or "hook?token=" in result.stdout.replace("%3F", "?")
     assert secret[4:9] not in result.stdout + result.stderr
+
+
+@pytest.fixture(scope="module")
+def bills(seeded: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Billed responses for the seeded requests, their taskUUIDs (URLs with tokens among them) billed, failed
+    with a message quoting them, and billed again (a problem that names the taskUUID)."""
+    import json
+    import re
+
+    found = {u for p in SEEDED for u in re.findall(r'"taskUUID": *"([^"]*)"', p.read_text())}
+    lines = []
+    for uuid in sorted(found):
+        item = {"taskType": "videoInference", "taskUUID": uuid, "cost": 0.5}
+        lines += [json.dumps(item), json.dumps(item)]
+        lines.append(json.dumps({"errors": [{"code": uuid, "message": f"failed: {uuid}", "taskUUID": uuid}]}))
+        lines.append(json.dumps({**item, "cost": "leaky " + uuid}))
+    path = tmp_path_factory.mktemp("bills") / "bills.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    assert any("token=" in u for u in found)  # else the test would prove nothing
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "markdown"])
+def test_reconcile_prints_no_secret(fmt: str, seeded: Path, bills: Path, tmp_path: Path, run_cli) -> None:
+    names = sorted(p.name for p in seeded.iterdir())
+    result = run_cli(["reconcile", "--format", fmt, "--billed", bills, *names], cwd=seeded)
+    assert result.exit == 1, result.stderr  # the repeated bills and the string costs are problems
+    assert "RCN005" in result.stdout + result.stderr and _leaks(result.stdout + result.stderr) == []
+    report = tmp_path / "report.out"
+    result = run_cli(
+        ["reconcile", "--format", fmt, "--billed", "-", "--output", report, *names],
+        cwd=seeded,
+        stdin=bills.read_bytes(),
+    )
+    assert result.exit == 1 and _leaks(report.read_text() + result.stdout + result.stderr) == []

@@ -13,6 +13,7 @@ COMMANDS = {
     "cost": "cost",
     COST_DIFF: "cost_diff",
     "prices": "prices",
+    "reconcile": "reconcile",
     "rules": "rules",
     "rule": "rules",
 }

@@ -14,6 +14,7 @@ from seedance_lint.commands.output import (
     ToStderr,
     gather_sources,
     pool_for,
+    set_aside,
     shut_after,
     write_report,
 )
@@ -47,17 +48,9 @@ def run(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, Output
     chunks = shut_after(chunks, pool)
     if args.output:  # the report to the file; what belongs on stderr (csv's problems) still goes there
         aside: list[str] = []
-        write_report(args.output, _set_aside(chunks, aside))
+        write_report(args.output, set_aside(chunks, aside))
         return exit_code(), aside
     return exit_code, chunks
-
-
-def _set_aside(chunks: Iterator[str], aside: list[str]) -> Iterator[str]:
-    for chunk in chunks:
-        if isinstance(chunk, ToStderr):
-            aside.append(chunk)
-        else:
-            yield chunk
 
 
 def group_keys(given: list[str] | None, summary: bool) -> tuple[str, ...] | None:

@@ -181,3 +181,12 @@ def repository_root() -> str | None:
         if parent == directory:
             return None
         directory = parent
+
+
+def set_aside(chunks: Iterator[str], aside: list[str]) -> Iterator[str]:
+    """The report's chunks, those for stderr put into ``aside`` (written after the report, with --output)."""
+    for chunk in chunks:
+        if isinstance(chunk, ToStderr):
+            aside.append(chunk)
+        else:
+            yield chunk

@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-from seedance_lint.core.text import printable
+from seedance_lint.core.text import FORMULA_STARTS, formula_safe, printable
 from seedance_lint.cost.model import Estimate
 from seedance_lint.cost.pipeline import CostTally, PricedRun, Render
 from seedance_lint.reporters.cost.base import PerEstimate, estimate_fields, money
@@ -83,15 +83,6 @@ def stream(tally: CostTally) -> Iterator[str]:
     for block in tally:
         first, head = block.first, block.head
         yield "".join([f"{head}{first + i}{a}" for i, a in enumerate(block.rows)])
-
-
-#: What a spreadsheet reads as a formula when a cell starts with it (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def formula_safe(text: str) -> str:
-    """A cell a spreadsheet shows as text: one that would start a formula gets a leading apostrophe."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _groups(tally: CostTally) -> Iterator[str]:
