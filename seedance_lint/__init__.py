@@ -1,6 +1,6 @@
 """seedance-lint: offline linter and cost estimator for Seedance 1.0 Pro Fast requests.
 
-``lint``, ``estimate``, ``check_batch`` and ``price_batch`` are the Python API
+``lint``, ``estimate``, ``estimate_plan``, ``check_batch`` and ``price_batch`` are the Python API
 (seedance_lint.api); each imports its machinery on first use so that
 ``import seedance_lint`` stays cheap.
 """
@@ -31,6 +31,13 @@ def estimate(request: object) -> Estimate:
     return _estimate(request)
 
 
+def estimate_plan(plan: object) -> list[Estimate]:
+    """The estimate of each line of a plan, for all its tasks (see seedance_lint.api.estimate_plan)."""
+    from seedance_lint.api import estimate_plan as _estimate_plan
+
+    return _estimate_plan(plan)
+
+
 def check_batch(batch: Batch, **options: Any) -> dict[str, Any]:
     """Lint a JSON Lines batch, optionally on an Executor (see seedance_lint.api.check_batch)."""
     from seedance_lint.api import check_batch as _check_batch
@@ -45,4 +52,4 @@ def price_batch(batch: Batch, **options: Any) -> dict[str, Any]:
     return _price_batch(batch, **options)
 
 
-__all__ = ["__version__", "check_batch", "estimate", "lint", "price_batch"]
+__all__ = ["__version__", "check_batch", "estimate", "estimate_plan", "lint", "price_batch"]

@@ -1,6 +1,6 @@
 """The Python API: lint and price requests in code (budget scripts, notebooks, data pipelines).
 
-``lint`` and ``estimate`` take one request object. ``check_batch`` and
+``lint`` and ``estimate`` take one request object; ``estimate_plan`` a plan (input/plans.py). ``check_batch`` and
 ``price_batch`` take a JSON Lines batch (a file, or lines or records in
 memory) and return plain data: exactly what ``check --format json`` and
 ``cost --format json`` print, parsed. Given an Executor (a
@@ -51,6 +51,18 @@ def estimate(request: object) -> Estimate:
     from seedance_lint.cost.model import estimate_task  # pydantic (the price table): only pricing pays for it
 
     return estimate_task(request)
+
+
+def estimate_plan(plan: object) -> list[Estimate]:
+    """The estimate of each line of a plan (a plan file's parsed value, ``{"plan": [...]}``), as `cost` prices
+    it: ``cost``, ``low`` and ``high`` for all of the line's tasks, ``tasks`` its count, ``label`` its label.
+    A line the plan rules flag is unpriced, their message its ``reason``; what is wrong with the plan as a
+    whole (an unknown member beside ``plan``) is for ``seedance-lint check`` to say."""
+    from seedance_lint.core.data import model_spec
+    from seedance_lint.cost.plans import price_plan  # the price table (pydantic): only pricing pays for it
+    from seedance_lint.cost.table import price_table
+
+    return price_plan(plan, model_spec(), price_table()).estimates
 
 
 def check_batch(

@@ -46,12 +46,15 @@ def test_json_groups_add_up_to_the_totals_and_match_the_rows(run_cli, keys) -> N
     report = _cost_json(run_cli, "--group-by", ",".join(keys))
     groups = report["groups"]
     assert all(list(g["key"]) == keys for g in groups)
-    assert sum(g["tasks"] for g in groups) == len(report["tasks"])
+    # a row of a plan (examples/plans/) stands for its count of tasks; a request's row for one, with no label
+    assert sum(g["tasks"] for g in groups) == sum(t["count"] for t in report["tasks"])
     for name in ("total", "low", "high"):
         assert sum(Decimal(g[name]) for g in groups) == Decimal(report[name])
-    expected = Counter(tuple(None if k == "label" else t[k] for k in keys) for t in report["tasks"])
+    expected: Counter = Counter()
+    for t in report["tasks"]:
+        expected[tuple(t[k] for k in keys)] += t["count"]
     assert {tuple(g["key"].values()): g["tasks"] for g in groups} == dict(expected)
-    videos = sum(t["numberResults"] for t in report["tasks"])
+    videos = sum(t["count"] * t["numberResults"] for t in report["tasks"])
     assert sum(g["videos"] for g in groups) == videos
 
 
@@ -78,7 +81,7 @@ def test_summary_leaves_out_the_rows(run_cli, fmt) -> None:
     summary = run_cli(["cost", str(EXAMPLES_DIR), "--format", fmt, "--summary"])
     assert summary.exit == 0
     assert "examples/batch.jsonl" in full.stdout and "batch.jsonl" not in summary.stdout
-    assert "0.96868" in summary.stdout or "TOTAL" in summary.stdout
+    assert "8.25468" in summary.stdout or "TOTAL" in summary.stdout
 
 
 def test_summary_json_has_the_whole_batch_as_one_group(run_cli) -> None:
@@ -87,8 +90,8 @@ def test_summary_json_has_the_whole_batch_as_one_group(run_cli) -> None:
     assert summary["groups"] == [
         {
             "key": {},
-            "tasks": len(full["tasks"]),
-            "videos": sum(t["numberResults"] for t in full["tasks"]),
+            "tasks": sum(t["count"] for t in full["tasks"]),
+            "videos": sum(t["count"] * t["numberResults"] for t in full["tasks"]),
             "total": full["total"],
             "low": full["low"],
             "high": full["high"],
@@ -102,7 +105,7 @@ def test_csv_with_groups_is_one_table_of_groups_and_a_total(run_cli) -> None:
     report = _cost_json(run_cli, "--group-by", "resolution")
     assert [r["resolution"] for r in rows if r["row"] == "group"] == [g["key"]["resolution"] for g in report["groups"]]
     (total,) = [r for r in rows if r["row"] == "total"]
-    assert total["total"] == report["total"] and int(total["tasks"]) == len(report["tasks"])
+    assert total["total"] == report["total"] and int(total["tasks"]) == sum(t["count"] for t in report["tasks"])
 
 
 def test_csv_group_cells_that_would_start_a_formula_are_escaped(run_cli, write_files) -> None:
@@ -121,13 +124,13 @@ def test_table_shows_the_groups_after_the_total(run_cli) -> None:
 
 
 def test_budget_object_from_the_flag(run_cli) -> None:
-    report = _cost_json(run_cli, "--budget", "2")
+    report = _cost_json(run_cli, "--budget", "10")
     high = Decimal(report["high"])
     assert report["budget"] == {
-        "limit": "2",
+        "limit": "10",
         "source": "--budget",
         "high": report["high"],
-        "used": f"{(high / 2).quantize(Decimal('0.0001')):f}",
+        "used": f"{(high / 10).quantize(Decimal('0.0001')):f}",
         "ok": True,
     }
 
@@ -151,9 +154,9 @@ def test_max_task_cost_from_the_config_file_names_the_file(run_cli, write_files)
 
 
 def test_markdown_puts_totals_budget_and_groups_before_the_folded_rows(run_cli) -> None:
-    result = run_cli(["cost", str(EXAMPLES_DIR), "--format", "markdown", "--group-by", "resolution", "--budget", "5"])
+    result = run_cli(["cost", str(EXAMPLES_DIR), "--format", "markdown", "--group-by", "resolution", "--budget", "10"])
     text = result.stdout
-    assert text.startswith("**Total: 0.96868 USD**")
+    assert text.startswith("**Total: 8.25468 USD**")
     assert text.index("within budget") < text.index("| resolution |") < text.index("<details>")
     assert text.rstrip().endswith("</details>")
 
@@ -166,7 +169,7 @@ def test_markdown_of_a_large_batch_fits_a_step_summary(run_cli, write_files) -> 
     size = len(result.stdout.encode())
     assert result.exit == 0 and STEP_SUMMARY_BYTES - 4096 < size <= STEP_SUMMARY_BYTES
     shown = result.stdout.count("\n| big.jsonl | ") - 1  # minus the group row
-    assert f"_... and {count - shown} more tasks not shown" in result.stdout
+    assert f"_... and {count - shown} more rows not shown" in result.stdout
     assert f"| big.jsonl | {count} | {count} |" in result.stdout
 
 
@@ -258,7 +261,7 @@ def test_the_readme_shows_what_the_grouped_summary_prints(run_cli) -> None:
     from conftest import REPO_ROOT
 
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
-    command = "seedance-lint cost examples/ --group-by resolution --summary --budget 2"
+    command = "seedance-lint cost examples/ --group-by resolution --summary --budget 10"
     shown = readme.split(command + "\n```\n\n```\n", 1)[1].split("```", 1)[0]
     assert run_cli(command.split()[1:], cwd=REPO_ROOT).stdout == shown
 

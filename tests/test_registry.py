@@ -22,7 +22,7 @@ from rule_cases import load_cases
 
 CODE = re.compile(r"^SDL\d{3}$")
 KEBAB = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
-SCOPES = {"task", "file", "run", "document"}
+SCOPES = {"task", "file", "run", "document", "plan"}
 
 #: Codes that need no failing case, and why (the test below checks the reason still holds).
 EXEMPT_FROM_FAILING_CASE = {
@@ -146,7 +146,7 @@ def _task_without_size() -> dict:
 
 def _as_input(rule: Rule, example: object) -> object:
     """What the example means: a whole task or document as written, else members over a valid task."""
-    if rule.scope == "document" or not isinstance(example, dict) or "taskType" in example:
+    if rule.scope in ("document", "plan") or not isinstance(example, dict) or "taskType" in example:
         return example
     return {**_task_without_size(), **example}
 
@@ -154,7 +154,7 @@ def _as_input(rule: Rule, example: object) -> object:
 EXAMPLE_RULES = [
     rule
     for rule in RULES
-    if rule.scope in ("task", "document")
+    if rule.scope in ("task", "document", "plan")
     and _doc_example(rule, "Failing") is not None
     and _doc_example(rule, "Passing") is not None
 ]
@@ -162,7 +162,9 @@ EXAMPLE_RULES = [
 
 def test_rules_with_prose_examples_are_few() -> None:
     """Loader and pipeline rules may describe their examples in prose; rules that read a task may not."""
-    prose = {rule.code for rule in RULES if rule.scope in ("task", "document")} - {r.code for r in EXAMPLE_RULES}
+    prose = {rule.code for rule in RULES if rule.scope in ("task", "document", "plan")} - {
+        r.code for r in EXAMPLE_RULES
+    }
     assert prose <= set(EXEMPT_FROM_FAILING_CASE), prose
 
 

@@ -295,7 +295,9 @@ def test_a_clean_run_in_every_format(run_cli) -> None:
     assert runs["github"].stdout.startswith("All good:") and runs["github"].stdout.count("\n") == 1
     assert runs["sarif"].json()["runs"][0]["results"] == []
     suites = ET.fromstring(runs["junit"].stdout)
-    assert suites.get("failures") == "0" and int(suites.get("tests")) == len(list(EXAMPLES_DIR.iterdir()))
+    assert suites.get("failures") == "0" and int(suites.get("tests")) == len(
+        [p for p in EXAMPLES_DIR.rglob("*") if p.is_file()]
+    )
 
 
 def test_an_unknown_format_is_a_usage_error_naming_the_choices(run_cli) -> None:

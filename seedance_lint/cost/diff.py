@@ -155,6 +155,8 @@ def wire_of(e: Estimate) -> Wire:
         _text(e.high),
         e.basis,
         e.reason,
+        e.tasks,
+        e.label,
     )
 
 
@@ -167,7 +169,7 @@ def _decimal(text: str | None) -> Decimal | None:
 
 
 def _estimate_of(wire: Wire) -> Estimate:
-    width, height, resolution, aspect, duration, count, cost, low, high, basis, reason = wire
+    width, height, resolution, aspect, duration, count, cost, low, high, basis, reason, tasks, label = wire
     return Estimate(
         None,
         width,
@@ -181,6 +183,8 @@ def _estimate_of(wire: Wire) -> Estimate:
         _decimal(high),
         basis,
         reason,
+        tasks,
+        label,
     )
 
 
@@ -312,6 +316,8 @@ def _saved_record(task: dict[str, Any]) -> TaskRecord:
         _decimal(task["high"]),
         task["basis"],
         task["reason"],
+        task.get("count", 1),  # a report saved before plans has neither: a task of a request file
+        task.get("label"),
     )
     return TaskRecord(shown_file(task["file"]), task["task"], _masked_uuid(task["taskUUID"]), estimate, task["line"])
 

@@ -57,6 +57,10 @@ class Estimate(NamedTuple):
     high: Decimal | None
     basis: str  # table | interpolated | derived | range | unpriced
     reason: str = ""
+    #: The tasks this estimate stands for (a plan line's count; 1 for a request): cost, low and high are theirs.
+    tasks: int = 1
+    #: A plan line's label (a request has none: the API takes no metadata member).
+    label: str | None = None
 
     @property
     def priced(self) -> bool:

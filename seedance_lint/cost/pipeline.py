@@ -21,6 +21,7 @@ from seedance_lint.core.data import MEMO_LIMIT, ModelSpec, model_spec
 from seedance_lint.core.executor import AHEAD_PER_WORKER, ExecutorLike, in_order
 from seedance_lint.core.text import printable
 from seedance_lint.cost.model import ZERO, Estimate, price_many
+from seedance_lint.cost.plans import price_plan
 from seedance_lint.cost.table import price_table
 from seedance_lint.input.documents import EMPTY_JSONL, Document, Loaded, Problem
 from seedance_lint.input.jsonl import (
@@ -33,6 +34,7 @@ from seedance_lint.input.jsonl import (
     splits,
     value_items_from,
 )
+from seedance_lint.input.plans import line_values
 from seedance_lint.input.sources import Source
 from seedance_lint.input.tasks import TaskRef, looks_like_request, mentions_model, select
 
@@ -60,6 +62,8 @@ class PricedRun(NamedTuple):
     estimates: list[Estimate]
     #: Per task, the 1-based line where it starts in its file (read only by the formats that show it).
     lines: Sequence[int]
+    #: A plan's lines (input/plans.py): each estimate stands for its count of tasks (Estimate.tasks).
+    plan: bool = False
 
 
 class RowBlock(NamedTuple):
@@ -78,6 +82,8 @@ class RowBlock(NamedTuple):
     low: Decimal
     high: Decimal
     problems: list[tuple[int, str, str]]  # (row, text before its task index, text after)
+    #: The tasks the rows stand for, when not one a row (a plan's lines: the sum of their counts).
+    tasks: int | None = None
 
 
 class GroupSums(NamedTuple):
@@ -103,13 +109,18 @@ def render_block(
         costs, lows, highs = ([column[i] for i in priced] for column in (costs, lows, highs))
     with localcontext(EXACT):  # sums in C: most rows are priced
         total, low, high = sum(costs, ZERO), sum(lows, ZERO), sum(highs, ZERO)
-    over = [] if max_task is None or max(highs, default=ZERO) <= max_task else _over(run, max_task)
+    if run.plan:  # a line's high end is for all its tasks: _over compares one task's
+        over = [] if max_task is None else _over(run, max_task)
+    else:
+        over = [] if max_task is None or max(highs, default=ZERO) <= max_task else _over(run, max_task)
     file = printable(run.file)
+    row = f"{file}: plan line " if run.plan else f"{file}: task "
     problems = [
-        (offset, f"{file}: task ", _problem(run.estimates[offset], currency, max_task, max_source))
+        (offset, row, _problem(run.estimates[offset], currency, max_task, max_source))
         for offset in sorted(unpriced + over)
     ]
-    return RowBlock(file, run.first, *render(run), total, low, high, problems)
+    tasks = sum(map(_TASKS, run.estimates)) if run.plan else None
+    return RowBlock(file, run.first, *render(run), total, low, high, problems, tasks)
 
 
 class GroupCounts:
@@ -164,9 +175,9 @@ class GroupCounts:
                     entry = sums.get(key)
                     if entry is None:
                         entry = sums[key] = [0, 0, ZERO, ZERO, ZERO]
-                    entry[0] += count
+                    entry[0] += count * e.tasks  # a plan line's estimate stands for its count of tasks
                     if e.number_results:
-                        entry[1] += count * e.number_results
+                        entry[1] += count * e.tasks * e.number_results
                     if e.cost:  # None (unpriced) and 0 add nothing
                         entry[2] += count * e.cost
                     if e.low:
@@ -182,19 +193,19 @@ _ESTIMATE_FIELDS = {
     "aspectRatio": "aspect_ratio",
     "duration": "duration",
     "numberResults": "number_results",
+    "label": "label",
 }
+_TASKS = attrgetter("tasks")
 
 
 def _group_key(file: str, values: tuple, group_by: tuple[str, ...]) -> GroupKey:
-    """A group's key in --group-by order: the run's file, no label (a request has none), the estimate's
-    values (a duration as its decimal text)."""
+    """A group's key in --group-by order: the run's file, the estimate's values (a duration as its decimal
+    text; a request's label is None: it has none)."""
     found = iter(values)
     key: list[str | int | None] = []
     for name in group_by:
         if name == "file":
             key.append(file)
-        elif name == "label":
-            key.append(None)
         else:
             value = next(found)
             key.append(f"{value:f}" if isinstance(value, Decimal) else value)
@@ -217,14 +228,21 @@ def merge_groups(into: dict[GroupKey, list], groups: dict[GroupKey, list]) -> No
 
 
 def _over(run: PricedRun, max_task: Decimal) -> list[int]:
-    return [offset for offset, e in enumerate(run.estimates) if e.high is not None and e.high > max_task]
+    """The rows over --max-task-cost: a task's high end above it (for a plan line, one of its tasks')."""
+    with localcontext(EXACT):
+        return [offset for offset, e in enumerate(run.estimates) if e.high is not None and e.high > max_task * e.tasks]
 
 
 def _problem(e: Estimate, currency: str, max_task: Decimal | None, max_source: str | None = None) -> str:
-    """What a problem says of a task after its index: it has no price, or may cost more than allowed."""
+    """What a problem says of a task after its index: it has no price, or may cost more than allowed (a plan
+    line: each of its tasks)."""
     if e.cost is None:
         return f" cannot be priced: {e.reason}"
-    return f" may cost {e.high:f} {currency}, over {limit_named('max-task-cost', max_task, max_source)}"
+    limit = limit_named("max-task-cost", max_task, max_source)
+    if e.tasks != 1 and e.high is not None:
+        with localcontext(EXACT):
+            return f": each of its {e.tasks} tasks may cost {e.high / e.tasks:f} {currency}, over {limit}"
+    return f" may cost {e.high:f} {currency}, over {limit}"
 
 
 def limit_named(setting: str, limit: Decimal | None, source: str | None) -> str:
@@ -259,7 +277,8 @@ class CostTally:
         self.group_by = group_by
         self.summary = summary
         self.total = self.low = self.high = self._zero = ZERO.quantize(quantum) if quantum else ZERO  # "0.00000"
-        self.tasks = 0
+        self.tasks = 0  # a plan line counts for its count of tasks
+        self.rows = 0  # one a task of a request file, one a line of a plan
         self.groups: dict[GroupKey, list] = {}  # accumulated from the blocks' sums: no row is held for them
         self._problems: list[str] = []
         self._more = 0  # problems past PROBLEMS_SHOWN: counted, not kept
@@ -274,7 +293,8 @@ class CostTally:
                 continue
             with localcontext(EXACT):
                 self.total, self.low, self.high = self.total + item.total, self.low + item.low, self.high + item.high
-            self.tasks += len(item.rows)
+            self.tasks += len(item.rows) if item.tasks is None else item.tasks
+            self.rows += len(item.rows)
             for offset, before, after in item.problems:
                 self._note(f"{before}{item.first + offset}{after}")
             yield item
@@ -405,12 +425,16 @@ def priced_tasks(
     spec, table, file = model_spec(), price_table(), source.display
     for loaded in documents:
         if isinstance(loaded, Problem):
-            if loaded.code == "SDL001" and not source.explicit:
+            if loaded.code == "SDL001" and not source.explicit and not source.plan:  # a plan is ours by its name
                 mentions = mentions_model(source, spec) if mentions is None else mentions  # once per file
                 if not mentions:
                     continue  # a tsconfig.json with comments among the staged files: nothing to price
             if loaded.code != "SDL006":  # a skipped file (a FIFO found in a walk) has nothing to price
                 yield f"{file}:{loaded.position[0]}:{loaded.position[1]}: cannot price: {loaded.message}"
+            continue
+        if source.plan and isinstance(loaded, Document):
+            yield from _plan_runs(source, loaded, index, spec)
+            index += len(line_values(loaded.value))
             continue
         if isinstance(loaded, ValueRun):
             values, lines = _value_run_tasks(source, loaded, spec)
@@ -419,6 +443,17 @@ def priced_tasks(
         if values:
             yield PricedRun(file, index, *price_many(values, spec, table), lines)
             index += len(values)
+
+
+def _plan_runs(source: Source, document: Document, index: int, spec: ModelSpec) -> Iterator[PricedRun | str]:
+    """A plan document's lines as one priced run (no taskUUIDs), after the problems of the plan as a whole."""
+    priced = price_plan(document.value, spec, price_table())
+    for pointer, message in priced.problems:
+        line, column = document.positions().nearest(pointer)
+        yield f"{source.display}:{line}:{column}: cannot price the plan: {message}"
+    if priced.estimates:
+        uuids: list[str | None] = [None] * len(priced.estimates)
+        yield PricedRun(source.display, index, uuids, priced.estimates, TaskLines(document, priced.pointers), True)
 
 
 def _value_run_tasks(source: Source, run: ValueRun, spec: ModelSpec) -> tuple[list, Sequence[int]]:

@@ -139,7 +139,8 @@ class RequestIndex:
             self.table.reserve(expected_tasks(source))
             for run in priced_tasks(source, load_values(source)):
                 if isinstance(run, PricedRun):
-                    self._add(run, distinct)
+                    if not run.plan:  # a plan is a what-if: nothing of it is ever billed
+                        self._add(run, distinct)
                 else:
                     self.problems.append(run)
 

@@ -29,6 +29,8 @@ FORMATS: dict[str, str] = {
     ".yaml": "yaml",
     ".yml": "yaml",
 }
+#: Name endings of plan files (video counts for `cost`, input/plans.py), read with the parser of FORMATS.
+PLAN_SUFFIXES = (".plan.yaml", ".plan.yml", ".plan.json")
 #: Directories no one keeps request files in.
 SKIPPED_DIRECTORIES = frozenset(
     {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache"}
@@ -49,6 +51,11 @@ class Source:
     problem: tuple[str, str] | None = None
 
     @property
+    def plan(self) -> bool:
+        """Whether this is a plan file (by its name: a request file is never read as a plan, nor a plan as one)."""
+        return is_plan(self.display)
+
+    @property
     def streamable(self) -> bool:
         """A JSON Lines file on disk that can be read: streamed a chunk or a block of lines at a time."""
         return self.format == "jsonl" and self.path is not None and self.problem is None
@@ -56,6 +63,10 @@ class Source:
 
 class SourceError(Exception):
     """A path that does not exist: a usage error (exit 2)."""
+
+
+def is_plan(name: str) -> bool:
+    return name.lower().endswith(PLAN_SUFFIXES)
 
 
 def format_for(name: str, default: str = "json") -> str:

@@ -22,7 +22,7 @@ from seedance_lint.input.sources import Source
 from seedance_lint.input.tasks import Skipped, TaskRef, looks_like_request, mentions_model, select
 from seedance_lint.linting.accept import AcceptedRun, is_clean, load_accepting
 from seedance_lint.linting.uuids import TaskUuids, pack_uuids
-from seedance_lint.rules import BY_CODE, DOCUMENT_RULES, TASK_RULES
+from seedance_lint.rules import BY_CODE, DOCUMENT_RULES, PLAN_RULES, TASK_RULES
 from seedance_lint.rules.base import Rule, TaskContext
 from seedance_lint.rules.secrets import redact, secret_parts
 
@@ -58,6 +58,7 @@ class Linter:
 
     def __post_init__(self) -> None:
         self.task_rules = tuple(r for r in TASK_RULES if self.selection.enabled(r.code))
+        self.plan_rules = tuple(r for r in PLAN_RULES if self.selection.enabled(r.code))
         # Always run: what they flag is masked in every message even when their own codes are not reported.
         self.document_rules = DOCUMENT_RULES
 
@@ -158,12 +159,19 @@ class FileLint:
 
     def _document(self, loaded: Document | Problem, found: list[tuple[Rule, Finding]]) -> Iterator[Diagnostic]:
         if isinstance(loaded, Problem):
-            if loaded.code == "SDL001" and not self.source.explicit and not self._mentions_model():
+            ours = self.source.explicit or self.source.plan  # a plan is ours by its name, wherever found
+            if loaded.code == "SDL001" and not ours and not self._mentions_model():
                 return  # a tsconfig.json with comments, found in a walk or staged by pre-commit: not ours
-            if loaded.code == "SDL002" and not self.source.explicit:
+            if loaded.code == "SDL002" and not ours:
                 return  # empty or only comments, found in a walk or by --skip-non-requests: it holds no request
             self.recognized = True  # a broken request file is reported, never skipped
             yield from self._problem(loaded)
+            return
+        if self.source.plan:  # a plan by its name, named or found in a walk: its own rules, never the tasks'
+            self.recognized = True
+            yield from self._problems(loaded.notes)
+            yield from self._plan(loaded)
+            yield from self._document_findings(loaded, found)
             return
         if not self.source.explicit and not looks_like_request(loaded.value, self.linter.spec):
             return
@@ -175,6 +183,26 @@ class FileLint:
                 yield from self._problem(note)
         yield from items
         yield from self._document_findings(loaded, found)
+
+    def _problems(self, notes: list[Problem]) -> Iterator[Diagnostic]:
+        for note in notes:
+            yield from self._problem(note)
+
+    def _plan(self, document: Document) -> Iterator[Diagnostic]:
+        """The plan rules' findings on a plan document (input/plans.py), in file order."""
+        found = check_task(document.value, self.linter.plan_rules)
+        made = [
+            self.linter.make(
+                rule.code,
+                self.source.display,
+                locate(document.positions(), f.pointer, f.anchor),
+                f.message,
+                f.pointer,
+                finding=f,
+            )
+            for rule, f in found
+        ]
+        yield from sorted(d for d in made if d)
 
     def _mentions_model(self) -> bool:
         if self.mentions is None:  # read once per file, not once per broken JSON Lines line

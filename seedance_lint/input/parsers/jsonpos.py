@@ -258,6 +258,7 @@ class LazyPositions:
         self._members = root if isinstance(root, dict) else None
         self._plain = "\\" not in text  # no escape anywhere: every name is spelled as itself
         self._scans: dict[str | None, Offsets] = {}  # a root member's name (None: the whole text) -> its offsets
+        self._found: dict[str, tuple[int, int] | _Unsure | None] = {}  # a root member's name -> _root_member's answer
 
     def of_key(self, pointer: str) -> Position | None:
         keys, values = self._offsets(pointer)
@@ -290,7 +291,9 @@ class LazyPositions:
         if pointer[0] != "/":
             return self._scanned(None)  # not a pointer: the scan does not hold it either
         name = pointer.split("/", 2)[1]
-        member = self._root_member(name) if _PLAIN_NAME.fullmatch(name) else _UNSURE
+        member = self._found.get(name, _UNSURE)
+        if name not in self._found:  # each search reads the text: a plan's 10,000 lines would read it 10,000 times
+            member = self._found[name] = self._root_member(name) if _PLAIN_NAME.fullmatch(name) else _UNSURE
         if member is _UNSURE:
             return self._scanned(None)
         if member is None:

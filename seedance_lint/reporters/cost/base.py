@@ -75,6 +75,8 @@ def estimate_fields(e: Estimate) -> dict[str, object]:
         "high": money(e.high),
         "basis": e.basis,
         "reason": e.reason,
+        "count": e.tasks,
+        "label": e.label,
     }
 
 
@@ -84,7 +86,11 @@ def estimate_cells(e: Estimate) -> tuple[str, ...]:
     duration = f"{e.duration:f}s" if e.duration is not None else "?"
     cost = f"{e.cost:f}" if e.priced else "unpriced"
     basis = e.basis if e.priced else f"{e.basis}: {e.reason}"
-    return (size, duration, str(e.number_results or "?"), cost, span, basis)
+    results = str(e.number_results or "?")
+    if e.tasks != 1 or e.label is not None:  # a plan line: its label, and count x numberResults videos
+        size = f"{e.label}: {size}" if e.label is not None else size
+        results = f"{e.tasks}x{results}"
+    return (size, duration, results, cost, span, basis)
 
 
 def total_cells(tally: CostTally) -> tuple[str, ...]:

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from seedance_lint.core.text import FORMULA_STARTS, formula_safe, printable
+from seedance_lint.cost.model import Estimate
 from seedance_lint.cost.pipeline import CostTally, PricedRun, Render
 from seedance_lint.reporters.cost.base import PerEstimate, estimate_fields, money
 
@@ -27,6 +28,8 @@ CSV_COLUMNS = (
     "high",
     "basis",
     "reason",
+    "count",
+    "label",
 )
 
 
@@ -45,7 +48,7 @@ _csv_cell = lru_cache(maxsize=64)(_csv_quoted)  # a file name, the same for ever
 
 
 def rows() -> Render:
-    tail = PerEstimate(lambda e: _csv_line(estimate_fields(e).values()))
+    tail = PerEstimate(lambda e: _csv_line(_cells(e)))
 
     def render(run: PricedRun) -> tuple[str, list[str]]:
         tails = tail.each(run.estimates)
@@ -57,6 +60,14 @@ def rows() -> Render:
         ]
 
     return render
+
+
+def _cells(e: Estimate) -> Iterable[object]:
+    """A row's cells after the taskUUID: a plan line's label, written by its author, is kept from being a formula."""
+    fields = estimate_fields(e)
+    if e.label is not None:
+        fields["label"] = formula_safe(e.label)
+    return fields.values()
 
 
 def _csv_plain(text: str) -> bool:

@@ -42,7 +42,7 @@ def stream(tally: CostTally) -> Iterator[str]:
     yield top
     if not tally.summary:
         room = STEP_SUMMARY_BYTES - len(top.encode()) - len(bottom.encode()) - CUT_NOTE_BYTES
-        yield from _folded(held, tally.tasks, room)
+        yield from _folded(held, tally.rows, room)
     yield bottom
 
 
@@ -60,10 +60,11 @@ def _top(tally: CostTally) -> str:
     return text
 
 
-def _folded(held: list[str], tasks: int, room: int) -> Iterator[str]:
-    """The rows in <details>, as many whole lines as fit ``room`` bytes, then how many were left out."""
+def _folded(held: list[str], rows: int, room: int) -> Iterator[str]:
+    """The rows in <details>, as many whole lines as fit ``room`` bytes, then how many were left out
+    (``rows``: one a task of a request file or a line of a plan)."""
     header = "| " + " | ".join(TABLE_COLUMNS) + " |\n|" + "---|" * len(TABLE_COLUMNS) + "\n"
-    opening = f"\n<details><summary>{tasks} {'task' if tasks == 1 else 'tasks'}, one row each</summary>\n\n"
+    opening = f"\n<details><summary>{rows} {'row' if rows == 1 else 'rows'}</summary>\n\n"
     used, shown = len(opening) + len(header), 0
     for line in held:
         used += len(line.encode())
@@ -71,8 +72,8 @@ def _folded(held: list[str], tasks: int, room: int) -> Iterator[str]:
             break
         shown += 1
     yield opening + header + "".join(held[:shown])
-    if shown < tasks:
-        yield f"\n_... and {tasks - shown} more tasks not shown: a step summary holds 1 MiB_\n"
+    if shown < rows:
+        yield f"\n_... and {rows - shown} more rows not shown: a step summary holds 1 MiB_\n"
     yield "\n</details>\n"
 
 
