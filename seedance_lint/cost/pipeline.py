@@ -394,6 +394,16 @@ class Limits(NamedTuple):
 NO_LIMITS = Limits()
 
 
+def shown_file(name: str) -> str:
+    """A file's name as every format of `cost` and `cost diff` shows it: a credential in it masked
+    (``hook?token=...json``: no secret found in a file is printed, its name included)."""
+    if "=" not in name and "@" not in name:  # the usual name: nothing to mask, and no rule registry to load
+        return name
+    from seedance_lint.rules.secrets import redact  # loaded only for such a name (not by a plain cost run)
+
+    return redact(name)
+
+
 def priced_tasks(
     source: Source, documents: Iterable[Loaded | ValueRun], index: int = 0, mentions: bool | None = None
 ) -> Iterator[PricedRun | str]:
@@ -402,7 +412,7 @@ def priced_tasks(
     ``index`` is the task index of the first task in its file; ``mentions``,
     whether the file names our model, when that is known already.
     """
-    spec, table, file = model_spec(), price_table(), source.display
+    spec, table, file = model_spec(), price_table(), shown_file(source.display)  # masked once per file or block
     for loaded in documents:
         if isinstance(loaded, Problem):
             if loaded.code == "SDL001" and not source.explicit:
