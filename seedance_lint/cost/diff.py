@@ -391,7 +391,8 @@ def compare(
     b, h = base.money, head.money
     with localcontext(EXACT):
         delta = Money(h.total - b.total, h.low - b.low, h.high - b.high)
-    changes.sort(key=lambda change: _file_order(change, renamed))
+    places = _places(base, head, renamed)
+    changes.sort(key=lambda change: _file_order(change, renamed, places))
     return CostDiff(
         currency,
         base,
@@ -399,7 +400,7 @@ def compare(
         delta,
         percent_of(delta.total, b.total),
         {kind: counts[kind] for kind in CHANGES},
-        _files(base, head, changes, renamed),
+        _files(base, head, changes, renamed, places),
         changes if show_unchanged else [c for c in changes if c.change != UNCHANGED],
         _guardrails(delta.high, b.high, max_increase, max_increase_percent),
     )
@@ -436,8 +437,17 @@ def _key(change: TaskChange, renamed: dict[str, str]) -> str:
     return renamed.get(file, file)
 
 
-def _file_order(change: TaskChange, renamed: dict[str, str]) -> tuple[str, int, int]:
-    return _key(change, renamed), change.record.task, change.head is None
+def _places(base: Side, head: Side, renamed: dict[str, str]) -> dict[str, str]:
+    """Each file (by its key, as _key names it) -> its place within its side, by which files are listed: the
+    order does not hang on what the sides' roots are called."""
+    places = {renamed.get(file, file): base.within(file) for file in base.files}
+    places.update((file, head.within(file)) for file in head.files)
+    return places
+
+
+def _file_order(change: TaskChange, renamed: dict[str, str], places: dict[str, str]) -> tuple[str, str, int, int]:
+    key = _key(change, renamed)
+    return places[key], key, change.record.task, change.head is None
 
 
 def _identifying(base: list[TaskRecord], head: list[TaskRecord]) -> set[str]:
@@ -511,9 +521,11 @@ def _negated(money: Money) -> Money:
     return Money(-money.total, -money.low, -money.high)
 
 
-def _files(base: Side, head: Side, changes: list[TaskChange], renamed: dict[str, str]) -> list[FileChange]:
-    """Per file (in order of name; a matched pair by the head's name): both sides' sums and the counts of each
-    kind of change."""
+def _files(
+    base: Side, head: Side, changes: list[TaskChange], renamed: dict[str, str], places: dict[str, str]
+) -> list[FileChange]:
+    """Per file (in order of place within its side; a matched pair by the head's name): both sides' sums and the
+    counts of each kind of change."""
     zero = base.tally.total - base.tally.total  # 0 to the places of the totals ("0.00000")
     empty = [0, zero, zero, zero]
     base_files = {renamed.get(file, file): sums for file, sums in base.files.items()}
@@ -521,7 +533,7 @@ def _files(base: Side, head: Side, changes: list[TaskChange], renamed: dict[str,
     for change in changes:
         counted[_key(change, renamed)][change.change] += 1
     found = []
-    for file in sorted(counted):
+    for file in sorted(counted, key=lambda key: (places[key], key)):
         counts = counted[file]
         (_, *b), (tasks, *h) = base_files.get(file, empty), head.files.get(file, empty)
         counts[UNCHANGED] = tasks - counts[ADDED] - counts[CHANGED]
