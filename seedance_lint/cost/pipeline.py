@@ -395,13 +395,13 @@ NO_LIMITS = Limits()
 
 
 def shown_file(name: str) -> str:
-    """A file's name as every format of `cost` and `cost diff` shows it: a credential in it masked
-    (``hook?token=...json``: no secret found in a file is printed, its name included)."""
-    if "=" not in name and "@" not in name:  # the usual name: nothing to mask, and no rule registry to load
+    """A file's name as every format of `cost` and `cost diff` shows it: rules.secrets.masked_name, loaded only
+    for a name that may hold a credential (a plain `cost` run does not load the rule registry)."""
+    if "=" not in name and "@" not in name:  # what redact looks for: the usual name has neither
         return name
-    from seedance_lint.rules.secrets import redact  # loaded only for such a name (not by a plain cost run)
+    from seedance_lint.rules.secrets import masked_name
 
-    return redact(name)
+    return masked_name(name)
 
 
 def priced_tasks(
