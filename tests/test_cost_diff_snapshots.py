@@ -134,3 +134,11 @@ def test_the_roots_of_both_sides_change_nothing_but_the_names(
         return found
 
     assert report(base_root, head_root) == report(other_base, other_head)
+
+
+def test_a_saved_report_of_one_file_against_another_file(tmp_path: Path, run_cli) -> None:
+    write(tmp_path, {"req/a.jsonl": BASE["req/batch.jsonl"], "b.jsonl": HEAD["req/batch.jsonl"]})
+    saved = run_cli(["cost", "req/a.jsonl", "--format", "json", "-o", "saved.json"], cwd=tmp_path)
+    assert saved.exit == 0, saved.stderr
+    result = run_cli(["cost", "diff", "saved.json", "b.jsonl", "--format", "json"], cwd=tmp_path)
+    assert per_file(result.json(), "") == {"b.jsonl": PER_FILE["batch.jsonl"]}

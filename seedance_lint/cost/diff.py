@@ -418,7 +418,11 @@ def matched_files(base: Side, head: Side) -> dict[str, str]:
     """Each base file matched to a head file of another name: the base's name -> the head's.
 
     A file is matched to the file of its name on the other side (named as a walk from here names it); the files
-    left, to the file at the same place within the other side (Side.within: `old/a.json`, `new/a.json`)."""
+    left, to the file at the same place within the other side (Side.within: `old/a.json`, `new/a.json`). Two
+    sides of one file each are one file, whatever their names and however they were named (a saved report)."""
+    if len(base.files) == 1 == len(head.files):
+        (only_base,), (only_head,) = base.files, head.files
+        return {only_base: only_head} if only_base != only_head else {}
     left = {head.within(file): file for file in head.files if file not in base.files}
     found = {}
     for file in base.files:
