@@ -167,7 +167,8 @@ def _fix(
         except OSError as error:
             raise UsageError(f"{change.display}: cannot write the fixed file: {error.strerror or error}") from None
         if not written:
-            notes.append(f"seedance-lint: {change.display}: changed while it was checked: not fixed, run again\n")
+            shown = shown_name(change.display)  # a note is not a UsageError: the CLI does not mask it
+            notes.append(f"seedance-lint: {shown}: changed while it was checked: not fixed, run again\n")
     if not changes:
         return linter, diagnostics, notes
     again = fresh_linter()
