@@ -197,10 +197,13 @@ def test_repeated_and_missing_uuids_fall_back_to_file_and_rank(repo: Path, run_c
     assert report["counts"] == {"added": 0, "removed": 0, "changed": 1, "unchanged": 3}
     (changed,) = [t for t in report["tasks"] if t["change"] == "changed"]
     assert changed["changed"] == ["duration"] and changed["head"]["task"] == 1
-    # In files of other names, ranks do not meet: the tasks are added and removed.
-    write(repo, {"b.jsonl": new})
-    other = run_cli(["cost", "diff", "git:HEAD:a.jsonl", "b.jsonl", "--format", "json"], cwd=repo).json()
-    assert other["counts"] == {"added": 3, "removed": 3, "changed": 0, "unchanged": 1}
+    # Two sides that are one file each are one file, whatever their names.
+    write(repo, {"b.jsonl": new, "folder/b.jsonl": new})
+    renamed = run_cli(["cost", "diff", "git:HEAD:a.jsonl", "b.jsonl", "--format", "json"], cwd=repo).json()
+    assert renamed["counts"] == report["counts"] and [f["file"] for f in renamed["files"]] == ["b.jsonl"]
+    # In files of other names and places, ranks do not meet: the tasks are added and removed.
+    other = run_cli(["cost", "diff", "git:HEAD", "folder", "--format", "json"], cwd=repo).json()
+    assert other["counts"] == {"added": 3, "removed": 3 + 4, "changed": 0, "unchanged": 1}
 
 
 def test_guardrails_and_budget(repo: Path, run_cli) -> None:

@@ -35,16 +35,18 @@ TASKS = st.tuples(
 )
 
 
-def side(tasks: list[tuple[str, str | None, Estimate]]) -> Side:
-    """A side of the tasks in order, each its own block (as a priced side's blocks, with their sums)."""
+def side(tasks: list[tuple[str, str | None, Estimate]], root: str = "") -> Side:
+    """A side of the tasks in order, each its own block (as a priced side's blocks, with their sums); its files
+    in the folder ``root`` when given."""
     seen: Counter[str] = Counter()
     blocks = []
-    for file, uuid, e in tasks:
+    for name, uuid, e in tasks:
+        file = f"{root}/{name}" if root else name
         index = seen[file]
         seen[file] += 1
         cost, low, high = (value or ZERO for value in (e.cost, e.low, e.high))
         blocks.append(RowBlock(file, index, file, [(uuid, wire_of(e), 0)], cost, low, high, []))
-    return side_from(CostTally("USD", blocks))
+    return side_from(CostTally("USD", blocks), root)
 
 
 @settings(max_examples=200, deadline=None)

@@ -137,6 +137,42 @@ def test_cost_diff_masks_a_credential_in_a_file_name(fmt: str, run_cli, tmp_path
     assert secret[4:9] not in result.stdout + result.stderr
 
 
+#: A file whose name holds a credential: every command masks it, in every format (one masking: rules.secrets).
+NAMED_SECRET = "Zq8dLx3Pk2Vb7NwTy5Rm"
+
+
+def _named_runs() -> list[list[str]]:
+    """Each check and cost format, and reconcile's (billed for the task, so that its files are read)."""
+    from seedance_lint.reporters.reconcile import RECONCILE_REPORTERS
+
+    reconcile = [["reconcile", "--format", f, "--billed", "../bills.jsonl"] for f in sorted(RECONCILE_REPORTERS)]
+    return [*_runs(), *reconcile]
+
+
+@pytest.mark.parametrize("argv", _named_runs(), ids=" ".join)
+def test_no_command_or_format_prints_a_credential_in_a_file_name(argv: list[str], tmp_path: Path, run_cli) -> None:
+    import json
+
+    (tmp_path / "bills.jsonl").write_text('{"taskType": "videoInference", "taskUUID": "u-1", "cost": 0.5}\n')
+
+    task = {"taskType": "videoInference", "taskUUID": "u-1", "model": "bytedance:2@2", "positivePrompt": "a dancer"}
+    bad = {**task, "width": 864, "height": 480, "resolution": "4k"}  # a diagnostic for check; a price for cost
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / f"hook?token={NAMED_SECRET}.json").write_text(json.dumps([bad]))
+    (folder / f"batch?sig={NAMED_SECRET}.jsonl").write_text(json.dumps(bad) + "\n")
+    result = run_cli([*argv, "."], cwd=folder)
+    assert result.exit in (0, 1), result.stderr
+    assert NAMED_SECRET[4:9] not in result.stdout + result.stderr
+    if "--diff" in argv:  # a diff of the fixes (none safe here), not a report: nothing more to read
+        return
+    if argv[0] != "reconcile":  # reconcile names a file only with a problem of its tasks
+        assert "hook" in result.stdout and NAMED_SECRET[:4] in result.stdout  # named, its credential masked
+    report = tmp_path / "report.out"
+    written = run_cli([*argv, "--output", report, "."], cwd=folder)
+    assert written.exit in (0, 1) and NAMED_SECRET[4:9] not in report.read_text() + written.stdout + written.stderr
+
+
 @pytest.fixture(scope="module")
 def bills(seeded: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Billed responses for the seeded requests, their taskUUIDs (URLs with tokens among them) billed, failed

@@ -28,7 +28,7 @@ from seedance_lint.linting.blocks import lint_sources
 from seedance_lint.linting.known import remember_uuids
 from seedance_lint.linting.linter import Linter
 from seedance_lint.reporters.check import HUMAN_FORMATS, STREAMING, stream
-from seedance_lint.reporters.check.base import Report, Stream
+from seedance_lint.reporters.check.base import Report, Stream, shown_name
 
 if TYPE_CHECKING:
     from seedance_lint.linting.fixer import FileChange
@@ -70,7 +70,7 @@ def run(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, Output
         diagnostics = tuple(shut_after(diagnostics, pool))
     found = Stream(diagnostics, failing)
     color = args.format in HUMAN_FORMATS and not args.output and use_color()
-    displays = tuple(s.display for s in sources)
+    displays = tuple(shown_name(s.display) for s in sources)  # junit's testcases: masked as the diagnostics
     root = repository_root() if args.format == "github" else None
     report = Report(found, linter.stats, color, displays, failing, args.unsafe_fixes, fixed, root)
     chunks = shut_after(stream(args.format, report), pool)
@@ -167,7 +167,8 @@ def _fix(
         except OSError as error:
             raise UsageError(f"{change.display}: cannot write the fixed file: {error.strerror or error}") from None
         if not written:
-            notes.append(f"seedance-lint: {change.display}: changed while it was checked: not fixed, run again\n")
+            shown = shown_name(change.display)  # a note is not a UsageError: the CLI does not mask it
+            notes.append(f"seedance-lint: {shown}: changed while it was checked: not fixed, run again\n")
     if not changes:
         return linter, diagnostics, notes
     again = fresh_linter()

@@ -33,6 +33,7 @@ from seedance_lint.cost.diff import (
     records_with_lines,
     saved_side,
     side_from,
+    side_root,
 )
 from seedance_lint.cost.pipeline import CostTally, Renderer, cost_blocks
 from seedance_lint.cost.table import PriceTable, price_table
@@ -59,17 +60,20 @@ class _Reading:
         source = config.budget_source if budget is not None else None
         if given != "-" and not given.startswith(PREFIX) and _is_saved_report(given):
             return saved_side(given, Path(given).read_bytes(), table.currency, budget, table.roundTo, source)
-        blocks = cost_blocks(self.sources(given), self.renderer, table.currency, None, self.pool, self.ahead)
-        return side_from(CostTally(table.currency, blocks, budget, table.roundTo, source))
+        root, sources = self.sources(given)
+        blocks = cost_blocks(sources, self.renderer, table.currency, None, self.pool, self.ahead)
+        return side_from(CostTally(table.currency, blocks, budget, table.roundTo, source), root)
 
-    def sources(self, given: str) -> list[Source]:
+    def sources(self, given: str) -> tuple[str, list[Source]]:
+        """The side's root (docs/design.md, "Cost diff": files are matched by their place within it) and files."""
         config = self.config
         if given == "-":
             raise UsageError("cost diff: standard input cannot be a side: name a file, a directory or git:REV")
         if given.startswith(PREFIX):
-            return revision_sources(given, config.include, config.exclude, config.root)
+            root, sources = revision_sources(given, config.include, config.exclude, config.root)
+            return side_root(root), sources
         try:
-            return list(
+            return side_root(given), list(
                 discover(
                     [given],
                     include=config.include,

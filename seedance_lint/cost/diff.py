@@ -2,9 +2,10 @@
 tasks matched, and what changed in each, in each file and in the totals.
 
 A side is held as compact records (file, index, taskUUID, the shared estimate object, line), never as rendered
-rows. Matching (docs/design.md, "Cost diff"): a taskUUID found at most once on each side identifies its task;
-a task without one, or whose taskUUID repeats on either side, is matched by (file, its rank among such tasks in
-its file). Money is Decimal throughout; unpriced tasks add nothing, as in `cost`'s totals.
+rows, with its root. Matching (docs/design.md, "Cost diff"): files first, by name, then the files left by their
+path within their side's root; a taskUUID found at most once on each side identifies its task; a task without
+one, or whose taskUUID repeats on either side, is matched by (file, its rank among such tasks in its file).
+Money is Decimal throughout; unpriced tasks add nothing, as in `cost`'s totals.
 """
 
 from __future__ import annotations
@@ -19,7 +20,16 @@ from typing import Any, NamedTuple
 from seedance_lint.core.data import MEMO_LIMIT, read_data_text
 from seedance_lint.core.errors import UsageError
 from seedance_lint.cost.model import ZERO, Estimate
-from seedance_lint.cost.pipeline import EXACT, CostTally, GroupSums, PricedRun, Render, RowBlock, limit_named
+from seedance_lint.cost.pipeline import (
+    EXACT,
+    CostTally,
+    GroupSums,
+    PricedRun,
+    Render,
+    RowBlock,
+    limit_named,
+    shown_file,
+)
 
 #: What each kind of change is called (in JSON and every format).
 ADDED, REMOVED, CHANGED, UNCHANGED = "added", "removed", "changed", "unchanged"
@@ -54,12 +64,22 @@ class Money(NamedTuple):
 
 
 class Side(NamedTuple):
-    """A side's tasks in file order and its tally (totals, problems, and for the head side the budget)."""
+    """A side's tasks in file order, its tally (totals, problems, and for the head side the budget), its root."""
 
     records: list[TaskRecord]
     tally: CostTally
     #: Per file: [tasks, total, low, high], summed from the blocks' sums (no pass over the tasks).
     files: dict[str, list]
+    #: What the side named, as its files are named (side_name): a file's path from it is its place within the
+    #: side, by which a file left unmatched by name is matched ("." for a side that is one file; "": none).
+    root: str = ""
+
+    def within(self, file: str) -> str:
+        """Where a file is within this side: its path from the root."""
+        root = self.root
+        if not root or file in ("-", "<stdin>"):
+            return file
+        return "." if file == root else os.path.relpath(file, root)
 
     @property
     def money(self) -> Money:
@@ -125,15 +145,15 @@ class CostDiff(NamedTuple):
 # -- sides ----------------------------------------------------------------------------------------------
 
 
-def shown_file(file: str) -> str:
-    """A file as both sides name it: its path as given or walked, "./" and "a/../" left out, and a credential
-    in it masked (`hook?token=...json`: every format prints file names)."""
-    name = file if file in ("-", "<stdin>") else os.path.normpath(file)
-    if "=" not in name and "@" not in name:  # the usual name: nothing to mask
-        return name
-    from seedance_lint.rules.secrets import redact  # the rule registry: loaded only for such a name
+def side_name(file: str) -> str:
+    """A file as both sides name it: its path as given or walked (masked by the pipeline's shown_file), "./"
+    and "a/../" left out."""
+    return file if file in ("-", "<stdin>") else os.path.normpath(file)
 
-    return redact(name)
+
+def side_root(given: str) -> str:
+    """The root of a side named by a path (a folder, or a file: its own root), named as its files are."""
+    return side_name(shown_file(given))
 
 
 #: An estimate as a side's renderer sends it: its fields as plain values, money and duration as their exact
@@ -212,7 +232,7 @@ def records() -> Render:
     wires = _Wires()
 
     def render(run: PricedRun) -> tuple[str, list]:
-        return shown_file(run.file), list(zip(run.uuids, wires.each(run.estimates), strict=True))
+        return side_name(run.file), list(zip(run.uuids, wires.each(run.estimates), strict=True))
 
     return render
 
@@ -222,12 +242,12 @@ def records_with_lines() -> Render:
     wires = _Wires()
 
     def render(run: PricedRun) -> tuple[str, list]:
-        return shown_file(run.file), list(zip(run.uuids, wires.each(run.estimates), run.lines, strict=True))
+        return side_name(run.file), list(zip(run.uuids, wires.each(run.estimates), run.lines, strict=True))
 
     return render
 
 
-def side_from(tally: CostTally) -> Side:
+def side_from(tally: CostTally, root: str = "") -> Side:
     """The records of a tally of blocks rendered by records() or records_with_lines(), read to its end; equal
     wire estimates become one Estimate object (so equal tasks of the two sides compare by identity)."""
     found: list[TaskRecord] = []
@@ -253,7 +273,7 @@ def side_from(tally: CostTally) -> Side:
                     entry[2] + block.low,
                     entry[3] + block.high,
                 )
-    return Side(found, tally, files)
+    return Side(found, tally, files, root)
 
 
 #: The Estimate of each wire form met in this process (both sides share it: equal tasks share one object).
@@ -299,7 +319,16 @@ def saved_side(
     saved = [_saved_record(task) for task in report["tasks"]]
     items: list[RowBlock | GroupSums | str] = [*_saved_blocks(saved), *report["problems"]]
     tally = CostTally(currency, items, budget, quantum, budget_source)
-    return side_from(tally)
+    return side_from(tally, _common_folder(record.file for record in saved))
+
+
+def _common_folder(files: Iterable[str]) -> str:
+    """The root of a saved side: the folder common to its files ("" when there is none)."""
+    folders = {os.path.dirname(file) for file in files}
+    try:
+        return os.path.commonpath(folders) if folders else ""
+    except ValueError:  # absolute and relative names mixed: no common folder
+        return ""
 
 
 def _saved_record(task: dict[str, Any]) -> TaskRecord:
@@ -319,7 +348,8 @@ def _saved_record(task: dict[str, Any]) -> TaskRecord:
         task.get("count", 1),  # a report saved before plans has neither: a task of a request file
         task.get("label"),
     )
-    return TaskRecord(shown_file(task["file"]), task["task"], _masked_uuid(task["taskUUID"]), estimate, task["line"])
+    file = side_name(shown_file(task["file"]))
+    return TaskRecord(file, task["task"], _masked_uuid(task["taskUUID"]), estimate, task["line"])
 
 
 def _masked_uuid(uuid: str | None) -> str | None:
@@ -360,13 +390,15 @@ def compare(
     max_increase_percent: Decimal | None = None,
 ) -> CostDiff:
     """The tasks of both sides matched, and what changed."""
-    changes = list(_changes(base.records, head.records, show_unchanged))
+    renamed = matched_files(base, head)
+    changes = list(_changes(base.records, head.records, renamed, show_unchanged))
     counts = Counter(change.change for change in changes)
     counts[UNCHANGED] = len(head.records) - counts[ADDED] - counts[CHANGED]
     b, h = base.money, head.money
     with localcontext(EXACT):
         delta = Money(h.total - b.total, h.low - b.low, h.high - b.high)
-    changes.sort(key=_file_order)
+    places = _places(base, head, renamed)
+    changes.sort(key=lambda change: _file_order(change, renamed, places))
     return CostDiff(
         currency,
         base,
@@ -374,7 +406,7 @@ def compare(
         delta,
         percent_of(delta.total, b.total),
         {kind: counts[kind] for kind in CHANGES},
-        _files(base, head, changes),
+        _files(base, head, changes, renamed, places),
         changes if show_unchanged else [c for c in changes if c.change != UNCHANGED],
         _guardrails(delta.high, b.high, max_increase, max_increase_percent),
     )
@@ -388,9 +420,44 @@ def percent_of(part: Decimal, whole: Decimal) -> Decimal | None:
         return (part * HUNDRED / whole).quantize(PERCENT_QUANTUM, ROUND_HALF_UP)
 
 
-def _file_order(change: TaskChange) -> tuple[str, int, int]:
-    record = change.record
-    return record.file, record.task, change.head is None
+def matched_files(base: Side, head: Side) -> dict[str, str]:
+    """Each base file matched to a head file of another name: the base's name -> the head's.
+
+    A file is matched to the file of its name on the other side (named as a walk from here names it); the files
+    left, to the file at the same place within the other side (Side.within: `old/a.json`, `new/a.json`). Two
+    sides of one file each are one file, whatever their names and however they were named (a saved report)."""
+    if len(base.files) == 1 == len(head.files):
+        (only_base,), (only_head,) = base.files, head.files
+        return {only_base: only_head} if only_base != only_head else {}
+    left = {head.within(file): file for file in head.files if file not in base.files}
+    found = {}
+    for file in base.files:
+        if file not in head.files:
+            match = left.pop(base.within(file), None)
+            if match is not None:
+                found[file] = match
+    return found
+
+
+def _key(change: TaskChange, renamed: dict[str, str]) -> str:
+    """The file a change counts in: the head's, or a removed task's base file by its head name if matched."""
+    if change.head is not None:
+        return change.head.file
+    file = change.record.file
+    return renamed.get(file, file)
+
+
+def _places(base: Side, head: Side, renamed: dict[str, str]) -> dict[str, str]:
+    """Each file (by its key, as _key names it) -> its place within its side, by which files are listed: the
+    order does not hang on what the sides' roots are called."""
+    places = {renamed.get(file, file): base.within(file) for file in base.files}
+    places.update((file, head.within(file)) for file in head.files)
+    return places
+
+
+def _file_order(change: TaskChange, renamed: dict[str, str], places: dict[str, str]) -> tuple[str, str, int, int]:
+    key = _key(change, renamed)
+    return places[key], key, change.record.task, change.head is None
 
 
 def _identifying(base: list[TaskRecord], head: list[TaskRecord]) -> set[str]:
@@ -402,21 +469,27 @@ def _identifying(base: list[TaskRecord], head: list[TaskRecord]) -> set[str]:
     return {u for u in once if u is not None}  # a task without a taskUUID names nothing
 
 
-def _by_position(records: Iterable[TaskRecord], identifying: set[str]) -> Iterator[tuple[tuple[str, int], TaskRecord]]:
-    """((file, rank among the file's tasks without an identifying taskUUID), task) of those tasks."""
+def _by_position(
+    records: Iterable[TaskRecord], identifying: set[str], renamed: dict[str, str]
+) -> Iterator[tuple[tuple[str, int], TaskRecord]]:
+    """((file, rank among the file's tasks without an identifying taskUUID), task) of those tasks; a file by
+    the name of the file it was matched to (renamed)."""
     ranks: Counter[str] = Counter()
     for record in records:
         if record.uuid not in identifying:
-            rank = ranks[record.file]
-            ranks[record.file] = rank + 1
-            yield (record.file, rank), record
+            file = renamed.get(record.file, record.file)
+            rank = ranks[file]
+            ranks[file] = rank + 1
+            yield (file, rank), record
 
 
-def _changes(base: list[TaskRecord], head: list[TaskRecord], keep_unchanged: bool) -> Iterator[TaskChange]:
+def _changes(
+    base: list[TaskRecord], head: list[TaskRecord], renamed: dict[str, str], keep_unchanged: bool
+) -> Iterator[TaskChange]:
     identifying = _identifying(base, head)
     by_uuid = {r.uuid: r for r in base if r.uuid in identifying}
-    by_position = dict(_by_position(base, identifying))
-    positions = _by_position(head, identifying)
+    by_position = dict(_by_position(base, identifying, renamed))
+    positions = _by_position(head, identifying, {})
     for record in head:
         if record.uuid in identifying:
             matched = by_uuid.pop(record.uuid, None)
@@ -458,17 +531,21 @@ def _negated(money: Money) -> Money:
     return Money(-money.total, -money.low, -money.high)
 
 
-def _files(base: Side, head: Side, changes: list[TaskChange]) -> list[FileChange]:
-    """Per file (in order of name): both sides' sums and the counts of each kind of change."""
+def _files(
+    base: Side, head: Side, changes: list[TaskChange], renamed: dict[str, str], places: dict[str, str]
+) -> list[FileChange]:
+    """Per file (in order of place within its side; a matched pair by the head's name): both sides' sums and the
+    counts of each kind of change."""
     zero = base.tally.total - base.tally.total  # 0 to the places of the totals ("0.00000")
     empty = [0, zero, zero, zero]
-    counted: dict[str, Counter[str]] = {file: Counter() for file in (*base.files, *head.files)}
+    base_files = {renamed.get(file, file): sums for file, sums in base.files.items()}
+    counted: dict[str, Counter[str]] = {file: Counter() for file in (*base_files, *head.files)}
     for change in changes:
-        counted[change.record.file][change.change] += 1
+        counted[_key(change, renamed)][change.change] += 1
     found = []
-    for file in sorted(counted):
+    for file in sorted(counted, key=lambda key: (places[key], key)):
         counts = counted[file]
-        (_, *b), (tasks, *h) = base.files.get(file, empty), head.files.get(file, empty)
+        (_, *b), (tasks, *h) = base_files.get(file, empty), head.files.get(file, empty)
         counts[UNCHANGED] = tasks - counts[ADDED] - counts[CHANGED]
         with localcontext(EXACT):
             before, after = Money(*(v + zero for v in b)), Money(*(v + zero for v in h))

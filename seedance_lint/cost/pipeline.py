@@ -414,6 +414,16 @@ class Limits(NamedTuple):
 NO_LIMITS = Limits()
 
 
+def shown_file(name: str) -> str:
+    """A file's name as every format of `cost` and `cost diff` shows it: rules.secrets.masked_name, loaded only
+    for a name that may hold a credential (a plain `cost` run does not load the rule registry)."""
+    if "=" not in name and "@" not in name:  # what redact looks for: the usual name has neither
+        return name
+    from seedance_lint.rules.secrets import masked_name
+
+    return masked_name(name)
+
+
 def priced_tasks(
     source: Source, documents: Iterable[Loaded | ValueRun], index: int = 0, mentions: bool | None = None
 ) -> Iterator[PricedRun | str]:
@@ -422,7 +432,7 @@ def priced_tasks(
     ``index`` is the task index of the first task in its file; ``mentions``,
     whether the file names our model, when that is known already.
     """
-    spec, table, file = model_spec(), price_table(), source.display
+    spec, table, file = model_spec(), price_table(), shown_file(source.display)  # masked once per file or block
     for loaded in documents:
         if isinstance(loaded, Problem):
             if loaded.code == "SDL001" and not source.explicit and not source.plan:  # a plan is ours by its name

@@ -23,6 +23,13 @@ PREFIX = "git:"
 _FILE_MODES = (b"100644", b"100755")
 
 
+class Revision(NamedTuple):
+    """The files of ``git:REV[:PATH]``, and PATH (the revision's root without one) named as its files are."""
+
+    root: str
+    sources: list[Source]
+
+
 class _Entry(NamedTuple):
     path: str  # from the repository's root, with "/"
     object_id: str
@@ -30,7 +37,7 @@ class _Entry(NamedTuple):
 
 def revision_sources(
     spec: str, include: tuple[str, ...] = (), exclude: tuple[str, ...] = (), root: str = "", cwd: str | None = None
-) -> list[Source]:
+) -> Revision:
     """The request files named by ``spec`` (``git:REV`` or ``git:REV:PATH``), their bytes read into memory."""
     here = os.path.realpath(cwd or os.getcwd())
     revision, _, given = spec[len(PREFIX) :].partition(":")
@@ -56,9 +63,11 @@ def revision_sources(
         kept = [i for i, name in enumerate(shown) if wanted(name, name.rsplit("/", 1)[-1], include, exclude, root)]
         entries, shown = [entries[i] for i in kept], [shown[i] for i in kept]
     blobs = _blobs(spec, top, [entry.object_id for entry in entries])
-    return [
-        Source(name, None, format_for(name, "auto"), explicit, data) for name, data in zip(shown, blobs, strict=True)
-    ]
+    named = os.path.relpath(os.path.join(top, inside), here)  # PATH (or the root) as a walk from here names it
+    return Revision(
+        named,
+        [Source(name, None, format_for(name, "auto"), explicit, data) for name, data in zip(shown, blobs, strict=True)],
+    )
 
 
 def _inside(spec: str, given: str, here: str, top: str) -> str:

@@ -115,6 +115,14 @@ def redact(text: str, known: Collection[str] = ()) -> str:
     return text
 
 
+def masked_name(name: str) -> str:
+    """A file's name as every command and format shows it: a credential in it masked (`hook?token=...json`).
+    The one masking of names: `cost` and `cost diff` through cost.pipeline.shown_file, `check` through the
+    check reporters' Stream, each once per file, and each calling it only for a name holding "=" or "@" (the
+    characters redact looks for), so that the usual run does not load the rule registry for it."""
+    return redact(name)
+
+
 def secret_parts(value: str) -> list[str]:
     """What :func:`redact` must mask wherever ``value`` is quoted: the credentials of its URLs, or the whole value.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from seedance_lint.core.diagnostic import Diagnostic
@@ -31,12 +31,26 @@ class Stream:
         self.failed = False
 
     def __iter__(self) -> Iterator[Diagnostic]:
+        file, shown = "", ""  # the last file met, and its name as shown: masked once per file
         for diagnostic in self._source:
+            if diagnostic.file != file:
+                file, shown = diagnostic.file, shown_name(diagnostic.file)
+            if shown != file:  # a credential in the file's name: never printed
+                diagnostic = replace(diagnostic, file=shown)
             self.counts[diagnostic.severity] += 1
             if diagnostic.fix is not None:
                 self.fixes[applicability(diagnostic)] += 1
             self.failed = self.failed or diagnostic.severity in self._failing
             yield diagnostic
+
+
+def shown_name(name: str) -> str:
+    """rules.secrets.masked_name, imported only for a name that may hold a credential (as cost.pipeline does)."""
+    if "=" not in name and "@" not in name:  # what redact looks for: the usual name has neither
+        return name
+    from seedance_lint.rules.secrets import masked_name
+
+    return masked_name(name)
 
 
 def applicability(diagnostic: Diagnostic) -> str:

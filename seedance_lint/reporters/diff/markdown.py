@@ -66,7 +66,8 @@ def render(diff: CostDiff, limit: int = COMMENT_CHARS) -> str:
         parts.append(_section(summary, TASK_HEADER, task_rows, tasks_left, "the smallest changes"))
     if diff.files:
         listed = len(diff.files) - files_left
-        parts.append(_section(f"Files: {listed} of {len(diff.files)}", FILE_HEADER, file_rows, files_left, "by name"))
+        summary = f"Files: {listed} of {len(diff.files)}"
+        parts.append(_section(summary, FILE_HEADER, file_rows, files_left, "in order of place"))
     return "".join(parts)
 
 
