@@ -107,10 +107,7 @@ def _task_with(shape: str) -> dict:
     *parents, leaf = shape.split(".")
     for part in parents:
         name = part.removesuffix("[]")
-        if part.endswith("[]"):
-            node = node.setdefault(name, [dict(_FRAME)])[0]
-        else:
-            node = node.setdefault(name, {})
+        node = node.setdefault(name, [dict(_FRAME)])[0] if part.endswith("[]") else node.setdefault(name, {})
     node[leaf] = {}
     return task
 
