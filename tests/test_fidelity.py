@@ -140,9 +140,8 @@ def test_every_other_models_parameter_is_not_supported_never_a_guess(lint_text, 
     report = lint_text(json.dumps(_task_with(shape)))
     [found] = report["diagnostics"]
     assert (found["code"], found["pointer"]) == ("SDL102", _pointer(shape))
-    assert f"`{shape}` is a videoInference parameter of other Runware models, not supported by bytedance:2@2" in (
-        found["message"]
-    )
+    expected = f"`{shape}` is a videoInference parameter of other Runware models, not supported by bytedance:2@2"
+    assert expected in found["message"]
     assert "did you mean" not in found["message"].lower()
 
 
