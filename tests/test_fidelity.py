@@ -11,6 +11,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -86,9 +87,73 @@ def test_other_models_data_names_its_source() -> None:
     from seedance_lint.rules.schema import other_model_parameters
 
     data = other_model_parameters()
-    assert "runware-sdk 1.8" in data["source"] and data["model"] == request_schema()["x-seedance"]["model"]
-    known = set(request_schema()["properties"])
-    assert not known & set(data["parameters"]), "a documented parameter cannot be another model's"
+    assert "Runware/sdk-python, runware/types.py at commit " in data["source"]
+    assert data["model"] == request_schema()["x-seedance"]["model"]
+
+
+def _other_models_data() -> dict:
+    from seedance_lint.rules.schema import other_model_parameters
+
+    return other_model_parameters()
+
+
+_FRAME = {"image": "https://example.com/a.png"}
+
+
+def _task_with(shape: str) -> dict:
+    """An otherwise valid task with the member at ``shape`` ('a.b', 'a[].b') set; an array holds one valid frame."""
+    task: dict = json.loads(json.dumps(GOOD))
+    node = task
+    *parents, leaf = shape.split(".")
+    for part in parents:
+        name = part.removesuffix("[]")
+        node = node.setdefault(name, [dict(_FRAME)])[0] if part.endswith("[]") else node.setdefault(name, {})
+    node[leaf] = {}
+    return task
+
+
+def _pointer(shape: str) -> str:
+    return "/" + shape.replace("[].", "/0/").replace(".", "/")
+
+
+def _accepted_by_request_schema(shape: str) -> bool:
+    """Whether the request schema declares the member at ``shape`` (following $ref, anyOf and array items)."""
+    return _declares(request_schema(), shape.split("."))
+
+
+def _declares(node: dict, parts: list[str]) -> bool:
+    if not parts:
+        return True
+    if "$ref" in node:
+        return _declares(request_schema()["$defs"][node["$ref"].removeprefix("#/$defs/")], parts)
+    if "anyOf" in node:
+        return any(_declares(branch, parts) for branch in node["anyOf"])
+    name = parts[0].removesuffix("[]")
+    if name not in node.get("properties", {}):
+        return False
+    child = node["properties"][name]
+    return _declares(child["items"] if parts[0].endswith("[]") else child, parts[1:])
+
+
+@pytest.mark.parametrize("shape", _other_models_data()["parameters"])
+def test_every_other_models_parameter_is_not_supported_never_a_guess(lint_text, shape: str) -> None:
+    report = lint_text(json.dumps(_task_with(shape)))
+    [found] = report["diagnostics"]
+    assert (found["code"], found["pointer"]) == ("SDL102", _pointer(shape))
+    expected = f"`{shape}` is a videoInference parameter of other Runware models, not supported by bytedance:2@2"
+    assert expected in found["message"]
+    assert "did you mean" not in found["message"].lower()
+
+
+@pytest.mark.parametrize("shape", [*_other_models_data()["parameters"], *_other_models_data()["elsewhere"]])
+def test_other_models_parameters_never_overlap_the_request_schema(shape: str) -> None:
+    assert not _accepted_by_request_schema(shape), f"{shape} is accepted by the request schema"
+
+
+def test_the_request_schema_check_sees_accepted_members() -> None:
+    """The overlap check above can fail: members the schema declares are found."""
+    for shape in ("positivePrompt", "safety.checkContent", "inputs.frameImages[].image", "providerSettings.bytedance"):
+        assert _accepted_by_request_schema(shape)
 
 
 def test_did_you_mean_only_above_the_threshold(lint_text) -> None:
