@@ -205,6 +205,12 @@ def test_cli_never_raises(value: object, form: str, run_cli) -> None:
     _check_report(result)
 
 
+def _read_as_yaml_1_2(text: str) -> object:
+    from seedance_lint.input.parsers import yamlpos
+
+    return yamlpos.parse_all(text)[0].value
+
+
 @CLI_PROPERTY
 @given(task=valid_tasks())
 def test_cli_valid_task_is_clean_in_every_format(task: dict, run_cli) -> None:
@@ -214,8 +220,10 @@ def test_cli_valid_task_is_clean_in_every_format(task: dict, run_cli) -> None:
         ("jsonl", json.dumps(task, ensure_ascii=False) + "\n"),
         ("yaml", yaml.safe_dump(task, allow_unicode=True)),
     ):
-        if form == "yaml" and yaml.safe_load(text) != task:
-            continue  # PyYAML's emitter folds a U+0085 in a quoted scalar into a space: not the task drawn
+        if form == "yaml" and (yaml.safe_load(text) != task or _read_as_yaml_1_2(text) != task):
+            # PyYAML's emitter folds a U+0085 in a quoted scalar into a space, and writes YAML 1.1: a string such
+            # as 0E0 goes out plain and is a number in YAML 1.2, which seedance-lint reads. Not the task drawn.
+            continue
         result = run_cli(["check", "--format", "json", "--stdin-filename", f"t.{form}", "-"], stdin=text)
         _check_report(result)
         codes = {d["code"] for d in result.json()["diagnostics"] if d["severity"] == "error"}
