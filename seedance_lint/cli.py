@@ -74,6 +74,11 @@ def _add_inputs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--stdin-filename", default="-", metavar="NAME", help="name (and so format) for what is read from stdin"
     )
+    _add_walk_options(parser)
+
+
+def _add_walk_options(parser: argparse.ArgumentParser) -> None:
+    """What every command that walks directories takes: --[no-]respect-gitignore, and --traceback."""
     parser.add_argument(
         "--respect-gitignore",
         action=argparse.BooleanOptionalAction,
@@ -205,14 +210,8 @@ def _add_cost_diff(parser: argparse.ArgumentParser) -> None:
         help="fail when the delta's high end is more than P percent of the base's high end",
     )
     parser.add_argument("--show-unchanged", action="store_true", help="list the unchanged tasks too")
-    parser.add_argument(
-        "--respect-gitignore",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="skip what git ignores when walking a directory (default: the config's `respect-gitignore`, else on)",
-    )
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (stdout then stays empty)")
-    parser.add_argument("--traceback", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    _add_walk_options(parser)
     _add_config(parser)
 
 

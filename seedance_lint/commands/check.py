@@ -13,6 +13,7 @@ from seedance_lint.commands.output import (
     ExitCode,
     Output,
     ToStderr,
+    discovered,
     gather_sources,
     pool_for,
     repository_root,
@@ -23,7 +24,7 @@ from seedance_lint.commands.output import (
 from seedance_lint.config import Config, load_config
 from seedance_lint.core.diagnostic import Diagnostic
 from seedance_lint.core.errors import UsageError
-from seedance_lint.input.sources import Source, SourceError, discover
+from seedance_lint.input.sources import Source
 from seedance_lint.linting.blocks import lint_sources
 from seedance_lint.linting.known import remember_uuids
 from seedance_lint.linting.linter import Linter
@@ -101,16 +102,8 @@ def _rest_of_the_set(named: list[Source], config: Config) -> list[Source]:
     given = {source.path.resolve() for source in named if source.path is not None}
     paths = config.default_paths()
     try:
-        found = list(
-            discover(
-                paths,
-                include=config.include,
-                exclude=config.exclude,
-                root=config.root,
-                respect_gitignore=config.respect_gitignore,
-            )
-        )
-    except SourceError as error:
+        found = discovered(paths, config)
+    except UsageError as error:
         raise UsageError(f"{config.path}: paths: {error}") from None
     return [s for s in found if s.path is not None and s.path.resolve() not in given]
 

@@ -17,6 +17,7 @@ from seedance_lint.commands.output import (
     EXIT_PROBLEMS,
     ExitCode,
     Output,
+    discovered,
     pool_for,
     repository_root,
     write_report,
@@ -38,7 +39,7 @@ from seedance_lint.cost.diff import (
 from seedance_lint.cost.pipeline import CostTally, Renderer, cost_blocks
 from seedance_lint.cost.table import PriceTable, price_table
 from seedance_lint.input.git import PREFIX, revision_sources
-from seedance_lint.input.sources import Source, SourceError, discover
+from seedance_lint.input.sources import Source
 from seedance_lint.reporters.diff import DIFF_REPORTERS, LINES
 
 #: How many bytes of a .json file are read to tell a saved report from a request file.
@@ -72,18 +73,7 @@ class _Reading:
         if given.startswith(PREFIX):
             root, sources = revision_sources(given, config.include, config.exclude, config.root)
             return side_root(root), sources
-        try:
-            return side_root(given), list(
-                discover(
-                    [given],
-                    include=config.include,
-                    exclude=config.exclude,
-                    root=config.root,
-                    respect_gitignore=config.respect_gitignore,
-                )
-            )
-        except SourceError as error:
-            raise UsageError(str(error)) from None
+        return side_root(given), discovered([given], config)
 
 
 def _is_saved_report(given: str) -> bool:

@@ -54,14 +54,15 @@ def _a_file_that_looks_like_an_option(arg: str) -> bool:
     return arg.startswith("-") and arg.lower().endswith(tuple(FORMATS)) and os.path.lexists(arg)
 
 
-def gather_sources(args: argparse.Namespace, stdin: bytes | None, config: Config) -> list[Source]:
-    """The files the command line names (directories walked with the config's globs)."""
+def discovered(paths: list[str], config: Config, stdin: bytes | None = None, stdin_name: str = "-") -> list[Source]:
+    """The sources of ``paths``, directories walked as the configuration says (its globs, whether git's
+    ignore rules apply); a path that does not exist is a usage error."""
     try:
-        sources = list(
+        return list(
             discover(
-                args.paths or config.default_paths(),
+                paths,
                 stdin=stdin,
-                stdin_name=args.stdin_filename,
+                stdin_name=stdin_name,
                 include=config.include,
                 exclude=config.exclude,
                 root=config.root,
@@ -70,6 +71,11 @@ def gather_sources(args: argparse.Namespace, stdin: bytes | None, config: Config
         )
     except SourceError as error:
         raise UsageError(str(error)) from None
+
+
+def gather_sources(args: argparse.Namespace, stdin: bytes | None, config: Config) -> list[Source]:
+    """The files the command line names (directories walked with the config's globs)."""
+    sources = discovered(args.paths or config.default_paths(), config, stdin, args.stdin_filename)
     output = getattr(args, "output", None)
     if output:
         sources = _without_report(sources, output)

@@ -11,8 +11,9 @@ loading the price model.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from importlib import import_module
 from typing import TYPE_CHECKING, NamedTuple
+
+from seedance_lint.core.formats import LazyFormats
 
 if TYPE_CHECKING:
     from seedance_lint.cost.pipeline import CostTally, Renderer
@@ -26,18 +27,6 @@ class CostFormat(NamedTuple):
     stream: Callable[[CostTally], Iterator[str]]
 
 
-class _Formats(Mapping[str, CostFormat]):
-    """Format name -> CostFormat, its module imported when the format is first asked for."""
-
-    def __getitem__(self, name: str) -> CostFormat:
-        module = import_module(f"seedance_lint.reporters.cost.{_MODULES[name]}")
-        return CostFormat(module.rows, module.stream)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(_MODULES)
-
-    def __len__(self) -> int:
-        return len(_MODULES)
-
-
-COST_REPORTERS: Mapping[str, CostFormat] = _Formats()
+COST_REPORTERS: Mapping[str, CostFormat] = LazyFormats(
+    __name__, _MODULES, lambda module: CostFormat(module.rows, module.stream)
+)

@@ -7,8 +7,10 @@ the formats that point at a task's line (the pipeline then locates each task: a 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from importlib import import_module
+from operator import attrgetter
 from typing import TYPE_CHECKING
+
+from seedance_lint.core.formats import LazyFormats
 
 if TYPE_CHECKING:
     from seedance_lint.cost.diff import CostDiff
@@ -22,18 +24,4 @@ LINES = frozenset({"github"})
 Stream = Callable[["CostDiff", "str | None"], Iterator[str]]
 
 
-class _Formats(Mapping[str, Stream]):
-    """Format name -> its stream, the module imported when the format is first asked for."""
-
-    def __getitem__(self, name: str) -> Stream:
-        stream: Stream = import_module(f"seedance_lint.reporters.diff.{_MODULES[name]}").stream
-        return stream
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(_MODULES)
-
-    def __len__(self) -> int:
-        return len(_MODULES)
-
-
-DIFF_REPORTERS: Mapping[str, Stream] = _Formats()
+DIFF_REPORTERS: Mapping[str, Stream] = LazyFormats(__name__, _MODULES, attrgetter("stream"))

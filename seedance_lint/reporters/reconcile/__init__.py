@@ -7,8 +7,10 @@ summary. Modules are imported on first use: the command line lists the names wit
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from importlib import import_module
+from operator import attrgetter
 from typing import TYPE_CHECKING
+
+from seedance_lint.core.formats import LazyFormats
 
 if TYPE_CHECKING:
     from seedance_lint.cost.reconcile import Reconciliation
@@ -19,18 +21,4 @@ Stream = Callable[["Reconciliation"], Iterator[str]]
 _MODULES = {"table": "table", "json": "json_", "csv": "csv_", "markdown": "markdown"}
 
 
-class _Formats(Mapping[str, Stream]):
-    """Format name -> its stream function, the module imported when the format is first asked for."""
-
-    def __getitem__(self, name: str) -> Stream:
-        stream: Stream = import_module(f"seedance_lint.reporters.reconcile.{_MODULES[name]}").stream
-        return stream
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(_MODULES)
-
-    def __len__(self) -> int:
-        return len(_MODULES)
-
-
-RECONCILE_REPORTERS: Mapping[str, Stream] = _Formats()
+RECONCILE_REPORTERS: Mapping[str, Stream] = LazyFormats(__name__, _MODULES, attrgetter("stream"))
