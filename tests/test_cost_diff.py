@@ -62,13 +62,18 @@ def git(root: Path, *args: str) -> str:
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A repository whose HEAD holds BASE, with HEAD's files in the work tree (not committed)."""
-    root = tmp_path / "repo"
+    root = committed_repository(tmp_path / "repo")
+    write(root, HEAD)
+    return root
+
+
+def committed_repository(root: Path) -> Path:
+    """A new repository at ``root`` whose HEAD holds BASE (and the work tree too)."""
     root.mkdir()
     git(root, "init", "-q")
     write(root, BASE)
     git(root, "add", "-A")
     git(root, "commit", "-qm", "base")
-    write(root, HEAD)
     return root
 
 

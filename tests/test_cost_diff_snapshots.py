@@ -12,7 +12,7 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_cost_diff import BASE, HEAD, VALIDATOR, check_changes, git, jsonl, task, uuid, write
+from test_cost_diff import BASE, HEAD, VALIDATOR, check_changes, committed_repository, jsonl, task, uuid, write
 from test_cost_diff_properties import TASKS, side
 
 from seedance_lint.cost.diff import compare
@@ -81,12 +81,7 @@ def test_a_folder_against_a_saved_report_of_another_folder(tmp_path: Path, run_c
 
 
 def test_a_git_path_against_a_folder_elsewhere(tmp_path: Path, run_cli) -> None:
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    git(repo, "init", "-q")
-    write(repo, BASE)
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "base")
+    repo = committed_repository(tmp_path / "repo")
     write(tmp_path / "copy", HEAD)
     result = run_cli(["cost", "diff", "git:HEAD:req", "../copy/req", "--format", "json"], cwd=repo)
     assert result.exit == 0, result.stderr
