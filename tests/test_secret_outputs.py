@@ -206,3 +206,29 @@ def test_reconcile_prints_no_secret(fmt: str, seeded: Path, bills: Path, tmp_pat
         stdin=bills.read_bytes(),
     )
     assert result.exit == 1 and _leaks(report.read_text() + result.stdout + result.stderr) == []
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "markdown", "github"])
+def test_cost_diff_masks_every_text_of_a_hand_made_saved_report(fmt: str, run_cli, tmp_path: Path) -> None:
+    """A saved report is a record, but a hand-made one may hold a credential in any text: its problems, a
+    task's reason, aspect ratio or label; each is masked as `cost` would have written it."""
+    import json
+
+    secret = "Hv4Nq8Tz2Lm6Pw9Xc3Rk"
+    url = f"https://x.example/hook?token={secret}"
+    report = json.loads(run_cli(["cost", "a.json", "--format", "json"], cwd=_one_task(tmp_path)).stdout)
+    report["problems"] = [f"::error::x {url}"]
+    report["tasks"][0] |= {"reason": url, "aspectRatio": url, "label": url}
+    (tmp_path / "saved.json").write_text(json.dumps(report))
+    (tmp_path / "empty").mkdir()
+    result = run_cli(["cost", "diff", "saved.json", "empty", "--format", fmt, "--show-unchanged"], cwd=tmp_path)
+    assert result.exit in (0, 1), result.stderr
+    assert secret[4:9] not in result.stdout + result.stderr
+
+
+def _one_task(root: Path) -> Path:
+    import json
+
+    task = {"taskType": "videoInference", "taskUUID": "u-1", "model": "bytedance:2@2", "positivePrompt": "a dancer"}
+    (root / "a.json").write_text(json.dumps({**task, "width": 864, "height": 480}))
+    return root

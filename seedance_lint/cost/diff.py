@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
 from seedance_lint.core.data import MEMO_LIMIT, read_data_text
 from seedance_lint.core.errors import UsageError
@@ -317,7 +317,7 @@ def saved_side(
     if report["currency"] != currency:
         raise UsageError(f"{path}: priced in {report['currency']}, not {currency}")
     saved = [_saved_record(task) for task in report["tasks"]]
-    items: list[RowBlock | GroupSums | str] = [*_saved_blocks(saved), *report["problems"]]
+    items: list[RowBlock | GroupSums | str] = [*_saved_blocks(saved), *map(_masked, report["problems"])]
     tally = CostTally(currency, items, budget, quantum, budget_source)
     return side_from(tally, _common_folder(record.file for record in saved))
 
@@ -336,29 +336,33 @@ def _saved_record(task: dict[str, Any]) -> TaskRecord:
         None,
         task["width"],
         task["height"],
-        task["resolution"],
-        task["aspectRatio"],
+        _masked(task["resolution"]),
+        _masked(task["aspectRatio"]),
         _decimal(task["duration"]),
         task["numberResults"],
         _decimal(task["cost"]),
         _decimal(task["low"]),
         _decimal(task["high"]),
-        task["basis"],
-        task["reason"],
+        _masked(task["basis"]),
+        _masked(task["reason"]),
         task.get("count", 1),  # a report saved before plans has neither: a task of a request file
-        task.get("label"),
+        _masked(task.get("label")),
     )
     file = side_name(shown_file(task["file"]))
-    return TaskRecord(file, task["task"], _masked_uuid(task["taskUUID"]), estimate, task["line"])
+    return TaskRecord(file, task["task"], _masked(task["taskUUID"]), estimate, task["line"])
 
 
-def _masked_uuid(uuid: str | None) -> str | None:
-    """A saved taskUUID as `cost` prints one: a report was written masked, but a hand-made one may not be."""
-    if uuid is None or ("=" not in uuid and "@" not in uuid):  # the usual UUID: nothing to mask
-        return uuid
+@overload
+def _masked(text: str) -> str: ...
+@overload
+def _masked(text: None) -> None: ...
+def _masked(text: str | None) -> str | None:
+    """A saved text as `cost` prints it: a report was written masked, but a hand-made one may not be."""
+    if text is None or ("=" not in text and "@" not in text):  # the usual text: nothing to mask
+        return text
     from seedance_lint.rules.secrets import redact  # the rule registry: loaded only for such a value
 
-    return redact(uuid)
+    return redact(text)
 
 
 def _saved_blocks(saved: list[TaskRecord]) -> Iterator[RowBlock]:

@@ -37,6 +37,10 @@ class Stream:
                 file, shown = diagnostic.file, shown_name(diagnostic.file)
             if shown != file:  # a credential in the file's name: never printed
                 diagnostic = replace(diagnostic, file=shown)
+            if _may_hold_credential(diagnostic.pointer) or (
+                diagnostic.fix is not None and _may_hold_credential(diagnostic.fix.pointer)
+            ):  # a member named with a credential (`"https://x/?token=...": 1`): its pointer never printed as is
+                diagnostic = _masked_pointers(diagnostic)
             self.counts[diagnostic.severity] += 1
             if diagnostic.fix is not None:
                 self.fixes[applicability(diagnostic)] += 1
@@ -44,9 +48,24 @@ class Stream:
             yield diagnostic
 
 
+def _may_hold_credential(text: str) -> bool:
+    return "=" in text or "@" in text  # what redact looks for: the usual pointer or name has neither
+
+
+def _masked_pointers(diagnostic: Diagnostic) -> Diagnostic:
+    """The diagnostic with a credential masked in its pointer and in its fix's pointers."""
+    from seedance_lint.rules.secrets import redact
+
+    fix = diagnostic.fix
+    if fix is not None:
+        extra = tuple(replace(edit, pointer=redact(edit.pointer)) for edit in fix.extra)
+        fix = replace(fix, pointer=redact(fix.pointer), extra=extra)
+    return replace(diagnostic, pointer=redact(diagnostic.pointer), fix=fix)
+
+
 def shown_name(name: str) -> str:
     """rules.secrets.masked_name, imported only for a name that may hold a credential (as cost.pipeline does)."""
-    if "=" not in name and "@" not in name:  # what redact looks for: the usual name has neither
+    if not _may_hold_credential(name):
         return name
     from seedance_lint.rules.secrets import masked_name
 
