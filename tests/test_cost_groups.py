@@ -270,8 +270,7 @@ def test_the_readme_shows_what_the_grouped_summary_prints(run_cli) -> None:
 def test_markdown_text_leaves_no_syntax_unescaped(text: str) -> None:
     import re
 
-    from seedance_lint.core.text import printable
-    from seedance_lint.reporters.cost.base import markdown_text
+    from seedance_lint.core.text import markdown_text, printable
 
     escaped = markdown_text(text)
     bare = re.sub(r"\\.", "", escaped)  # every escaped character removed

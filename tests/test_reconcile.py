@@ -284,3 +284,34 @@ def test_a_request_file_that_cannot_be_read_fails_the_run(write_files, run_cli) 
     root = write_files({"r.json": '{"taskUUID": "a", ', "b.jsonl": _bill("a", "0.03778") + "\n"})
     result = run_cli(["reconcile", root / "r.json", "--billed", root / "b.jsonl"])
     assert result.exit == 1 and "r.json:1:" in result.stderr and "1 bills without a request" in result.stdout
+
+
+def test_money_is_exact_whatever_its_digits(write_files, run_cli) -> None:
+    """Bills of many digits add and subtract exactly (the default decimal context would keep 28 digits)."""
+    from decimal import localcontext
+
+    big, tiny = "999999999999.999999999999999999", "1e-30"  # 30 significant digits; then 1 at the 30th place
+    uuids = [json.loads(line)["taskUUID"] for line in REQUESTS.read_text().splitlines()[:2]]
+    root = write_files({"bills.jsonl": _bill(uuids[0], big) + "\n" + _bill(uuids[1], tiny) + "\n"})
+    _, report = _json(run_cli, REQUESTS, "--billed", root / "bills.jsonl")
+    rows = {row["taskUUID"]: row for row in report["tasks"]}
+    first, second = (rows[u] for u in uuids)
+    total = report["totals"]
+    with localcontext() as exact:
+        exact.prec = 100
+        assert Decimal(first["difference"]) == Decimal(big) - Decimal(first["estimate"])
+        assert Decimal(total["billed"]) == Decimal(big) + Decimal(tiny)
+        assert Decimal(total["difference"]) == Decimal(total["billed"]) - Decimal(total["estimate"])
+    assert Decimal(second["billed"]) == Decimal(tiny)
+
+
+def test_markdown_cells_and_summary_escape_markdown_and_html(write_files, run_cli) -> None:
+    hostile = "=1+2|<b>x</b>![i](http://x.example/i.png)`c`"
+    failed = json.dumps({"errors": [{"code": "x", "message": "<script>|x|", "taskUUID": "<i>"}]})
+    root = write_files({"r.jsonl": _task(hostile) + "\n", "b.jsonl": _bill(hostile, "0.05") + "\n" + failed + "\n"})
+    result = run_cli(["reconcile", "--format", "markdown", "r.jsonl", "--billed", "b.jsonl"], cwd=root)
+    assert "Traceback" not in result.stderr
+    for raw in ("<b>", "<i>", "<script>", "![i]", "`c`"):
+        assert raw not in result.stdout, raw
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| ") and "0.05" in line]
+    assert rows and rows[0].count(" | ") == 9  # the | in the taskUUID did not open a column

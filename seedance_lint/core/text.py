@@ -23,3 +23,19 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def formula_safe(text: str) -> str:
     """A cell a spreadsheet shows as text: one that would start a formula gets a leading apostrophe."""
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+#: What markdown would read as syntax in a table cell: a column break, code, HTML, a link or an image.
+_MARKDOWN_SPECIAL = str.maketrans(
+    {"|": "\\|", "`": "\\`", "<": "&lt;", ">": "&gt;", "[": "\\[", "]": "\\]", "!": "\\!"}
+)
+_MARKDOWN_CHARS = frozenset("|`<>[]!&\\")
+
+
+def markdown_text(text: str) -> str:
+    """Text shown as it is in a markdown table cell or quote: one line, its syntax escaped (a file name
+    like `![x](http://…)` stays a name, not an image fetched by the reader's browser)."""
+    text = printable(text)
+    if _MARKDOWN_CHARS.isdisjoint(text):  # the usual cell: nothing to escape
+        return text
+    return text.replace("\\", "\\\\").replace("&", "&amp;").translate(_MARKDOWN_SPECIAL)

@@ -10,11 +10,11 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import NamedTuple
 
 from seedance_lint.cost.model import Cell, Estimate, billed_view, cell_price
-from seedance_lint.cost.pipeline import PROBLEMS_SHOWN, PricedRun, priced_tasks
+from seedance_lint.cost.pipeline import EXACT, PROBLEMS_SHOWN, PricedRun, priced_tasks
 from seedance_lint.cost.table import PriceTable
 from seedance_lint.input.billed import Billed, BilledItem, BilledProblem, FailedTask, Skipped
 from seedance_lint.input.documents import Problem
@@ -241,7 +241,8 @@ class Reconciliation:
     def __iter__(self) -> Iterator[Row]:
         for item in self.billed:
             if isinstance(item, BilledItem):
-                row = self._match(item)
+                with localcontext(EXACT):  # money exact whatever its digits (the default context keeps 28)
+                    row = self._match(item)
                 if row is not None:
                     yield row
             elif isinstance(item, FailedTask):
@@ -308,6 +309,12 @@ class Reconciliation:
         if key not in self.frames_memo:
             self.frames_memo[key] = (estimate, billed_frames_cost(estimate, self.table))  # holds it: the id stays its
         return self.frames_memo[key][1]
+
+    @property
+    def difference(self) -> Decimal:
+        """The billed total less the estimated total (exactly)."""
+        with localcontext(EXACT):
+            return self.totals[3] - self.totals[0]
 
     @property
     def unbilled(self) -> int:

@@ -6,24 +6,8 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from seedance_lint.core.data import MEMO_LIMIT
-from seedance_lint.core.text import printable
 from seedance_lint.cost.model import Estimate
 from seedance_lint.cost.pipeline import CostTally
-
-#: What markdown would read as syntax in a table cell: a column break, code, HTML, a link or an image.
-_MARKDOWN_SPECIAL = str.maketrans(
-    {"|": "\\|", "`": "\\`", "<": "&lt;", ">": "&gt;", "[": "\\[", "]": "\\]", "!": "\\!"}
-)
-_MARKDOWN_CHARS = frozenset("|`<>[]!&\\")
-
-
-def markdown_text(text: str) -> str:
-    """Text shown as it is in a markdown table cell or quote: one line, its syntax escaped (a file name
-    like `![x](http://…)` stays a name, not an image fetched by the reader's browser)."""
-    text = printable(text)
-    if _MARKDOWN_CHARS.isdisjoint(text):  # the usual cell: nothing to escape
-        return text
-    return text.replace("\\", "\\\\").replace("&", "&amp;").translate(_MARKDOWN_SPECIAL)
 
 
 def money(value: Decimal | None) -> str | None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from seedance_lint.core.text import markdown_text
 from seedance_lint.cost.pipeline import CostTally, Render
-from seedance_lint.reporters.cost.base import PerEstimate, estimate_cells, group_table, markdown_text
+from seedance_lint.reporters.cost.base import PerEstimate, estimate_cells, group_table
 from seedance_lint.reporters.cost.table import TABLE_COLUMNS
 
 #: GitHub's limit for one step summary ($GITHUB_STEP_SUMMARY): the whole output stays within it.

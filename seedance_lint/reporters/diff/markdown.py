@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
-from seedance_lint.core.text import printable
+from seedance_lint.core.text import markdown_text, printable
 from seedance_lint.cost.diff import CostDiff, FileChange, TaskChange
-from seedance_lint.reporters.cost.base import markdown_text
 from seedance_lint.reporters.diff.base import (
     biggest_first,
     counts_line,

@@ -79,7 +79,7 @@ def summary_fields(rec: Reconciliation) -> dict[str, object]:
             "low": money(low),
             "high": money(high),
             "billed": money(billed),
-            "difference": money(billed - estimate),
+            "difference": money(rec.difference),
         },
         "margin": {
             "neededBelow": money(needed_low),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from seedance_lint.core.text import markdown_text
 from seedance_lint.cost.reconcile import Reconciliation
 from seedance_lint.reporters.reconcile.base import row_fields, summary_lines
 from seedance_lint.reporters.reconcile.table import cells
@@ -12,11 +13,11 @@ _HEAD = ("taskUUID", "size", "duration", "estimate", "low", "high", "billed", "d
 
 
 def _row(values: tuple[str, ...]) -> str:
-    return "| " + " | ".join(v.replace("|", "\\|") for v in values) + " |\n"
+    return "| " + " | ".join(map(markdown_text, values)) + " |\n"
 
 
 def stream(rec: Reconciliation) -> Iterator[str]:
     yield "## Billed against estimated\n\n" + _row(_HEAD) + "|" + "---|" * len(_HEAD) + "\n"
     for row in rec:
         yield _row(cells(row_fields(row)))
-    yield "\n" + "".join(f"- {line}\n" for line in summary_lines(rec))
+    yield "\n" + "".join(f"- {markdown_text(line)}\n" for line in summary_lines(rec))
