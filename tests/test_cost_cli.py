@@ -241,3 +241,18 @@ def test_each_task_carries_the_line_it_starts_on_in_csv_and_json(run_cli, write_
     assert [(row["file"].removeprefix("./"), int(row["line"])) for row in rows] == expected
     json_out = json.loads(run_cli(["cost", ".", "--format", "json"], cwd=root).stdout)
     assert [(task["file"].removeprefix("./"), task["line"]) for task in json_out["tasks"]] == expected
+
+
+def test_a_named_file_that_holds_no_task_is_a_problem_not_a_silent_zero(run_cli, write_files) -> None:
+    """`check` reports SDL004 on it; `cost` cannot price it, and says so (exit 1), with a hint for a plan that
+    is not named as one. Found in a walk, such a file is skipped, as `check` skips it."""
+    root = write_files(
+        {"d/p.json": json.dumps({"plan": [{"count": 1, "resolution": "480p"}]}), "d/q.json": '{"tasks": 5}'}
+    )
+    named = run_cli(["cost", "d/p.json", "d/q.json", "--budget", "1"], cwd=root)
+    problems = [line for line in named.stdout.splitlines() if "cannot price" in line]
+    assert named.exit == 1 and [p.split(":")[0] for p in problems] == ["d/p.json", "d/q.json"], named.stdout
+    assert ".plan.yaml" in problems[0] and ".plan.yaml" not in problems[1]
+    piped = run_cli(["cost", "-"], cwd=root, stdin='{"plan": []}')
+    assert piped.exit == 1 and "cannot price" in piped.stdout
+    assert run_cli(["cost", "d"], cwd=root).exit == 0  # a walk skips what is not a request

@@ -35,8 +35,8 @@ from seedance_lint.input.jsonl import (
     value_items_from,
 )
 from seedance_lint.input.plans import line_values
-from seedance_lint.input.sources import Source
-from seedance_lint.input.tasks import TaskRef, looks_like_request, mentions_model, select
+from seedance_lint.input.sources import PLAN_SUFFIXES, Source
+from seedance_lint.input.tasks import Skipped, TaskRef, looks_like_request, mentions_model, select
 
 #: Problems listed one by one; past this many a batch reports only how many more there are.
 PROBLEMS_SHOWN = 100
@@ -443,27 +443,41 @@ def priced_tasks(
                 yield f"{file}:{loaded.position[0]}:{loaded.position[1]}: cannot price: {loaded.message}"
             continue
         if source.plan and isinstance(loaded, Document):
-            yield from _plan_runs(source, loaded, index, spec)
+            yield from _plan_runs(source, file, loaded, index, spec)
             index += len(line_values(loaded.value))
             continue
         if isinstance(loaded, ValueRun):
             values, lines = _value_run_tasks(source, loaded, spec)
         else:
             values, lines = _document_tasks(source, loaded, spec)
+            if not values and source.explicit:  # a file named to be priced that holds no task: never a silent 0
+                yield from _not_requests(file, loaded, spec)
         if values:
             yield PricedRun(file, index, *price_many(values, spec, table), lines)
             index += len(values)
 
 
-def _plan_runs(source: Source, document: Document, index: int, spec: ModelSpec) -> Iterator[PricedRun | str]:
-    """A plan document's lines as one priced run (no taskUUIDs), after the problems of the plan as a whole."""
+def _plan_runs(source: Source, file: str, document: Document, index: int, spec: ModelSpec) -> Iterator[PricedRun | str]:
+    """A plan document's lines as one priced run (no taskUUIDs), after the problems of the plan as a whole;
+    ``file``: its name as shown (masked)."""
     priced = price_plan(document.value, spec, price_table())
     for pointer, message in priced.problems:
         line, column = document.positions().nearest(pointer)
-        yield f"{source.display}:{line}:{column}: cannot price the plan: {message}"
+        yield f"{file}:{line}:{column}: cannot price the plan: {message}"
     if priced.estimates:
         uuids: list[str | None] = [None] * len(priced.estimates)
-        yield PricedRun(source.display, index, uuids, priced.estimates, TaskLines(document, priced.pointers), True)
+        yield PricedRun(file, index, uuids, priced.estimates, TaskLines(document, priced.pointers), True)
+
+
+def _not_requests(file: str, document: Document, spec: ModelSpec) -> Iterator[str]:
+    """What `check` reports as SDL004 in a named file that holds no task (a plan not named as one, say)."""
+    value = document.value
+    is_plan = type(value) is dict and "plan" in value
+    hint = f" A plan is read as one when its name ends in {', '.join(PLAN_SUFFIXES)}." if is_plan else ""
+    for item in select(value, spec):
+        if isinstance(item, Skipped) and item.code == "SDL004":
+            line, column = document.positions().nearest(item.pointer)
+            yield f"{file}:{line}:{column}: cannot price: {item.message}{hint}"
 
 
 def _value_run_tasks(source: Source, run: ValueRun, spec: ModelSpec) -> tuple[list, Sequence[int]]:
