@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from seedance_lint.core.data import ModelSpec
+from seedance_lint.core.data import ModelSpec, model_spec
 from seedance_lint.core.text import printable
 from seedance_lint.cost.model import Estimate, price_many
 from seedance_lint.cost.table import PriceTable
@@ -74,9 +74,11 @@ def _times(unit: Estimate, line: dict) -> Estimate:
 
 
 def _unpriced(line: object, reason: str) -> Estimate:
-    """A line the rules flag: no price, their reason; its count and label when they can be read."""
+    """A line the rules flag: no price, their reason; its label when it can be read, and its count when it is
+    a valid one (an invalid count adds no task: 0 tasks, as no money)."""
     fields = line if isinstance(line, dict) else {}
     count, label = fields.get("count"), fields.get("label")
+    tasks = count if type(count) is int and 1 <= count <= model_spec().js_safe_integer_max else 0
     return Estimate(
         None,
         None,
@@ -90,7 +92,7 @@ def _unpriced(line: object, reason: str) -> Estimate:
         None,
         "unpriced",
         reason,
-        count if type(count) is int and count >= 1 else 1,
+        tasks,
         _masked(label) if isinstance(label, str) and label else None,
     )
 
