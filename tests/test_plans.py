@@ -261,3 +261,11 @@ def test_reconcile_leaves_plans_out(run_cli) -> None:
     billed = str(CASES_DIR / "reconcile" / "page-responses.json")
     result = run_cli(["reconcile", str(EXAMPLES_DIR), "--billed", billed])
     assert "12 requests without a bill" in result.stdout and "0 requests without a taskUUID" in result.stdout
+
+
+def test_cost_diff_names_a_changed_count(run_cli, write_files) -> None:
+    """A plan line whose count changed is `changed: count`, not `price` (which is only a saved report's)."""
+    line = "plan:\n  - label: drafts\n    count: {}\n    resolution: 480p\n    aspectRatio: '16:9'\n"
+    root = write_files({"old/c.plan.yaml": line.format(40), "new/c.plan.yaml": line.format(400)})
+    report = run_cli(["cost", "diff", "old", "new", "--format", "json"], cwd=root).json()
+    assert [task["changed"] for task in report["tasks"]] == [["count"]]

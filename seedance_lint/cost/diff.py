@@ -40,6 +40,7 @@ WHAT = {
     "size": ("width", "height", "resolution", "aspect_ratio"),
     "duration": ("duration",),
     "numberResults": ("number_results",),
+    "count": ("tasks",),  # a plan line's count of tasks
 }
 PRICE_FIELDS = ("cost", "low", "high")
 #: A percentage: to two places.
