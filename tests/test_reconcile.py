@@ -256,6 +256,9 @@ def test_a_bill_written_with_fewer_digits_fits_what_rounds_to_it() -> None:
     assert fits(Decimal("0.0367"), Decimal("0.03671")) and not fits(Decimal("0.0367"), Decimal("0.03676"))
     assert fits(Decimal("0.03811"), Decimal("0.03811")) and not fits(Decimal("0.03811"), Decimal("0.03812"))
     assert not fits(Decimal("1"), None)
+    # A bill without decimals is exact: 0 fits no price (it would fit anything under 0.5 as "0 at its digits").
+    assert not fits(Decimal("0"), Decimal("0.0367")) and not fits(Decimal("-0"), Decimal("0.03811"))
+    assert fits(Decimal("0"), Decimal("0")) and not fits(Decimal("1"), Decimal("0.99"))
 
 
 def test_requests_from_stdin_and_not_both_sides_from_stdin(run_cli) -> None:

@@ -347,11 +347,12 @@ def billed_frames_cost(estimate: Estimate, table: PriceTable) -> Decimal | None:
 
 
 def fits(billed: Decimal, value: Decimal | None) -> bool:
-    """Whether a bill is ``value`` as written: a bill of 0.0367 (four places) fits 0.03671, which rounds to it."""
+    """Whether a bill is ``value`` as written: a bill of 0.0367 (four places) fits 0.03671, which rounds to it.
+    A bill without decimals (0, 1) is taken as exact: else a bill of 0 would fit any price under 0.5."""
     if value is None:
         return False
     exponent = billed.as_tuple().exponent
-    half_unit = Decimal((0, (5,), exponent - 1)) if isinstance(exponent, int) else ZERO
+    half_unit = Decimal((0, (5,), exponent - 1)) if isinstance(exponent, int) and exponent < 0 else ZERO
     return abs(billed - value) <= half_unit
 
 
