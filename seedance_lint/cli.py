@@ -242,6 +242,11 @@ def _add_reconcile(parser: argparse.ArgumentParser) -> None:
         default="0",
         help="how far a bill may lie outside [low, high] before the run fails (default 0)",
     )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="a bill for no request, a request with no bill or a request without a taskUUID fails the run too",
+    )
     parser.add_argument("--format", choices=tuple(RECONCILE_REPORTERS), default="table")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (stdout then stays empty)")
     _add_config(parser)

@@ -158,6 +158,26 @@ def test_unmatched_on_both_sides_and_requests_without_uuid_are_counted_not_faile
     assert (report["billsWithoutRequest"], report["requestsWithoutTaskUUID"]) == (1, 1)
 
 
+@pytest.mark.parametrize(
+    ("requests", "bills"),
+    [
+        pytest.param(["a"], ["a", "z"], id="bill-without-request"),
+        pytest.param(["a", "b"], ["a"], id="request-without-bill"),
+        pytest.param(["a", None], ["a"], id="request-without-taskUUID"),
+    ],
+)
+def test_strict_fails_on_each_kind_of_unmatched(requests: list, bills: list, write_files, run_cli) -> None:
+    lines = [_task(uuid) if uuid else json.dumps({**TASK, "height": 480}) for uuid in requests]
+    root = write_files({"r.jsonl": "\n".join(lines) + "\n", "b.jsonl": "\n".join(_bill(u, "0.03778") for u in bills)})
+    assert _json(run_cli, root / "r.jsonl", "--billed", root / "b.jsonl")[0] == 0
+    assert _json(run_cli, root / "r.jsonl", "--billed", root / "b.jsonl", "--strict")[0] == 1
+
+
+def test_strict_passes_when_every_bill_and_request_match(write_files, run_cli) -> None:
+    root = write_files({"r.jsonl": _task("a") + "\n", "b.jsonl": _bill("a", "0.03778") + "\n"})
+    assert _json(run_cli, root / "r.jsonl", "--billed", root / "b.jsonl", "--strict")[0] == 0
+
+
 def test_a_second_bill_for_a_task_is_a_problem_and_not_counted(write_files, run_cli) -> None:
     root = write_files({"r.jsonl": _task("a") + "\n", "b.jsonl": (_bill("a", "0.03778") + "\n") * 2})
     code, report = _json(run_cli, root / "r.jsonl", "--billed", root / "b.jsonl")

@@ -39,7 +39,7 @@ def run(args: argparse.Namespace, stdin: bytes | None) -> tuple[ExitCode, Output
     rec = Reconciliation(index, _all_billed(bills, stdin), tolerance, price_table())
 
     def exit_code() -> int:  # known once every bill has been read
-        return EXIT_PROBLEMS if rec.failing else EXIT_OK
+        return EXIT_PROBLEMS if rec.failing or (args.strict and rec.unmatched) else EXIT_OK
 
     chunks: Iterator[str] = RECONCILE_REPORTERS[args.format](rec)
     if args.format == "csv":  # a spreadsheet has no room for the summary: it goes to stderr

@@ -324,6 +324,11 @@ class Reconciliation:
     def failing(self) -> bool:
         return bool(self.outside or self.problem_count or self.index.problems)
 
+    @property
+    def unmatched(self) -> bool:
+        """A bill for no request, a request with no bill, or a request without a taskUUID (what --strict fails)."""
+        return bool(self.unrequested or self.unbilled or self.index.without_uuid)
+
     def margins(self) -> tuple[Decimal, Decimal]:
         """The margins below and above the point estimate that would have covered every bill (0 if none)."""
         if not self.ratio_range:
